@@ -1,0 +1,1 @@
+"""Users, enterprises, contracting authorities and roles."""

@@ -1,0 +1,237 @@
+"""Login, logout, registration, e-mail verification and password reset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from safkat.accounts import services, tokens
+from safkat.accounts.forms import (
+    EmailForm,
+    EmptyForm,
+    LoginForm,
+    PreferencesForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from safkat.accounts.models import Sector, User
+from safkat.errors import DomainError
+from safkat.extensions import limiter
+from safkat.i18n import current_language
+from safkat.notifications import emails
+from safkat.web import flash_domain_error, get_session, hasher, now, redirect_next
+from safkat.wilayas import wilaya_choices
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_LIMIT = "10 per minute;50 per hour"
+REGISTER_LIMIT = "5 per minute;30 per hour"
+EMAIL_LIMIT = "5 per minute;20 per hour"
+
+
+def _home_for(user: User) -> str:
+    if user.is_admin:
+        return url_for("admin.dashboard")
+    if user.is_officer:
+        return url_for("enterprise.review_list")
+    return url_for("enterprise.overview")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(get_session(), form.email.data, form.password.data, hasher(), now())
+        except DomainError as error:
+            flash_domain_error(error)
+            return render_template("accounts/login.html", form=form), 422
+        session.clear()  # a fresh session on login: no fixation
+        login_user(user, remember=form.remember.data)
+        return redirect_next("core.index") if request.values.get("next") else redirect(_home_for(user))
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = RegistrationForm()
+    language = current_language()
+    form.wilaya_code.choices = [("", _("Choose a wilaya"))] + wilaya_choices(language)
+    sectors = get_session().query(Sector).order_by(Sector.code).all()
+    form.sectors.choices = [(sector.id, sector.name(language)) for sector in sectors]
+    if form.validate_on_submit():
+        data = services.EnterpriseRegistration(
+            company_name=form.company_name.data,
+            legal_form=form.legal_form.data,
+            nif=form.nif.data,
+            nis=form.nis.data,
+            rc_number=form.rc_number.data,
+            artisan_card=form.artisan_card.data,
+            support_scheme=form.support_scheme.data,
+            attestation_number=form.attestation_number.data,
+            wilaya_code=form.wilaya_code.data,
+            sector_ids=form.sectors.data,
+            address=form.address.data,
+            phone=form.phone.data,
+            contact_person=form.contact_person.data,
+            email=form.email.data,
+            password=form.password.data,
+            locale=language,
+        )
+        try:
+            user = services.register_enterprise(get_session(), data, hasher(), now())
+        except DomainError as error:
+            flash_domain_error(error)
+        else:
+            _send_verification_email(user)
+            login_user(user)
+            return redirect(url_for("auth.verify_email_sent"))
+    return render_template("accounts/register.html", form=form), 422 if request.method == "POST" else 200
+
+
+def _send_verification_email(user: User) -> None:
+    token = tokens.make_email_token(current_app.secret_key, user, now())
+    emails.queue(
+        "verify_email",
+        user.email,
+        user.locale or "fr",
+        "verify_email",
+        user_id=user.id,
+        user=user,
+        link=emails.absolute_url("auth.verify_email", token=token),
+        hours=current_app.config["EMAIL_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+@bp.route("/verify-email")
+@login_required
+def verify_email_sent():
+    if current_user.is_email_verified:
+        return redirect(_home_for(current_user))
+    return render_template("accounts/verify_sent.html", form=EmptyForm())
+
+
+@bp.route("/verify-email/resend", methods=["POST"])
+@login_required
+@limiter.limit(EMAIL_LIMIT)
+def resend_verification():
+    form = EmptyForm()
+    if form.validate_on_submit() and not current_user.is_email_verified:
+        _send_verification_email(current_user)
+        flash(_("A new confirmation e-mail is on its way to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("auth.verify_email_sent"))
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        payload = tokens.read_token(
+            current_app.secret_key, "verify-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"], now()
+        )
+    except tokens.TokenError as error:
+        return render_template("accounts/link_error.html", expired=error.expired, kind="verify"), 400
+    user = get_session().get(User, payload["uid"])
+    if user is None or not services.confirm_email(get_session(), user, payload.get("email", ""), now()):
+        return render_template("accounts/link_error.html", expired=False, kind="verify"), 400
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(_home_for(user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(EMAIL_LIMIT, methods=["POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(get_session(), form.email.data)
+        if user is not None and user.is_active:
+            token = tokens.make_reset_token(current_app.secret_key, user, now())
+            emails.queue(
+                "reset_password",
+                user.email,
+                user.locale or current_language(),
+                "reset_password",
+                user_id=user.id,
+                user=user,
+                link=emails.absolute_url("auth.reset_password", token=token),
+                minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+            )
+        # Same answer whether the address is known or not: no account enumeration.
+        flash(
+            _("If an account uses this address, an e-mail with a link to choose a new password is on its way."), "info"
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    try:
+        payload = tokens.read_token(
+            current_app.secret_key, "reset-password", token, current_app.config["RESET_TOKEN_MAX_AGE"], now()
+        )
+    except tokens.TokenError as error:
+        return render_template("accounts/link_error.html", expired=error.expired, kind="reset"), 400
+    user = get_session().get(User, payload["uid"])
+    if user is None or not user.is_active or not tokens.reset_token_matches(user, payload):
+        return render_template("accounts/link_error.html", expired=False, kind="reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.change_password(get_session(), user, form.password.data, hasher(), now())
+        if user.email_verified_at is None:  # the link came to this mailbox: it is verified
+            services.confirm_email(get_session(), user, user.email, now())
+        logout_user()
+        session.clear()
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PreferencesForm(locale=current_user.locale or current_language())
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        flash(_("Your preferences are saved."), "success")
+        response = redirect(url_for("auth.account"))
+        response.set_cookie(
+            "lang",
+            form.locale.data,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        return response
+    return render_template("accounts/account.html", form=form, logout_all_form=EmptyForm()), 422 if form.errors else 200
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if EmptyForm().validate_on_submit():
+        current_user.session_version += 1
+        logout_user()
+        session.clear()
+        flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,161 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from safkat import db, i18n
+from safkat.accounts.passwords import make_hasher
+from safkat.clock import SystemClock
+from safkat.config import flask_config, load_settings
+from safkat.extensions import csrf, limiter, login_manager
+from safkat.notifications.transports import ConsoleTransport, SMTPTransport
+from safkat.permissions import can
+from safkat.storage import FileStore
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the Safkat application.
+
+    ``config`` overrides what the ``SAFKAT_*`` environment gives; tests pass a
+    ``DATABASE`` (a :class:`safkat.db.Database`), a ``CLOCK`` and a ``MAIL_TRANSPORT``.
+    """
+    settings = load_settings()
+    app = Flask(
+        "safkat",
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(settings.instance_path),
+        root_path=str(Path(__file__).parent),
+    )
+    app.config.update(flask_config(settings))
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    database = app.config.pop("DATABASE", None) or db.Database(app.config["DATABASE_URL"])
+    db.init_app(app, database)
+    app.extensions["safkat.clock"] = app.config.pop("CLOCK", None) or SystemClock()
+    app.extensions["safkat.hasher"] = make_hasher(app.config["ARGON2_PROFILE"])
+    app.extensions["safkat.files"] = FileStore(app.config["UPLOAD_FOLDER"])
+    app.extensions["safkat.mail"] = app.config.pop("MAIL_TRANSPORT", None) or _mail_transport(app)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    i18n.init_app(app)
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    from safkat.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _mail_transport(app: Flask):
+    if app.config.get("MAIL_SERVER"):
+        return SMTPTransport(
+            app.config["MAIL_SERVER"],
+            app.config["MAIL_PORT"],
+            app.config["MAIL_USERNAME"],
+            app.config["MAIL_PASSWORD"],
+            app.config["MAIL_USE_TLS"],
+        )
+    return ConsoleTransport()
+
+
+def _init_login(app: Flask) -> None:
+    from safkat.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        user_id, _, version = token.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.get_session().get(User, int(user_id))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from safkat.accounts.admin_views import bp as admin_bp
+    from safkat.accounts.enterprise_views import bp as enterprise_bp
+    from safkat.accounts.views import bp as auth_bp
+    from safkat.core_views import bp as core_bp
+
+    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+ERROR_TITLES = {
+    400: lazy_gettext("The request could not be understood"),
+    403: lazy_gettext("You may not see this page"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("This action is not allowed here"),
+    413: lazy_gettext("The file is too large"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Something went wrong on our side"),
+    503: lazy_gettext("The service is briefly unavailable"),
+}
+ERROR_HINTS = {
+    400: lazy_gettext("Go back, reload the page and try again."),
+    403: lazy_gettext("If you think you should have access, log in with the right account."),
+    404: lazy_gettext("Check the address, or start again from the home page."),
+    405: lazy_gettext("Go back and use the buttons of the page."),
+    413: lazy_gettext("Send a smaller file."),
+    429: lazy_gettext("Wait a little before trying again."),
+    500: lazy_gettext("The error was recorded. Try again in a moment; nothing was saved half-way."),
+    503: lazy_gettext("Try again in a moment."),
+}
+CSRF_HINT = lazy_gettext(
+    "The form had expired or did not come from this site. Reload the page and send it again; nothing was changed."
+)
+
+
+def render_error(status: int, hint=None):
+    g.pop("after_commit", None)
+    response = render_template(
+        "errors/error.html",
+        status=status,
+        title=ERROR_TITLES.get(status, ERROR_TITLES[500]),
+        hint=hint or ERROR_HINTS.get(status, ERROR_HINTS[500]),
+    )
+    return response, status
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, CSRF_HINT)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400 or request.path.startswith("/static/"):
+            return error
+        response, status = render_error(error.code if error.code in ERROR_TITLES else 400)
+        if error.code == 429:
+            retry = getattr(error, "retry_after", None)
+            return response, 429, {"Retry-After": str(retry or 60)}
+        return response, status
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,163 @@
+"""The ``safkat`` command: database, users, demo data, audit, outbox, translations."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from safkat import audit, migrate
+from safkat.db import get_database
+
+
+def _create_app():
+    from safkat.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main():
+    """Safkat: public procurement for micro-enterprises."""
+
+
+def _clock():
+    return current_app.extensions["safkat.clock"]
+
+
+def _session():
+    return get_database().session()
+
+
+@click.group("db")
+def db_group():
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision):
+    """Bring the database schema up to date (Alembic)."""
+    migrate.upgrade(get_database().engine, revision)
+    click.echo(f"Database at revision {migrate.current_revision(get_database().engine)}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current():
+    """Show the schema revision of the database."""
+    click.echo(migrate.current_revision(get_database().engine) or "empty")
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice(["admin", "officer"]), prompt=True)
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.option("--authority", "authority_code", help="Authority code (officers only), e.g. AT-ORN.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_user(role, email, full_name, authority_code, password):
+    """Create an administrator or an officer."""
+    from safkat.accounts import services
+    from safkat.accounts.models import ContractingAuthority
+    from safkat.errors import DomainError
+
+    with _session() as session, session.begin():
+        authority = None
+        if role == "officer":
+            if not authority_code:
+                authority_code = click.prompt("Authority code")
+            authority = session.scalar(
+                select(ContractingAuthority).where(ContractingAuthority.code == authority_code.upper())
+            )
+            if authority is None:
+                raise click.ClickException(f"No authority with code {authority_code!r}.")
+        try:
+            user = services.create_staff_user(
+                session,
+                actor=None,
+                email=email,
+                full_name=full_name,
+                role=role,
+                password=password,
+                hasher=current_app.extensions["safkat.hasher"],
+                now=_clock().now(),
+                authority=authority,
+            )
+        except DomainError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Created {role} {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Load demo data (idempotent) and print the demo logins."""
+    from safkat.demo import DEMO_PASSWORD, seed
+
+    with _session() as session, session.begin():
+        logins = seed(
+            session, current_app.extensions["safkat.hasher"], _clock().now(), current_app.extensions["safkat.files"]
+        )
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in logins:
+        click.echo(f"  {role:<28} {email}")
+
+
+@click.group("audit")
+def audit_group():
+    """The hash-chained audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Check the whole chain; name the first broken event."""
+    with _session() as session:
+        report = audit.verify_chain(session)
+    if report.is_intact:
+        click.echo(f"Audit chain intact: {report.count} events.")
+        return
+    raise click.ClickException(
+        f"Audit chain broken at event {report.first_broken_seq}: {report.problem} "
+        f"({report.count} events verified before it)."
+    )
+
+
+@click.group("notifications")
+def notifications_group():
+    """The e-mail outbox."""
+
+
+@notifications_group.command("send")
+@with_appcontext
+def notifications_send():
+    """Deliver due e-mails (meant for cron; safe to run on several machines)."""
+    from safkat.notifications.services import deliver_due
+
+    with _session() as session, session.begin():
+        sent, failed = deliver_due(
+            session, current_app.extensions["safkat.mail"], current_app.config["MAIL_SENDER"], _clock().now()
+        )
+    click.echo(f"Sent {sent}, failed {failed} (will be retried).")
+
+
+@click.group("translations")
+def translations_group():
+    """Translation catalogues."""
+
+
+@translations_group.command("compile")
+def translations_compile():
+    """Compile the .po catalogues into .mo files."""
+    from safkat.i18n import compile_catalogs
+
+    for path in compile_catalogs():
+        click.echo(f"compiled {path}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, create_user, seed_demo, audit_group, notifications_group, translations_group):
+        app.cli.add_command(command)

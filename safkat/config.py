@@ -1,0 +1,129 @@
+"""Configuration read from ``SAFKAT_*`` environment variables.
+
+Secrets never have a hard-coded default: in development they are generated once into
+files of the instance folder (mode 0600); in production mode a missing secret stops the
+application at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"SAFKAT_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_or_create_secret(path: Path, nbytes: int = 32) -> str:
+    """Return the hex secret stored in ``path``, creating it with mode 0600 if absent."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+@dataclass
+class Settings:
+    """The settings Safkat reads from the environment, before they become Flask config."""
+
+    env: str
+    instance_path: Path
+    database_url: str
+    secret_key: str | None
+    base_url: str
+    default_locale: str
+    mail_server: str | None
+    mail_port: int
+    mail_username: str | None
+    mail_password: str | None
+    mail_use_tls: bool
+    mail_sender: str
+    ratelimit_storage_uri: str
+    upload_max_bytes: int
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings() -> Settings:
+    """Read the ``SAFKAT_*`` variables into :class:`Settings`."""
+    instance = Path(_env("INSTANCE_PATH", str(DEFAULT_INSTANCE))).resolve()
+    return Settings(
+        env=_env("ENV", "development"),
+        instance_path=instance,
+        database_url=_env("DATABASE_URL", f"sqlite:///{instance / 'safkat.db'}"),
+        secret_key=_env("SECRET_KEY"),
+        base_url=_env("BASE_URL", "http://127.0.0.1:5000"),
+        default_locale=_env("DEFAULT_LOCALE", "fr"),
+        mail_server=_env("MAIL_SERVER"),
+        mail_port=int(_env("MAIL_PORT", "25")),
+        mail_username=_env("MAIL_USERNAME"),
+        mail_password=_env("MAIL_PASSWORD"),
+        mail_use_tls=_env_bool("MAIL_USE_TLS", False),
+        mail_sender=_env("MAIL_SENDER", "Safkat <no-reply@safkat.localhost>"),
+        ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),
+        upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
+    )
+
+
+def flask_config(settings: Settings) -> dict:
+    """Turn settings into the Flask configuration mapping, resolving secrets."""
+    secret_key = settings.secret_key
+    if secret_key is None:
+        if settings.is_production:
+            raise ConfigError("SAFKAT_SECRET_KEY must be set in production mode.")
+        secret_key = read_or_create_secret(settings.instance_path / "secret_key")
+    return {
+        "ENV_NAME": settings.env,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": settings.database_url,
+        "BASE_URL": settings.base_url.rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": settings.default_locale,
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "DISPLAY_TIMEZONE": "Africa/Algiers",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.env != "development" and settings.env != "testing",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": settings.env != "development" and settings.env != "testing",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "MAIL_SERVER": settings.mail_server,
+        "MAIL_PORT": settings.mail_port,
+        "MAIL_USERNAME": settings.mail_username,
+        "MAIL_PASSWORD": settings.mail_password,
+        "MAIL_USE_TLS": settings.mail_use_tls,
+        "MAIL_SENDER": settings.mail_sender,
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
+        "MAX_CONTENT_LENGTH": settings.upload_max_bytes + 1024 * 1024,
+        "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
+        "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
+        "RESET_TOKEN_MAX_AGE": 3600,
+        "ARGON2_PROFILE": "default",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,150 @@
+"""Database engine, sessions and the one-commit-per-request rule.
+
+Views never commit. A request's session is committed once, after the view returned a
+response with a status below 400, and rolled back otherwise, so a failed request leaves
+nothing half-written. Work that must happen only once the data is durable (sending the
+confirmation e-mail at once, for example) is queued with :func:`after_commit`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend.
+
+    Refuses naive values on the way in; on the way out, SQLite's naive values (which were
+    written as UTC) come back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and transactions that SQLAlchemy controls.
+
+    pysqlite's own transaction handling breaks SAVEPOINTs; we turn it off and emit BEGIN
+    ourselves, as SQLAlchemy's documentation recommends.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create the engine for ``url`` with Safkat's per-backend settings."""
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """An engine and its session factory."""
+
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.engine = engine if engine is not None else make_engine(url)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self.session_factory()
+
+
+def get_database(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["safkat.db"]
+
+
+def get_session() -> Session:
+    """The current request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_database().session()
+    return g.db_session
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the request's transaction has committed (never on rollback)."""
+    g.setdefault("after_commit", []).append(callback)
+
+
+def init_app(app: Flask, database: Database) -> None:
+    app.extensions["safkat.db"] = database
+
+    @app.after_request
+    def commit_on_success(response):
+        session = g.pop("db_session", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.commit()
+                callbacks = g.pop("after_commit", [])
+            else:
+                session.rollback()
+                callbacks = []
+        finally:
+            session.close()
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the data is safe; the callback's job is retried later
+                log.exception("after-commit callback failed")
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()

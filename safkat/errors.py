@@ -1,0 +1,33 @@
+"""Domain errors: raised by services, turned into clear translated messages by views."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it here.
+
+    Services know no Flask (and so no request locale); the view that catches a
+    :class:`DomainError` translates its message in the user's language.
+    """
+    return message
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an operation. ``message`` is an untranslated msgid."""
+
+    def __init__(self, message: str, **params: object):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class NotFound(DomainError):
+    """The object does not exist (or may not be known to the actor)."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may not do this."""
+
+
+class InvalidTransition(DomainError):
+    """The object's state does not allow this action."""

@@ -1,0 +1,118 @@
+"""Languages (French by default, Arabic right to left, English), dates and money.
+
+The language is chosen, in order, by ``?lang=``, the ``lang`` cookie set by the
+switcher, the logged-in user's preference, then ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_datetime, get_locale
+from flask_login import current_user
+
+LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
+RTL_LANGUAGES = {"ar"}
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.set_lang_cookie = asked
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LANGUAGES:
+        return user_locale
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "fr"
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def format_when(value: datetime | None, format: str = "medium") -> str:
+    """A UTC datetime shown in Africa/Algiers time, in the page's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, format)
+
+
+def format_dzd(centimes: int | None, locale: str | None = None) -> str:
+    """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``."""
+    if centimes is None:
+        return ""
+    locale = locale or current_language()
+    amount = Decimal(centimes) / 100
+    number = format_decimal(amount, format="#,##0.00", locale=locale)
+    return f"{number} دج" if locale == "ar" else f"{number} DZD"
+
+
+def wilaya_name(code: str) -> str:
+    from safkat.wilayas import WILAYAS_BY_CODE
+
+    wilaya = WILAYAS_BY_CODE.get(code)
+    return wilaya.name(current_language()) if wilaya else code
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
+
+    @app.after_request
+    def remember_language(response):
+        lang = g.pop("set_lang_cookie", None)
+        if lang:
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
+
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        current_language=current_language,
+        text_direction=text_direction,
+        wilaya_name=wilaya_name,
+    )
+    app.jinja_env.filters.update(when=format_when, dzd=format_dzd)
+
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+
+
+def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Compile every ``.po`` catalogue under ``directory`` whose ``.mo`` is missing or older."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        with open(mo_path, "wb") as handle:
+            write_mo(handle, catalog)
+        compiled.append(mo_path)
+    return compiled

@@ -1,0 +1,11 @@
+"""Imports every model so that the metadata knows all tables (Alembic, tests)."""
+
+from safkat.accounts.models import (  # noqa: F401
+    ContractingAuthority,
+    Enterprise,
+    EnterpriseDocument,
+    Sector,
+    User,
+)
+from safkat.audit import AuditEvent, AuditHead  # noqa: F401
+from safkat.notifications.models import OutboxMessage  # noqa: F401

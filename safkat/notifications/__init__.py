@@ -1,0 +1,1 @@
+"""Outbox, e-mail delivery, subscriptions and reminders."""

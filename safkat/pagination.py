@@ -1,0 +1,48 @@
+"""Pagination of SQLAlchemy queries for list pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+DEFAULT_PER_PAGE = 20
+MAX_PAGE = 10_000
+
+
+def parse_page(value: str | None) -> int:
+    """A page number from a query string; anything absurd becomes 1."""
+    try:
+        page = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return page if 1 <= page <= MAX_PAGE else 1
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(session: Session, query: Select, page: str | int | None, per_page: int = DEFAULT_PER_PAGE) -> Page:
+    number = parse_page(page) if not isinstance(page, int) else page
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items, number, per_page, total)

@@ -1,0 +1,90 @@
+"""The one place that says who may do what: ``can(user, action, obj)``.
+
+Views call it before acting (and answer 403 when it says no); templates call it only to
+hide buttons. Object permissions are decided per object: an enterprise's member may see
+that enterprise, not another one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from safkat.accounts.models import Enterprise, EnterpriseStatus, Role
+
+Rule = Callable[[object, object], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(action: str):
+    def register(function: Rule) -> Rule:
+        _RULES[action] = function
+        return function
+
+    return register
+
+
+def _is(user, role: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.role == role
+
+
+def is_admin(user) -> bool:
+    return _is(user, Role.ADMIN)
+
+
+def is_officer(user) -> bool:
+    return _is(user, Role.OFFICER)
+
+
+def is_bidder(user) -> bool:
+    return _is(user, Role.BIDDER)
+
+
+def is_member_of(user, enterprise: Enterprise | None) -> bool:
+    return is_bidder(user) and enterprise is not None and user.enterprise_id == enterprise.id
+
+
+@rule("admin.access")
+def _admin_access(user, _obj) -> bool:
+    return is_admin(user)
+
+
+@rule("enterprise.view")
+def _enterprise_view(user, enterprise) -> bool:
+    return is_admin(user) or is_officer(user) or is_member_of(user, enterprise)
+
+
+@rule("enterprise.submit_documents")
+def _enterprise_submit(user, enterprise) -> bool:
+    return (
+        is_member_of(user, enterprise)
+        and user.is_email_verified
+        and enterprise.status in (EnterpriseStatus.REGISTERED, EnterpriseStatus.REJECTED)
+    )
+
+
+@rule("enterprise.download_document")
+def _enterprise_download(user, enterprise) -> bool:
+    return is_admin(user) or is_officer(user) or is_member_of(user, enterprise)
+
+
+@rule("enterprise.review")
+def _enterprise_review(user, _enterprise) -> bool:
+    return is_admin(user) or is_officer(user)
+
+
+@rule("enterprise.bid")
+def _enterprise_bid(user, enterprise) -> bool:
+    return is_member_of(user, enterprise) and enterprise.is_verified
+
+
+def can(user, action: str, obj: object = None) -> bool:
+    """Whether ``user`` (possibly anonymous) may do ``action`` on ``obj``."""
+    try:
+        check = _RULES[action]
+    except KeyError:
+        raise ValueError(f"unknown permission {action!r}") from None
+    return bool(check(user, obj))
+
+
+def known_actions() -> list[str]:
+    return sorted(_RULES)

@@ -1,0 +1,94 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1.
+
+The live server has its own SQLite database (real commits, no rollback), reset per test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from safkat import create_app
+from safkat.clock import SystemClock
+from safkat.db import Database
+from safkat.notifications.transports import MemoryTransport
+from tests.conftest import reset_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"browser test: {CHROMIUM} is missing (.ci/run installs Debian's chromium)")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+class LiveServer:
+    def __init__(self, app, mailbox):
+        self.app, self.mailbox = app, mailbox
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def seed_demo(self) -> None:
+        from safkat.demo import seed
+
+        with self.app.app_context():
+            database = self.app.extensions["safkat.db"]
+            with database.session() as session, session.begin():
+                seed(
+                    session,
+                    self.app.extensions["safkat.hasher"],
+                    self.app.extensions["safkat.clock"].now(),
+                    self.app.extensions["safkat.files"],
+                )
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    engine = reset_database(f"sqlite:///{tmp_path / 'live.db'}")
+    mailbox = MemoryTransport()
+    app = create_app(
+        {
+            "DATABASE": Database(engine=engine),
+            "CLOCK": SystemClock(),
+            "MAIL_TRANSPORT": mailbox,
+            "ARGON2_PROFILE": "fast",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    app.config["BASE_URL"] = "http://127.0.0.1"
+    with LiveServer(app, mailbox) as server:
+        app.config["BASE_URL"] = server.url
+        yield server
+    engine.dispose()
+    shutil.rmtree(tmp_path / "uploads", ignore_errors=True)
