@@ -36,6 +36,8 @@ setup(
             "pytest>=8,<10",
             "pytest-playwright>=0.5,<0.11",
             "playwright>=1.44,<2",
+            "openapi-schema-validator>=0.6,<0.10",
+            "openapi-spec-validator>=0.7,<0.10",
         ],
         "dev": [
             "ruff>=0.6",

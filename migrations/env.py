@@ -5,6 +5,7 @@ from alembic import context
 import safkat.models  # noqa: F401  (registers every table on the metadata)
 from safkat.config import load_settings
 from safkat.db import Base, make_engine
+from safkat.migrate import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,6 +17,7 @@ def run_with(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

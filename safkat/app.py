@@ -15,6 +15,7 @@ from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
 from safkat.config import flask_config, load_settings
 from safkat.extensions import csrf, limiter, login_manager
+from safkat.markup import render_markdown
 from safkat.notifications.transports import ConsoleTransport, SMTPTransport
 from safkat.permissions import can
 from safkat.storage import FileStore
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
     i18n.init_app(app)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
 
     _register_blueprints(app)
@@ -99,8 +101,12 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.accounts.enterprise_views import bp as enterprise_bp
     from safkat.accounts.views import bp as auth_bp
     from safkat.core_views import bp as core_bp
+    from safkat.opendata.api import bp as api_bp
+    from safkat.opendata.feeds import bp as feeds_bp
+    from safkat.tenders.officer_views import bp as officer_bp
+    from safkat.tenders.views import bp as tenders_bp
 
-    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp):
+    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp, tenders_bp, officer_bp, api_bp, feeds_bp):
         app.register_blueprint(blueprint)
 
 

@@ -62,6 +62,8 @@ class Settings:
     mail_sender: str
     ratelimit_storage_uri: str
     upload_max_bytes: int
+    tender_upload_max_bytes: int
+    tender_min_days: int
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +88,8 @@ def load_settings() -> Settings:
         mail_sender=_env("MAIL_SENDER", "Safkat <no-reply@safkat.localhost>"),
         ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),
         upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
+        tender_upload_max_bytes=int(_env("TENDER_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
+        tender_min_days=int(_env("TENDER_MIN_DAYS", "10")),
     )
 
 
@@ -120,7 +124,9 @@ def flask_config(settings: Settings) -> dict:
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
         "RATELIMIT_HEADERS_ENABLED": True,
         "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
-        "MAX_CONTENT_LENGTH": settings.upload_max_bytes + 1024 * 1024,
+        "TENDER_UPLOAD_MAX_BYTES": settings.tender_upload_max_bytes,
+        "TENDER_MIN_DAYS": settings.tender_min_days,
+        "MAX_CONTENT_LENGTH": max(settings.upload_max_bytes, settings.tender_upload_max_bytes) + 1024 * 1024,
         "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
         "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
         "RESET_TOKEN_MAX_AGE": 3600,

@@ -171,6 +171,10 @@ def seed(
                 _attach_demo_documents(session, store, enterprise, owner, now)
         logins.append((f"bidder ({status})", _email_for(index)))
     session.flush()
+    if store is not None:
+        from safkat.demo_tenders import seed_tenders
+
+        seed_tenders(session, store, now)
     return logins
 
 

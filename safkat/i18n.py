@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, gettext, ngettext
 from flask_login import current_user
 
 LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
@@ -45,10 +45,19 @@ def text_direction() -> str:
 
 
 def format_when(value: datetime | None, format: str = "medium") -> str:
-    """A UTC datetime shown in Africa/Algiers time, in the page's language."""
+    """A UTC datetime shown in Algiers time, to the minute, in the page's language.
+
+    ``full`` spells the date out and says "Algiers time" (Babel would say "Central European
+    Time", which is right but not what Algerians call it).
+    """
     if value is None:
         return ""
-    return format_datetime(value, format)
+    if format == "short":
+        return format_datetime(value, "short")
+    if format == "full":
+        return gettext("%(date)s at %(time)s, Algiers time", date=format_date(value, "full"),
+                       time=format_time(value, "HH:mm"))
+    return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
 
 
 def format_dzd(centimes: int | None, locale: str | None = None) -> str:
@@ -59,6 +68,22 @@ def format_dzd(centimes: int | None, locale: str | None = None) -> str:
     amount = Decimal(centimes) / 100
     number = format_decimal(amount, format="#,##0.00", locale=locale)
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    """``3 days, 4 hours`` or ``2 hours, 5 minutes`` until ``deadline``, in the page's language."""
+    seconds = max(0, int((deadline - now).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours or days:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if not days:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    return gettext(", ").join(parts)
 
 
 def wilaya_name(code: str) -> str:
@@ -93,6 +118,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         text_direction=text_direction,
         wilaya_name=wilaya_name,
+        time_left=time_left,
     )
     app.jinja_env.filters.update(when=format_when, dzd=format_dzd)
 

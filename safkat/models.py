@@ -9,3 +9,14 @@ from safkat.accounts.models import (  # noqa: F401
 )
 from safkat.audit import AuditEvent, AuditHead  # noqa: F401
 from safkat.notifications.models import OutboxMessage  # noqa: F401
+from safkat.tenders.models import (  # noqa: F401
+    Amendment,
+    DocumentDownload,
+    Lot,
+    Question,
+    TechnicalCriterion,
+    Tender,
+    TenderDocument,
+    TenderSearch,
+    TenderSequence,
+)

@@ -77,6 +77,34 @@ def _enterprise_bid(user, enterprise) -> bool:
     return is_member_of(user, enterprise) and enterprise.is_verified
 
 
+def is_officer_of(user, authority_id: int | None) -> bool:
+    return is_officer(user) and authority_id is not None and user.authority_id == authority_id
+
+
+@rule("tender.create")
+def _tender_create(user, _obj) -> bool:
+    return is_officer(user)
+
+
+@rule("tender.view")
+def _tender_view(user, tender) -> bool:
+    """Public once published; drafts only for the authority's officers and admins."""
+    if tender.status not in ("draft", "deleted"):
+        return True
+    return tender.status == "draft" and (is_admin(user) or is_officer_of(user, tender.authority_id))
+
+
+@rule("tender.manage")
+def _tender_manage(user, tender) -> bool:
+    """Edit a draft, publish, amend, answer questions, cancel: the authority's officers."""
+    return is_officer_of(user, tender.authority_id)
+
+
+@rule("tender.ask")
+def _tender_ask(user, _tender) -> bool:
+    return is_bidder(user) and user.is_email_verified and user.enterprise.status != EnterpriseStatus.SUSPENDED
+
+
 def can(user, action: str, obj: object = None) -> bool:
     """Whether ``user`` (possibly anonymous) may do ``action`` on ``obj``."""
     try:

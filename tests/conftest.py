@@ -157,7 +157,7 @@ def client(app):
 @pytest.fixture
 def make(db_session, app, clock):
     """Factories: ``make.enterprise(status="verified")``, ``make.officer()``…"""
-    return factories.Factory(db_session, app.extensions["safkat.hasher"], clock)
+    return factories.Factory(db_session, app.extensions["safkat.hasher"], clock, app.extensions["safkat.files"])
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ _counter = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session, hasher, clock):
+    def __init__(self, session, hasher, clock, store=None):
+        self.store = store
         self.session = session
         self.hasher = hasher
         self.clock = clock
@@ -84,3 +85,79 @@ class Factory:
         from sqlalchemy import select
 
         return self.session.scalar(select(Sector).where(Sector.code == code))
+
+
+def tender_factory(factory: Factory):
+    """Adds ``make.tender(...)``: a tender in the asked public state, with lots and a document."""
+    import io
+    from datetime import timedelta
+
+    from safkat.tenders import search
+    from safkat.tenders.models import Lot, Tender, TenderDocument, TenderWilaya
+
+    def make_tender(state: str = "open", authority=None, lots: int = 2, reserved: bool = False, **fields) -> Tender:
+        now = factory.clock.now()
+        authority = authority or factory.authority()
+        officer = fields.pop("created_by", None) or factory.officer(authority=authority)
+        n = next(_counter)
+        deadline = now + timedelta(days=20) if state in ("open", "draft") else now - timedelta(days=1)
+        wilayas = fields.pop("wilayas", ["31"])
+        sectors = fields.pop("sectors", [factory.sector("telecom_networks")])
+        defaults = dict(
+            authority=authority,
+            created_by=officer,
+            title_fr=f"Déploiement de fibre optique n°{n}",
+            title_ar=f"نشر الألياف البصرية رقم {n}",
+            description_fr="Travaux de génie civil et de tirage de câbles.",
+            category="works",
+            procedure="open",
+            estimated_budget=1_500_000_00,
+            is_budget_public=True,
+            enquiry_deadline_at=deadline - timedelta(days=5),
+            submission_deadline_at=deadline,
+            opening_at=deadline + timedelta(hours=1),
+            opening_place="Salle de réunion, siège",
+            created_at=now,
+            changed_at=now,
+            status="draft" if state == "draft" else ("cancelled" if state == "cancelled" else "published"),
+        )
+        values = defaults | fields
+        tender = Tender(**values)
+        tender.sectors = sectors
+        tender.wilaya_rows = [TenderWilaya(wilaya_code=code) for code in wilayas]
+        tender.lots = [
+            Lot(number=i + 1, title_fr=f"Lot {i + 1}", estimated_amount=500_000_00, is_reserved=reserved)
+            for i in range(lots)
+        ]
+        tender.has_reserved_lot = reserved
+        if tender.status != "draft":
+            tender.reference = fields.get("reference") or f"{authority.code}/{now.year}/{n:04d}"
+            tender.published_at = values.get("published_at") or now - timedelta(days=10)
+        if tender.status == "cancelled":
+            tender.cancel_reason, tender.cancelled_at = "Besoin annulé", now
+        stored = factory.store.save(
+            io.BytesIO(b"%PDF-1.7\ncahier des charges " + str(n).encode()),
+            max_bytes=10_000,
+            allowed_types={"application/pdf"},
+        )
+        tender.documents = [
+            TenderDocument(
+                title="Cahier des charges",
+                original_name="cdc.pdf",
+                content_type=stored.content_type,
+                size_bytes=stored.size_bytes,
+                sha256=stored.sha256,
+                storage_key=stored.storage_key,
+                uploaded_at=now,
+                download_count=0,
+            )
+        ]
+        factory._save(tender)
+        if tender.status != "draft":
+            search.index_tender(factory.session, tender)
+        return tender
+
+    return make_tender
+
+
+Factory.tender = property(lambda self: tender_factory(self))

@@ -5,12 +5,13 @@ from alembic.migration import MigrationContext
 
 import safkat.models  # noqa: F401
 from safkat.db import Base
+from safkat.migrate import include_name
 
 
 def test_migrations_match_the_models(engine):
     # The session engine was built by `alembic upgrade head` on an empty database.
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 

@@ -50,7 +50,7 @@ def test_catalogue_translates_every_string(extracted, lang):
     with open(ROOT / f"safkat/translations/{lang}/LC_MESSAGES/messages.po", "rb") as handle:
         catalog = read_po(handle, locale=lang)
     translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    missing = sorted(extracted - set(translated))
+    missing = sorted(extracted - set(translated), key=str)
     assert missing == [], f"untranslated in {lang} (run scripts/i18n-update, then translate): {missing[:10]}"
     for msgid, text in translated.items():
         if isinstance(msgid, str):

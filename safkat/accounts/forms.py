@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from safkat.accounts.models import LegalForm, SupportScheme
 from safkat.accounts.passwords import MIN_PASSWORD_LENGTH
 from safkat.accounts.validators import is_valid_nif, is_valid_nis, is_valid_rc
+from safkat.forms import Form
 
 LEGAL_FORM_LABELS = {
     LegalForm.INDIVIDUAL: _l("Sole proprietorship (natural person)"),
@@ -65,7 +65,7 @@ def password_field(label):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"}
     )
@@ -75,7 +75,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay logged in on this device"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     company_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=list(LEGAL_FORM_LABELS.items()))
     nif = StringField(
@@ -140,13 +140,13 @@ class RegistrationForm(FlaskForm):
         return valid
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], render_kw={"autocomplete": "email"}
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = password_field(_l("New password"))
     password_confirm = PasswordField(
         _l("New password again"),
@@ -155,14 +155,14 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only its CSRF token, for buttons that POST."""
 
 
 DOCUMENT_HINT = _l("PDF, JPEG or PNG.")
 
 
-class EnterpriseDocumentsForm(FlaskForm):
+class EnterpriseDocumentsForm(Form):
     trade_register = FileField(_l("Trade register extract or artisan card"), description=DOCUMENT_HINT)
     support_attestation = FileField(
         _l("Attestation of the support scheme (ANADE, ANGEM, CNAC)"), description=DOCUMENT_HINT
@@ -170,7 +170,7 @@ class EnterpriseDocumentsForm(FlaskForm):
     tax_card = FileField(_l("Tax registration card (NIF)"), description=DOCUMENT_HINT)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     action = RadioField(_l("Decision"), validators=[InputRequired()])
     reason = TextAreaField(
         _l("Reason (required to reject or suspend; the enterprise will read it)"),
@@ -178,7 +178,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class AuthorityForm(FlaskForm):
+class AuthorityForm(Form):
     code = StringField(
         _l("Code used in tender references"),
         validators=[DataRequired(), Length(max=16)],
@@ -191,13 +191,13 @@ class AuthorityForm(FlaskForm):
     wilaya_code = SelectField(_l("Wilaya"), validators=[DataRequired()])
 
 
-class StaffUserForm(FlaskForm):
+class StaffUserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     password = password_field(_l("Initial password"))
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     locale = SelectField(
         _l("Language of e-mails and pages"), choices=[("fr", "Français"), ("ar", "العربية"), ("en", "English")]
     )

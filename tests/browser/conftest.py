@@ -68,6 +68,22 @@ class LiveServer:
                     self.app.extensions["safkat.files"],
                 )
 
+    def sample_tender_pages(self) -> list[str]:
+        """The public page of one tender in each public state of the demo data."""
+        from sqlalchemy import select
+
+        from safkat.tenders.models import Tender
+        from safkat.tenders.services import public_status
+
+        pages = {}
+        with self.app.app_context():
+            database = self.app.extensions["safkat.db"]
+            now = self.app.extensions["safkat.clock"].now()
+            with database.session() as session:
+                for tender in session.scalars(select(Tender).where(Tender.reference.is_not(None))):
+                    pages.setdefault(public_status(tender, now), f"/tenders/{tender.url_reference}")
+        return sorted(pages.values())
+
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(5)

@@ -1,0 +1,192 @@
+"""Demo calls for tender in every public state, built through the real services.
+
+Tenders are published "in the past" (services take ``now``) so that closed ones exist too.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from safkat.accounts.models import ContractingAuthority, Sector, User
+from safkat.storage import FileStore
+from safkat.tenders import services
+from safkat.tenders.models import Tender
+
+# title fr, title ar, category, sector, wilayas, budget in DZD
+SUBJECTS = [
+    (
+        "Déploiement de la fibre optique FTTH",
+        "نشر الألياف البصرية إلى المنازل",
+        "works",
+        "telecom_networks",
+        ["31"],
+        18_500_000,
+    ),
+    (
+        "Génie civil pour chambres de tirage",
+        "أشغال الهندسة المدنية لغرف السحب",
+        "works",
+        "civil_works",
+        ["31", "46"],
+        9_200_000,
+    ),
+    (
+        "Maintenance des équipements informatiques",
+        "صيانة التجهيزات الإعلامية",
+        "services",
+        "it_maintenance",
+        ["16"],
+        3_400_000,
+    ),
+    ("Fourniture de micro-ordinateurs", "اقتناء أجهزة حاسوب", "supplies", "it_equipment", ["16", "09"], 6_800_000),
+    ("Nettoyage des bureaux de poste", "تنظيف مكاتب البريد", "services", "cleaning", ["16"], 2_100_000),
+    ("Gardiennage des sites techniques", "حراسة المواقع التقنية", "services", "security", ["31", "13"], 4_600_000),
+    ("Réhabilitation de l'agence commerciale", "إعادة تأهيل الوكالة التجارية", "works", "building", ["27"], 11_000_000),
+    (
+        "Étude de desserte télécom d'une zone d'activités",
+        "دراسة تغطية منطقة نشاطات بالاتصالات",
+        "studies",
+        "studies",
+        ["31"],
+        2_900_000,
+    ),
+    ("Fourniture de mobilier de bureau", "اقتناء أثاث مكتبي", "supplies", "office_supplies", ["16"], 1_700_000),
+    (
+        "Installation électrique des armoires de rue",
+        "التركيب الكهربائي للخزائن الخارجية",
+        "works",
+        "electricity",
+        ["22", "31"],
+        5_300_000,
+    ),
+]
+# (state, how many): open ones in the future, closed ones past their deadline
+PLAN = [("open", 16), ("closed", 10), ("cancelled", 4), ("draft", 6), ("amended", 4)]
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A valid one-page PDF holding one line of ASCII text (for demo documents)."""
+    safe = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 14 Tf 60 780 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def seed_tenders(session: Session, store: FileStore, now: datetime) -> int:
+    """Create the demo tenders if there are none yet; returns how many were created."""
+    if session.scalar(select(Tender.id).limit(1)) is not None:
+        return 0
+    authorities = list(session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)))
+    sectors = {s.code: s for s in session.scalars(select(Sector))}
+    bidders = [
+        u
+        for u in session.scalars(select(User).where(User.role == "bidder").order_by(User.id))
+        if u.enterprise.status == "verified"
+    ]
+    created = 0
+    for state, count in PLAN:
+        for _ in range(count):
+            authority = authorities[created % len(authorities)]
+            officer = next(o for o in authority.officers if o.is_active)
+            subject = SUBJECTS[created % len(SUBJECTS)]
+            _make(session, store, now, state, created, authority, officer, subject, sectors, bidders)
+            created += 1
+    return created
+
+
+def _make(session, store, now, state, index, authority, officer, subject, sectors, bidders) -> None:
+    title_fr, title_ar, category, sector, wilayas, budget = subject
+    ten_o_clock = now.replace(hour=9, minute=0, second=0, microsecond=0)  # 10:00 Algiers time
+    if state == "closed":
+        published_at, deadline = now - timedelta(days=40 + index), ten_o_clock - timedelta(days=index % 9 + 1)
+    else:
+        published_at, deadline = now - timedelta(days=index % 12), ten_o_clock + timedelta(days=15 + index % 20)
+    data = services.TenderData(
+        title_fr=f"{title_fr} — {authority.code} n°{index + 1}",
+        title_ar=f"{title_ar} رقم {index + 1}",
+        description_fr=(
+            f"Le service contractant **{authority.name_fr}** lance un appel d'offres pour : "
+            f"{title_fr.lower()}.\n\n- Délai d'exécution : 4 mois\n- Visite des lieux recommandée"
+        ),
+        description_ar=f"تعلن {authority.name_ar} عن طلب عروض من أجل {title_ar}.",
+        category=category,
+        procedure="consultation" if budget < 6_000_000 else "open",
+        wilaya_codes=wilayas,
+        sector_ids=[sectors[sector].id],
+        estimated_budget=budget * 100,
+        is_budget_public=index % 3 != 0,
+        enquiry_deadline_at=deadline - timedelta(days=4),
+        submission_deadline_at=deadline,
+        opening_at=deadline + timedelta(hours=1),
+        opening_place=f"Siège — {authority.name_fr}",
+        award_method="weighted" if index % 4 == 0 else "lowest_price",
+        technical_weight=40 if index % 4 == 0 else 0,
+        financial_weight=60 if index % 4 == 0 else 100,
+        criteria=[("Méthodologie et planning", 60), ("Références similaires", 40)] if index % 4 == 0 else [],
+        required_documents="Extrait du registre du commerce\nAttestation ANADE, ANGEM ou CNAC\nAttestation fiscale",
+    )
+    tender = services.create_draft(session, authority, officer, data, published_at)
+    for number in range(1 + index % 3):
+        services.save_lot(
+            session,
+            tender,
+            officer,
+            services.LotData(
+                title_fr=f"Lot {number + 1} — {title_fr.split()[0]} zone {number + 1}",
+                title_ar=f"الحصة {number + 1}",
+                estimated_amount=budget * 100 // (1 + index % 3),
+                is_reserved=number == 0 and index % 2 == 0,
+            ),
+            published_at,
+        )
+    document = services.NewDocument(
+        "Cahier des charges", "cahier-des-charges.pdf", io.BytesIO(tiny_pdf(f"Cahier des charges - {title_fr}"))
+    )
+    services.add_draft_documents(session, tender, officer, [document], store, 10 * 1024 * 1024, published_at)
+    if state == "draft":
+        return
+    services.publish(session, tender, officer, published_at, min_days=0)
+
+    def later(**delta) -> datetime:  # events after publication, never in the future
+        return min(published_at + timedelta(**delta), now)
+    if bidders:
+        asker = bidders[index % len(bidders)]
+        question = services.ask_question(
+            session, tender, asker, "Une visite des lieux est-elle obligatoire ?", later(hours=20)
+        )
+        services.answer_question(
+            session, question, officer, "Elle est recommandée, pas obligatoire.", later(hours=22)
+        )
+    if state == "amended":
+        services.amend(
+            session,
+            tender,
+            officer,
+            reason="Report de la date limite à la demande des soumissionnaires.",
+            now=later(days=3),
+            new_deadline=deadline + timedelta(days=7),
+        )
+    if state == "cancelled":
+        services.cancel(
+            session, tender, officer, "Besoin reporté à l'exercice suivant.", later(days=5)
+        )

@@ -1,0 +1,24 @@
+"""The base of every form: CSRF from Flask-WTF, and text cleaned of control characters.
+
+PostgreSQL refuses NUL bytes in text and no person types other C0 controls, so they are
+removed from every text input before validation (newlines and tabs are kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value):
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [strip_controls, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)

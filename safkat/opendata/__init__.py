@@ -1,0 +1,1 @@
+"""Open data: the JSON API, feeds, OCDS and statistics."""

@@ -1,0 +1,1 @@
+"""Calls for tender: drafting, lots, documents, publication, amendments, questions."""

@@ -1,0 +1,242 @@
+"""The public listing of tenders: filters from a query string, search, sort, pages.
+
+Shared by the HTML list, the Atom feed and the JSON API so they always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, not_, select
+from sqlalchemy.orm import Session, selectinload
+
+from safkat.accounts.models import ContractingAuthority, Sector
+from safkat.pagination import Page, parse_page
+from safkat.tenders import search
+from safkat.tenders.models import Category, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
+from safkat.wilayas import WILAYAS_BY_CODE
+
+ALGIERS = ZoneInfo("Africa/Algiers")
+# Every public state of a tender's life (DOMAIN.md); later issues store the later ones.
+PUBLIC_STATUSES = (
+    "open",
+    "closed",
+    "opened",
+    "evaluation",
+    "provisional_award",
+    "awarded",
+    "unsuccessful",
+    "cancelled",
+)
+SORTS = ("relevance", "deadline", "published")
+MAX_AMOUNT_DZD = 10**13
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class TenderFilters:
+    """Validated filters; anything absurd in the query string is dropped, never an error."""
+
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    procedure: str = ""
+    wilaya: str = ""
+    sector: str = ""
+    authority: str = ""
+    reserved: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    budget_min: int | None = None  # DZD
+    budget_max: int | None = None
+    sort: str = "relevance"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> TenderFilters:
+        def choice(name, allowed):
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        return cls(
+            q=" ".join(search.query_terms(args.get("q"))),
+            status=choice("status", PUBLIC_STATUSES),
+            category=choice("category", [c.value for c in Category]),
+            procedure=choice("procedure", [p.value for p in Procedure]),
+            wilaya=choice("wilaya", WILAYAS_BY_CODE),
+            sector=(args.get("sector") or "").strip()[:32],
+            authority=(args.get("authority") or "").strip().upper()[:16],
+            reserved=args.get("reserved") in ("1", "true", "on"),
+            deadline_from=_date(args.get("deadline_from")),
+            deadline_to=_date(args.get("deadline_to")),
+            budget_min=_amount(args.get("budget_min")),
+            budget_max=_amount(args.get("budget_max")),
+            sort=choice("sort", SORTS) or "relevance",
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters that are set, as query-string values (for shareable links)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in ("", None, False) or (f.name == "sort" and value == "relevance"):
+                continue
+            out[f.name] = "1" if value is True else str(value)
+        return out
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(set(self.as_args()) - {"sort"})
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _amount(value: str | None) -> int | None:
+    try:
+        amount = int((value or "").replace(" ", ""))
+    except ValueError:
+        return None
+    return amount if 0 <= amount <= MAX_AMOUNT_DZD else None
+
+
+def _algiers_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ALGIERS)
+
+
+def _is_open(now: datetime):
+    return and_(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at > now)
+
+
+def filtered(session: Session, filters: TenderFilters, now: datetime) -> Select:
+    """Public tenders matching ``filters`` (no order, no limit)."""
+    query = select(Tender).where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+    if filters.status == "open":
+        query = query.where(_is_open(now))
+    elif filters.status == "closed":
+        query = query.where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now)
+    elif filters.status:
+        query = query.where(Tender.status == filters.status)
+    if filters.category:
+        query = query.where(Tender.category == filters.category)
+    if filters.procedure:
+        query = query.where(Tender.procedure == filters.procedure)
+    if filters.wilaya:
+        query = query.where(
+            Tender.id.in_(select(tender_wilayas.c.tender_id).where(tender_wilayas.c.wilaya_code == filters.wilaya))
+        )
+    if filters.sector:
+        query = query.where(
+            Tender.id.in_(
+                select(tender_sectors.c.tender_id)
+                .join(Sector, Sector.id == tender_sectors.c.sector_id)
+                .where(Sector.code == filters.sector)
+            )
+        )
+    if filters.authority:
+        query = query.where(
+            Tender.authority_id.in_(
+                select(ContractingAuthority.id).where(ContractingAuthority.code == filters.authority)
+            )
+        )
+    if filters.reserved:
+        query = query.where(Tender.has_reserved_lot.is_(True))
+    if filters.deadline_from:
+        query = query.where(Tender.submission_deadline_at >= _algiers_midnight(filters.deadline_from))
+    if filters.deadline_to:
+        query = query.where(Tender.submission_deadline_at < _algiers_midnight(filters.deadline_to + timedelta(days=1)))
+    if filters.budget_min is not None:
+        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget >= filters.budget_min * 100)
+    if filters.budget_max is not None:
+        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
+    if filters.q:
+        query = query.where(search.matching_condition(session, filters.q.split()))
+    return query
+
+
+def _load(query: Select) -> Select:
+    return query.options(
+        selectinload(Tender.authority),
+        selectinload(Tender.lots),
+        selectinload(Tender.wilaya_rows),
+        selectinload(Tender.sectors),
+    )
+
+
+def _count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def listing_page(
+    session: Session, filters: TenderFilters, now: datetime, page: str | int | None, per_page: int = PER_PAGE
+) -> Page:
+    """One page of the listing.
+
+    The default order puts open tenders first (nearest deadline first), then the others
+    (most recently published first). It is computed as two index-friendly queries rather
+    than one ORDER BY over a CASE, which would sort the whole table on every page.
+    """
+    number = page if isinstance(page, int) else parse_page(page)
+    base = filtered(session, filters, now)
+    offset = (number - 1) * per_page
+    if filters.sort == "deadline":
+        ordered = base.order_by(Tender.submission_deadline_at.asc(), Tender.id)
+        items = list(session.scalars(_load(ordered).limit(per_page).offset(offset)))
+        return Page(items, number, per_page, _count(session, base))
+    if filters.sort == "published" or filters.status not in ("", "open"):
+        ordered = base.order_by(Tender.published_at.desc(), Tender.id.desc())
+        items = list(session.scalars(_load(ordered).limit(per_page).offset(offset)))
+        return Page(items, number, per_page, _count(session, base))
+
+    open_query = base.where(_is_open(now))
+    other_query = base.where(not_(_is_open(now))) if filters.status != "open" else None
+    open_count = _count(session, open_query)
+    other_count = _count(session, other_query) if other_query is not None else 0
+    items = []
+    if offset < open_count:
+        items = list(
+            session.scalars(
+                _load(open_query.order_by(Tender.submission_deadline_at.asc(), Tender.id))
+                .limit(per_page)
+                .offset(offset)
+            )
+        )
+    if other_query is not None and len(items) < per_page:
+        other_offset = max(0, offset - open_count)
+        items += list(
+            session.scalars(
+                _load(other_query.order_by(Tender.published_at.desc(), Tender.id.desc()))
+                .limit(per_page - len(items))
+                .offset(other_offset)
+            )
+        )
+    return Page(items, number, per_page, open_count + other_count)
+
+
+def newest_published(session: Session, filters: TenderFilters, now: datetime, limit: int = 50) -> list[Tender]:
+    """For the Atom feed: the most recently published tenders matching the filters."""
+    query = filtered(session, filters, now).order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
+    return list(session.scalars(_load(query)))
+
+
+def last_change(session: Session, now: datetime) -> datetime | None:
+    """When the public listing last changed: the Last-Modified of listing pages.
+
+    An edit moves ``changed_at``; a deadline passing turns a tender from open to closed
+    without any write, so the latest passed deadline counts too.
+    """
+    edited = session.scalar(
+        select(func.max(Tender.changed_at)).where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+    )
+    passed = session.scalar(
+        select(func.max(Tender.submission_deadline_at)).where(
+            Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now
+        )
+    )
+    return max(filter(None, (edited, passed)), default=None)

@@ -1,0 +1,92 @@
+"""Full-text search over public tenders, one service over two engines.
+
+The searchable text of a tender (titles, descriptions, lots, reference, authority) is
+normalised in Python — lower case, Latin accents and Arabic diacritics removed, Arabic
+letter variants folded — and stored in ``tender_search``. SQLite indexes it with an FTS5
+table, PostgreSQL with a GIN index on ``to_tsvector('simple', body)``; queries are
+normalised the same way and matched word by word, each word as a prefix.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import ColumnElement, delete, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from safkat.tenders.models import Tender, TenderSearch
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+FTS_TABLE = "tender_search_fts"
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalise(value: str) -> str:
+    """Fold case, accents and Arabic letter variants so that searches forgive spelling."""
+    value = _ARABIC_DIACRITICS.sub("", value or "").translate(_ARABIC_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c) or "\u0600" <= c <= "\u06ff")
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", stripped)))
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The words of a user's query, normalised; absurdly long queries are cut."""
+    return normalise((query or "")[:MAX_QUERY_LENGTH]).split()[:MAX_TERMS]
+
+
+def searchable_text(tender: Tender) -> str:
+    parts = [
+        tender.reference or "",
+        tender.title_fr,
+        tender.title_ar or "",
+        tender.description_fr,
+        tender.description_ar or "",
+        tender.authority.name_fr,
+        tender.authority.name_ar,
+        tender.authority.code,
+    ]
+    for lot in tender.lots:
+        parts += [lot.title_fr, lot.title_ar or "", lot.description]
+    return normalise(" ".join(parts))
+
+
+def index_tender(session: Session, tender: Tender) -> None:
+    """(Re)index a public tender; call after publication and every public change."""
+    body = searchable_text(tender)
+    row = session.get(TenderSearch, tender.id)
+    if row is None:
+        session.add(TenderSearch(tender_id=tender.id, body=body))
+    else:
+        row.body = body
+    session.flush()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": tender.id})
+        session.execute(
+            text(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (:id, :body)"), {"id": tender.id, "body": body}
+        )
+
+
+def unindex_tender(session: Session, tender_id: int) -> None:
+    session.execute(delete(TenderSearch).where(TenderSearch.tender_id == tender_id))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": tender_id})
+
+
+def matching_condition(session: Session, terms: list[str]) -> ColumnElement[bool]:
+    """A condition on ``Tender.id`` true for tenders whose text holds every term (as prefixes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        tsquery = " & ".join(f"{term}:*" for term in terms)
+        matches = select(TenderSearch.tender_id).where(
+            literal_column("to_tsvector('simple', tender_search.body)").op("@@")(
+                text("to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery)
+            )
+        )
+        return Tender.id.in_(matches)
+    fts_query = " AND ".join(f'"{term}"*' for term in terms)
+    matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=fts_query)
+    return Tender.id.in_(matches.columns(rowid=Tender.id.type))

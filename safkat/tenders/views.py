@@ -1,0 +1,124 @@
+"""Public pages of tenders: the searchable list, a tender's page, downloads, questions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from safkat.accounts.models import ContractingAuthority, Sector
+from safkat.errors import DomainError
+from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.i18n import current_language
+from safkat.tenders import queries, services
+from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, QuestionForm, TenderSearchForm
+from safkat.tenders.labels import STATUS_LABELS, tender_labels
+from safkat.tenders.models import Tender, TenderDocument
+from safkat.web import file_store, flash_domain_error, get_session, now, require
+from safkat.wilayas import wilaya_choices
+
+bp = Blueprint("tenders", __name__)
+bp.app_context_processor(tender_labels)
+
+
+@bp.app_template_global()
+def tender_status(tender: Tender) -> str:
+    return services.public_status(tender, now())
+
+
+def _search_form(filters: queries.TenderFilters) -> TenderSearchForm:
+    language = current_language()
+    session = get_session()
+    form = TenderSearchForm(formdata=None, data={**filters.as_args(), "reserved": filters.reserved})
+    everything = [("", _("All"))]
+    form.status.choices = everything + [(s, STATUS_LABELS[s]) for s in queries.PUBLIC_STATUSES]
+    form.category.choices = everything + list(CATEGORY_LABELS.items())
+    form.procedure.choices = everything + list(PROCEDURE_LABELS.items())
+    form.wilaya.choices = everything + wilaya_choices(language)
+    form.sector.choices = everything + [
+        (s.code, s.name(language)) for s in session.scalars(select(Sector).order_by(Sector.code))
+    ]
+    form.authority.choices = everything + [
+        (a.code, a.name(language))
+        for a in session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code))
+    ]
+    return form
+
+
+@bp.route("/tenders")
+def list_tenders():
+    session = get_session()
+    filters = queries.TenderFilters.from_args(request.args)
+    last_change = queries.last_change(session, now())
+    etag = make_etag("tenders", sorted(request.args.items(multi=True)), last_change)
+    cached = not_modified(etag, last_change)
+    if cached:
+        return cached
+    page = queries.listing_page(session, filters, now(), request.args.get("page"))
+    html = render_template("tenders/list.html", page=page, filters=filters, form=_search_form(filters))
+    return cacheable(current_app.make_response(html), etag, last_change)
+
+
+def _public_tender(url_reference: str) -> Tender:
+    tender = services.find_by_reference(get_session(), url_reference)
+    if tender is None:
+        abort(404)
+    require("tender.view", tender)
+    return tender
+
+
+@bp.route("/tenders/<url_reference>")
+def show_tender(url_reference: str):
+    tender = _public_tender(url_reference)
+    modified = services.last_modified(tender, now())
+    # While open, the page shows the time left: a cached copy is good for a minute at most.
+    minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
+    etag = make_etag("tender", tender.id, modified, minute)
+    cached = not_modified(etag, modified)
+    if cached:
+        return cached
+    html = render_template(
+        "tenders/show.html",
+        tender=tender,
+        status=services.public_status(tender, now()),
+        question_form=QuestionForm(),
+        can_ask=services.is_open_for_questions(tender, now()),
+        answered=[q for q in tender.questions if q.is_answered],
+        now=now(),
+    )
+    return cacheable(current_app.make_response(html), etag, modified)
+
+
+@bp.route("/tenders/<url_reference>/documents/<int:document_id>")
+def download_document(url_reference: str, document_id: int):
+    tender = _public_tender(url_reference)
+    document = get_session().get(TenderDocument, document_id)
+    if document is None or document.tender_id != tender.id:
+        abort(404)
+    user = current_user if current_user.is_authenticated else None
+    services.record_download(get_session(), document, user, now())
+    return send_file(
+        file_store().path_for(document.storage_key),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_name,
+    )
+
+
+@bp.route("/tenders/<url_reference>/questions", methods=["POST"])
+@login_required
+def ask_question(url_reference: str):
+    tender = _public_tender(url_reference)
+    require("tender.ask", tender)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.ask_question(get_session(), tender, current_user, form.text.data, now())
+        except DomainError as error:
+            flash_domain_error(error)
+        else:
+            flash(_("Your question is sent. The answer will be published on this page."), "success")
+    else:
+        flash(_("Write your question (at most 4,000 characters)."), "error")
+    return redirect(url_for("tenders.show_tender", url_reference=url_reference, _anchor="questions"))
