@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Request, g, render_template, request
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -15,12 +16,21 @@ from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
 from safkat.config import flask_config, load_settings
 from safkat.extensions import csrf, limiter, login_manager
+from safkat.keys import check_kek, load_platform_keys
 from safkat.markup import render_markdown
 from safkat.notifications.transports import ConsoleTransport, SMTPTransport
 from safkat.permissions import can
 from safkat.storage import FileStore
 
 log = logging.getLogger(__name__)
+
+
+class SafkatRequest(Request):
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        """Bid documents are plaintext until sealed: keep them in memory, never in a temp file."""
+        if self.path.endswith("/bid"):
+            return io.BytesIO()
+        return super()._get_file_stream(total_content_length, content_type, filename, content_length)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,16 +47,21 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(settings.instance_path),
         root_path=str(Path(__file__).parent),
     )
+    app.request_class = SafkatRequest
     app.config.update(flask_config(settings))
     app.config.update(config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     database = app.config.pop("DATABASE", None) or db.Database(app.config["DATABASE_URL"])
-    db.init_app(app, database)
+    db.init_app(app, database, on_refused=_refused_commit)
     app.extensions["safkat.clock"] = app.config.pop("CLOCK", None) or SystemClock()
     app.extensions["safkat.hasher"] = make_hasher(app.config["ARGON2_PROFILE"])
     app.extensions["safkat.files"] = FileStore(app.config["UPLOAD_FOLDER"])
     app.extensions["safkat.mail"] = app.config.pop("MAIL_TRANSPORT", None) or _mail_transport(app)
+    keys = load_platform_keys(Path(app.instance_path), settings.seal_key, settings.signing_key, settings.is_production)
+    with database.session() as session:
+        check_kek(session, keys)
+    app.extensions["safkat.keys"] = keys
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -100,13 +115,14 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.accounts.admin_views import bp as admin_bp
     from safkat.accounts.enterprise_views import bp as enterprise_bp
     from safkat.accounts.views import bp as auth_bp
+    from safkat.bids.views import bp as bids_bp
     from safkat.core_views import bp as core_bp
     from safkat.opendata.api import bp as api_bp
     from safkat.opendata.feeds import bp as feeds_bp
     from safkat.tenders.officer_views import bp as officer_bp
     from safkat.tenders.views import bp as tenders_bp
 
-    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp, tenders_bp, officer_bp, api_bp, feeds_bp):
+    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp, tenders_bp, officer_bp, api_bp, feeds_bp, bids_bp):
         app.register_blueprint(blueprint)
 
 
@@ -115,6 +131,7 @@ ERROR_TITLES = {
     403: lazy_gettext("You may not see this page"),
     404: lazy_gettext("Page not found"),
     405: lazy_gettext("This action is not allowed here"),
+    409: lazy_gettext("Not accepted"),
     413: lazy_gettext("The file is too large"),
     429: lazy_gettext("Too many attempts"),
     500: lazy_gettext("Something went wrong on our side"),
@@ -125,6 +142,7 @@ ERROR_HINTS = {
     403: lazy_gettext("If you think you should have access, log in with the right account."),
     404: lazy_gettext("Check the address, or start again from the home page."),
     405: lazy_gettext("Go back and use the buttons of the page."),
+    409: lazy_gettext("Nothing was saved."),
     413: lazy_gettext("Send a smaller file."),
     429: lazy_gettext("Wait a little before trying again."),
     500: lazy_gettext("The error was recorded. Try again in a moment; nothing was saved half-way."),
@@ -144,6 +162,15 @@ def render_error(status: int, hint=None):
         hint=hint or ERROR_HINTS.get(status, ERROR_HINTS[500]),
     )
     return response, status
+
+
+def _refused_commit(error):
+    from flask import make_response
+
+    from safkat.web import translate_error
+
+    body, status = render_error(409, translate_error(error))
+    return make_response(body, status)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -98,8 +98,9 @@ def seed_demo():
     from safkat.demo import DEMO_PASSWORD, seed
 
     with _session() as session, session.begin():
+        extensions = current_app.extensions
         logins = seed(
-            session, current_app.extensions["safkat.hasher"], _clock().now(), current_app.extensions["safkat.files"]
+            session, extensions["safkat.hasher"], _clock().now(), extensions["safkat.files"], extensions["safkat.keys"]
         )
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in logins:
@@ -159,5 +160,56 @@ def translations_compile():
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, create_user, seed_demo, audit_group, notifications_group, translations_group):
+    for command in (
+        db_group,
+        create_user,
+        seed_demo,
+        audit_group,
+        notifications_group,
+        translations_group,
+        open_due_command,
+        receipt_group,
+    ):
         app.cli.add_command(command)
+
+
+@click.command("open-due")
+@with_appcontext
+def open_due_command():
+    """Open the bids of every tender whose deadline has passed (cron, every minute)."""
+    from safkat.bids.opening import open_due
+
+    extensions = current_app.extensions
+    with _session() as session, session.begin():
+        openings = open_due(session, extensions["safkat.keys"], extensions["safkat.files"], _clock().now())
+        for opening in openings:
+            click.echo(f"Opened tender {opening.tender_id}: {len(opening.rows)} bid(s).")
+    click.echo(f"{len(openings)} tender(s) opened.")
+
+
+@click.group("receipt")
+def receipt_group():
+    """Bid receipts."""
+
+
+@receipt_group.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def receipt_verify(path):
+    """Check a receipt file's signature against this platform's key."""
+    import json
+
+    from safkat.bids.receipts import verify_receipt
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"Not a receipt: {error}") from None
+    if not isinstance(document, dict) or not verify_receipt(document, current_app.extensions["safkat.keys"].verify_key):
+        raise click.ClickException("INVALID: the receipt was altered or not signed by this platform.")
+    payload = document["payload"]
+    click.echo(
+        f"VALID: {payload['receipt']} of bid {payload['bid']} on {payload['tender']} at {payload['at']}, "
+        f"digest {payload['digest']}."
+    )

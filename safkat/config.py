@@ -64,6 +64,8 @@ class Settings:
     upload_max_bytes: int
     tender_upload_max_bytes: int
     tender_min_days: int
+    seal_key: str | None
+    signing_key: str | None
 
     @property
     def is_production(self) -> bool:
@@ -90,6 +92,8 @@ def load_settings() -> Settings:
         upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
         tender_upload_max_bytes=int(_env("TENDER_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
         tender_min_days=int(_env("TENDER_MIN_DAYS", "10")),
+        seal_key=_env("SEAL_KEY"),
+        signing_key=_env("SIGNING_KEY"),
     )
 
 

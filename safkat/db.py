@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from safkat.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
@@ -118,7 +120,22 @@ def after_commit(callback: Callable[[], None]) -> None:
     g.setdefault("after_commit", []).append(callback)
 
 
-def init_app(app: Flask, database: Database) -> None:
+def add_commit_guard(session: Session, guard: Callable[[], None]) -> None:
+    """Run ``guard`` just before the session commits; if it raises, nothing is committed.
+
+    Used for rules that must hold at COMMIT time, such as "before the deadline".
+    """
+    session.info.setdefault("commit_guards", []).append(guard)
+
+
+@event.listens_for(Session, "before_commit")
+def _run_commit_guards(session: Session) -> None:
+    for guard in session.info.pop("commit_guards", []):
+        guard()
+
+
+def init_app(app: Flask, database: Database, on_refused: Callable | None = None) -> None:
+    """Bind ``database`` to ``app``; ``on_refused(error)`` answers a commit a guard refused."""
     app.extensions["safkat.db"] = database
 
     @app.after_request
@@ -126,13 +143,18 @@ def init_app(app: Flask, database: Database) -> None:
         session = g.pop("db_session", None)
         if session is None:
             return response
+        callbacks = []
         try:
             if response.status_code < 400:
                 session.commit()
                 callbacks = g.pop("after_commit", [])
             else:
                 session.rollback()
-                callbacks = []
+        except DomainError as error:  # a commit guard refused: nothing was written
+            session.rollback()
+            if on_refused is None:
+                raise
+            response = on_refused(error)
         finally:
             session.close()
         for callback in callbacks:

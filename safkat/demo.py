@@ -64,7 +64,7 @@ def _email_for(index: int) -> str:
 
 
 def seed(
-    session: Session, hasher: PasswordHasher, now: datetime, store: FileStore | None = None
+    session: Session, hasher: PasswordHasher, now: datetime, store: FileStore | None = None, keys=None
 ) -> list[tuple[str, str]]:
     """Insert what is missing and return ``(role, email)`` pairs for the demo logins."""
     password_hash = hasher.hash(DEMO_PASSWORD)
@@ -171,10 +171,10 @@ def seed(
                 _attach_demo_documents(session, store, enterprise, owner, now)
         logins.append((f"bidder ({status})", _email_for(index)))
     session.flush()
-    if store is not None:
+    if store is not None and keys is not None:
         from safkat.demo_tenders import seed_tenders
 
-        seed_tenders(session, store, now)
+        seed_tenders(session, store, now, keys)
     return logins
 
 

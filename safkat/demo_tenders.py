@@ -92,7 +92,7 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def seed_tenders(session: Session, store: FileStore, now: datetime) -> int:
+def seed_tenders(session: Session, store: FileStore, now: datetime, keys) -> int:
     """Create the demo tenders if there are none yet; returns how many were created."""
     if session.scalar(select(Tender.id).limit(1)) is not None:
         return 0
@@ -109,12 +109,12 @@ def seed_tenders(session: Session, store: FileStore, now: datetime) -> int:
             authority = authorities[created % len(authorities)]
             officer = next(o for o in authority.officers if o.is_active)
             subject = SUBJECTS[created % len(SUBJECTS)]
-            _make(session, store, now, state, created, authority, officer, subject, sectors, bidders)
+            _make(session, store, now, state, created, authority, officer, subject, sectors, bidders, keys)
             created += 1
     return created
 
 
-def _make(session, store, now, state, index, authority, officer, subject, sectors, bidders) -> None:
+def _make(session, store, now, state, index, authority, officer, subject, sectors, bidders, keys) -> None:
     title_fr, title_ar, category, sector, wilayas, budget = subject
     ten_o_clock = now.replace(hour=9, minute=0, second=0, microsecond=0)  # 10:00 Algiers time
     if state == "closed":
@@ -165,18 +165,32 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
     services.add_draft_documents(session, tender, officer, [document], store, 10 * 1024 * 1024, published_at)
     if state == "draft":
         return
-    services.publish(session, tender, officer, published_at, min_days=0)
+    services.publish(session, tender, officer, published_at, min_days=0, kek=keys.kek)
 
     def later(**delta) -> datetime:  # events after publication, never in the future
         return min(published_at + timedelta(**delta), now)
+
     if bidders:
         asker = bidders[index % len(bidders)]
         question = services.ask_question(
             session, tender, asker, "Une visite des lieux est-elle obligatoire ?", later(hours=20)
         )
-        services.answer_question(
-            session, question, officer, "Elle est recommandée, pas obligatoire.", later(hours=22)
-        )
+        services.answer_question(session, question, officer, "Elle est recommandée, pas obligatoire.", later(hours=22))
+    if state in ("open", "closed", "amended") and bidders:
+        for offset in range(index % 4):
+            _bid(
+                session,
+                store,
+                keys,
+                tender,
+                bidders[(index + offset) % len(bidders)],
+                index + offset,
+                later(days=2, minutes=offset),
+            )
+    if state == "closed" and index % 5:
+        from safkat.bids.opening import open_bids
+
+        open_bids(session, tender, officer, keys, store, now, commission=f"{officer.full_name}, commission")
     if state == "amended":
         services.amend(
             session,
@@ -187,6 +201,25 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
             new_deadline=deadline + timedelta(days=7),
         )
     if state == "cancelled":
-        services.cancel(
-            session, tender, officer, "Besoin reporté à l'exercice suivant.", later(days=5)
-        )
+        services.cancel(session, tender, officer, "Besoin reporté à l'exercice suivant.", later(days=5))
+
+
+def _bid(session, store, keys, tender, firm, index: int, at: datetime) -> None:
+    """A demo bid from ``firm``: sealed until the tender's deadline, like any other."""
+    from safkat.bids import services as bids
+
+    lots = [lot for lot in tender.lots if not lot.is_reserved or firm.enterprise.is_micro_enterprise]
+    if not lots:
+        return
+    amounts = {lot.id: ((lot.estimated_amount or 100_000_000) * (90 + (index * 7) % 25) // 100, 0) for lot in lots}
+    amounts = {lot_id: (excl, excl * 19 // 100) for lot_id, (excl, _vat) in amounts.items()}
+    data = bids.BidInput(
+        lot_ids=list(amounts),
+        amounts=amounts,
+        statement="Équipe de 6 techniciens, délai 3 mois.",
+        documents=[
+            bids.NewBidDocument("application", "registre-commerce.pdf", io.BytesIO(tiny_pdf("RC"))),
+            bids.NewBidDocument("technical", "memoire-technique.pdf", io.BytesIO(tiny_pdf("Memoire"))),
+        ],
+    )
+    bids.submit(session, tender, firm, data, store, keys, 10 * 1024 * 1024, at, f"demo-{tender.id}-{firm.id}")

@@ -55,8 +55,9 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     if format == "short":
         return format_datetime(value, "short")
     if format == "full":
-        return gettext("%(date)s at %(time)s, Algiers time", date=format_date(value, "full"),
-                       time=format_time(value, "HH:mm"))
+        return gettext(
+            "%(date)s at %(time)s, Algiers time", date=format_date(value, "full"), time=format_time(value, "HH:mm")
+        )
     return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
 
 

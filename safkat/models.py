@@ -8,6 +8,16 @@ from safkat.accounts.models import (  # noqa: F401
     User,
 )
 from safkat.audit import AuditEvent, AuditHead  # noqa: F401
+from safkat.bids.models import (  # noqa: F401
+    Bid,
+    Envelope,
+    OpenedBid,
+    OpenedDocument,
+    Opening,
+    Receipt,
+    TenderKey,
+)
+from safkat.keys import KeyCheck  # noqa: F401
 from safkat.notifications.models import OutboxMessage  # noqa: F401
 from safkat.tenders.models import (  # noqa: F401
     Amendment,

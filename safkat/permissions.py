@@ -105,6 +105,28 @@ def _tender_ask(user, _tender) -> bool:
     return is_bidder(user) and user.is_email_verified and user.enterprise.status != EnterpriseStatus.SUSPENDED
 
 
+@rule("bid.prepare")
+def _bid_prepare(user, _tender) -> bool:
+    """See the bid form; the service decides whether the bid is accepted, with reasons."""
+    return is_bidder(user) and user.is_email_verified
+
+
+@rule("bid.list")
+def _bid_list(user, _obj) -> bool:
+    return is_bidder(user)
+
+
+@rule("bid.view")
+def _bid_view(user, bid) -> bool:
+    """A bid is seen by its own enterprise only (officers see counts, then the minutes)."""
+    return is_bidder(user) and user.enterprise_id == bid.enterprise_id
+
+
+@rule("tender.open")
+def _tender_open(user, tender) -> bool:
+    return is_officer_of(user, tender.authority_id)
+
+
 def can(user, action: str, obj: object = None) -> bool:
     """Whether ``user`` (possibly anonymous) may do ``action`` on ``obj``."""
     try:

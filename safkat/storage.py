@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -90,6 +92,23 @@ class FileStore:
         finally:
             temporary.unlink(missing_ok=True)
         return StoredFile(key, size, digest.hexdigest(), content_type)
+
+    @contextmanager
+    def writer(self) -> Iterator[tuple[BinaryIO, str]]:
+        """Write a new file (already checked or produced by the platform, e.g. ciphertext):
+        yields ``(handle, storage_key)``; the file appears only if the block succeeds."""
+        key = secrets.token_hex(20)
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        try:
+            with open(temporary, "wb") as out:
+                yield out, key
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def open(self, storage_key: str) -> BinaryIO:
         return open(self.path_for(storage_key), "rb")

@@ -41,6 +41,10 @@ def hasher():
     return current_app.extensions["safkat.hasher"]
 
 
+def platform_keys():
+    return current_app.extensions["safkat.keys"]
+
+
 def file_store() -> FileStore:
     return current_app.extensions["safkat.files"]
 

@@ -157,7 +157,10 @@ def client(app):
 @pytest.fixture
 def make(db_session, app, clock):
     """Factories: ``make.enterprise(status="verified")``, ``make.officer()``…"""
-    return factories.Factory(db_session, app.extensions["safkat.hasher"], clock, app.extensions["safkat.files"])
+    extensions = app.extensions
+    return factories.Factory(
+        db_session, extensions["safkat.hasher"], clock, extensions["safkat.files"], extensions["safkat.keys"].kek
+    )
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ _counter = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session, hasher, clock, store=None):
+    def __init__(self, session, hasher, clock, store=None, kek=None):
         self.store = store
+        self.kek = kek
         self.session = session
         self.hasher = hasher
         self.clock = clock
@@ -92,6 +93,8 @@ def tender_factory(factory: Factory):
     import io
     from datetime import timedelta
 
+    from safkat.bids.crypto import new_tender_keypair, public_key_fingerprint
+    from safkat.bids.models import TenderKey
     from safkat.tenders import search
     from safkat.tenders.models import Lot, Tender, TenderDocument, TenderWilaya
 
@@ -155,6 +158,16 @@ def tender_factory(factory: Factory):
         factory._save(tender)
         if tender.status != "draft":
             search.index_tender(factory.session, tender)
+            public_key, wrapped = new_tender_keypair(factory.kek)
+            factory._save(
+                TenderKey(
+                    tender_id=tender.id,
+                    public_key=public_key,
+                    wrapped_private_key=wrapped,
+                    fingerprint=public_key_fingerprint(public_key),
+                    created_at=now,
+                )
+            )
         return tender
 
     return make_tender

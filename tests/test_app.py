@@ -42,6 +42,8 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFKAT_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SAFKAT_ENV", "production")
     monkeypatch.setenv("SAFKAT_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("SAFKAT_SEAL_KEY", "11" * 32)
+    monkeypatch.setenv("SAFKAT_SIGNING_KEY", "22" * 32)
     monkeypatch.setenv("SAFKAT_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     config = create_app().config
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
@@ -116,3 +118,13 @@ def test_pages_use_no_external_resources(client):
     html = client.get("/register").get_data(as_text=True)
     assert "<script" not in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_production_refuses_to_start_without_the_seal_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFKAT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SAFKAT_ENV", "production")
+    monkeypatch.setenv("SAFKAT_SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("SAFKAT_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(ConfigError, match="seal.key"):
+        create_app()
+    assert not (tmp_path / "seal.key").exists()

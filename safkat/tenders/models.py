@@ -34,6 +34,8 @@ class TenderStatus(StrEnum):
 
     DRAFT = "draft"
     PUBLISHED = "published"
+    OPENED = "opened"  # bids opened, minutes published
+    UNSUCCESSFUL = "unsuccessful"  # infructueux
     CANCELLED = "cancelled"
     DELETED = "deleted"
 

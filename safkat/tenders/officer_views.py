@@ -29,7 +29,7 @@ from safkat.tenders.forms import (
     to_utc,
 )
 from safkat.tenders.models import Lot, Question, Tender, TenderDocument, TenderStatus
-from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, require
+from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, platform_keys, require
 from safkat.wilayas import wilaya_choices
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
@@ -208,8 +208,11 @@ def _render_manage(tender: Tender, status: int = 200, **forms):
         if tender.status == TenderStatus.DRAFT
         else []
     )
+    from safkat.bids.services import count_bids
+
     return render_template(
         "tenders/officer/manage.html",
+        bid_count=count_bids(get_session(), tender) if tender.status != TenderStatus.DRAFT else 0,
         tender=tender,
         state=services.public_status(tender, now()),
         problems=problems,
@@ -312,7 +315,9 @@ def publish_tender(tender_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.publish(get_session(), tender, current_user, now(), current_app.config["TENDER_MIN_DAYS"])
+        services.publish(
+            get_session(), tender, current_user, now(), current_app.config["TENDER_MIN_DAYS"], platform_keys().kek
+        )
     except DomainError as error:
         flash_domain_error(error)
         return _render_manage(tender, 422)
@@ -411,3 +416,37 @@ def _notify(tender: Tender, template: str, **context) -> None:
         emails.queue(
             template, user.email, user.locale or "fr", template, user_id=user.id, tender=tender, link=link, **context
         )
+
+
+@bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
+def opening(tender_id: int):
+    """The opening session: the first visit after the deadline opens the bids."""
+    from safkat.bids import opening as bid_opening
+    from safkat.bids.forms import OpeningForm
+    from safkat.bids.models import Opening
+    from safkat.bids.services import minutes_rows
+
+    tender = _tender(tender_id)
+    require("tender.open", tender)
+    form = OpeningForm()
+    existing = get_session().get(Opening, tender.id)
+    if existing is None and bid_opening.is_due(tender, now()):
+        commission = form.commission.data if form.validate_on_submit() else current_user.full_name
+        try:
+            existing = bid_opening.open_bids(
+                get_session(),
+                tender,
+                current_user,
+                platform_keys(),
+                file_store(),
+                now(),
+                commission or current_user.full_name,
+            )
+        except DomainError as error:
+            flash_domain_error(error)
+    if existing is None:
+        flash(_("The bids stay sealed until the submission deadline."), "info")
+        return redirect(url_for("officer.manage_tender", tender_id=tender.id))
+    return render_template(
+        "bids/minutes.html", tender=tender, opening=existing, rows=minutes_rows(existing), officer_view=True
+    )

@@ -354,19 +354,36 @@ def publication_problems(tender: Tender, now: datetime, min_days: int) -> list[s
     return problems
 
 
-def publish(session: Session, tender: Tender, actor: User, now: datetime, min_days: int) -> None:
-    """Check completeness, give the tender its reference, and make it public."""
+def publish(session: Session, tender: Tender, actor: User, now: datetime, min_days: int, kek: bytes) -> None:
+    """Check completeness, give the tender its reference and its sealing key pair, and make it public."""
     next_status = TENDER_LIFECYCLE.next_state(tender.status, "publish")
     problems = publication_problems(tender, now, min_days)
     if problems:
         raise DomainError(problems[0])
     tender.reference = _next_reference(session, tender.authority, now.year)
+    _create_sealing_key(session, tender, kek, now)
     tender.status = next_status
     tender.published_at = now
     tender.changed_at = now
     session.flush()
     search.index_tender(session, tender)
     _log(session, actor, tender.id, "published", now, reference=tender.reference)
+
+
+def _create_sealing_key(session: Session, tender: Tender, kek: bytes, now: datetime) -> None:
+    from safkat.bids.crypto import new_tender_keypair, public_key_fingerprint
+    from safkat.bids.models import TenderKey
+
+    public_key, wrapped = new_tender_keypair(kek)
+    session.add(
+        TenderKey(
+            tender_id=tender.id,
+            public_key=public_key,
+            wrapped_private_key=wrapped,
+            fingerprint=public_key_fingerprint(public_key),
+            created_at=now,
+        )
+    )
 
 
 def _next_reference(session: Session, authority: ContractingAuthority, year: int) -> str:

@@ -66,6 +66,7 @@ class LiveServer:
                     self.app.extensions["safkat.hasher"],
                     self.app.extensions["safkat.clock"].now(),
                     self.app.extensions["safkat.files"],
+                    self.app.extensions["safkat.keys"],
                 )
 
     def sample_tender_pages(self) -> list[str]:

@@ -10,12 +10,27 @@ from safkat.demo import DEMO_PASSWORD
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-PUBLIC_PAGES = ["/", "/login", "/register", "/password/forgot", "/no-such-page", "/tenders",
-                "/tenders?q=inexistant&wilaya=31", "/tenders?status=closed"]
+PUBLIC_PAGES = [
+    "/",
+    "/login",
+    "/register",
+    "/password/forgot",
+    "/no-such-page",
+    "/tenders",
+    "/tenders?q=inexistant&wilaya=31",
+    "/tenders?status=closed",
+]
 PAGES_BY_LOGIN = {
     "firm08@demo.safkat.dz": ["/enterprise", "/account"],  # registered: the upload form
-    "officer.oran@safkat.dz": ["/review/enterprises", "/review/enterprises/5", "/officer/", "/officer/tenders/new",
-                               "/officer/tenders/1", "/officer/tenders/2", "/officer/tenders/2/edit"],
+    "officer.oran@safkat.dz": [
+        "/review/enterprises",
+        "/review/enterprises/5",
+        "/officer/",
+        "/officer/tenders/new",
+        "/officer/tenders/1",
+        "/officer/tenders/2",
+        "/officer/tenders/2/edit",
+    ],
     "admin@safkat.dz": ["/admin/", "/admin/authorities", "/admin/authorities/1", "/admin/authorities/new"],
 }
 

@@ -180,8 +180,9 @@ def test_list_and_tender_pages_stay_under_60_kb_compressed(client, make, lang):
     import gzip
 
     tenders = [make.tender(state="open", lots=3) for _ in range(20)]
-    assets = sum(len(gzip.compress(client.get(path).data)) for path in ("/static/css/safkat.css",
-                                                                         "/static/js/countdown.js"))
+    assets = sum(
+        len(gzip.compress(client.get(path).data)) for path in ("/static/css/safkat.css", "/static/js/countdown.js")
+    )
     for url in ("/tenders", f"/tenders/{tenders[0].url_reference}"):
         page = client.get(f"{url}?lang={lang}").data
         assert len(gzip.compress(page)) + assets < 60 * 1024, url

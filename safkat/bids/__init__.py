@@ -1,0 +1,1 @@
+"""Sealed bids: submission, encryption at rest, receipts, deadline, opening."""

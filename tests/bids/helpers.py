@@ -1,0 +1,45 @@
+"""Building bids through the web form, as a firm would."""
+
+import io
+import os
+
+PDF_HEAD = b"%PDF-1.7\n"
+
+
+def document(tag: str, size: int = 4000) -> bytes:
+    """A PDF-looking file whose bytes are unique to the test (to search for them later)."""
+    return PDF_HEAD + tag.encode() + os.urandom(size)
+
+
+def bid_form(
+    tender,
+    amounts=None,
+    statement="Méthode : équipe de 6, 3 mois.",
+    application=None,
+    technical=None,
+    idempotency_key=None,
+    action="submit",
+):
+    amounts = amounts if amounts is not None else {lot.number: ("1234567.89", "234567.90") for lot in tender.lots}
+    data = {"statement": statement, "action": action}
+    for lot in tender.lots:
+        if lot.number in amounts:
+            excl, vat = amounts[lot.number]
+            data[f"lot_{lot.id}"] = "y"
+            data[f"excl_vat_{lot.id}"] = excl
+            data[f"vat_{lot.id}"] = vat
+    if application is not False:
+        data["application_files"] = [(io.BytesIO(application or document("rc")), "registre.pdf")]
+    if technical:
+        data["technical_files"] = [(io.BytesIO(technical), "memoire-technique.pdf")]
+    if idempotency_key:
+        data["idempotency_key"] = idempotency_key
+    return data
+
+
+def post_bid(client, tender, **kwargs):
+    return client.post(
+        f"/tenders/{tender.url_reference}/bid?lang=en",
+        data=bid_form(tender, **kwargs),
+        content_type="multipart/form-data",
+    )
