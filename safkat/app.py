@@ -115,14 +115,28 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.accounts.admin_views import bp as admin_bp
     from safkat.accounts.enterprise_views import bp as enterprise_bp
     from safkat.accounts.views import bp as auth_bp
+    from safkat.awards.views import bp as awards_bp
     from safkat.bids.views import bp as bids_bp
     from safkat.core_views import bp as core_bp
+    from safkat.evaluation.views import bp as evaluation_bp
     from safkat.opendata.api import bp as api_bp
     from safkat.opendata.feeds import bp as feeds_bp
     from safkat.tenders.officer_views import bp as officer_bp
     from safkat.tenders.views import bp as tenders_bp
 
-    for blueprint in (core_bp, auth_bp, enterprise_bp, admin_bp, tenders_bp, officer_bp, api_bp, feeds_bp, bids_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        enterprise_bp,
+        admin_bp,
+        tenders_bp,
+        officer_bp,
+        api_bp,
+        feeds_bp,
+        bids_bp,
+        evaluation_bp,
+        awards_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

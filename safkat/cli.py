@@ -36,7 +36,7 @@ def db_group():
 
 
 @db_group.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 @with_appcontext
 def db_upgrade(revision):
     """Bring the database schema up to date (Alembic)."""

@@ -97,6 +97,17 @@ def load_settings() -> Settings:
     )
 
 
+def _standstill_days(value: str) -> dict[str, int]:
+    """``open=10,consultation=7`` → days per procedure (10 where not said)."""
+    days = {"open": 10, "open_min_capacity": 10, "restricted": 10, "consultation": 10}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        procedure, _, number = part.partition("=")
+        if procedure not in days or not number.strip().isdigit():
+            raise ConfigError(f"SAFKAT_STANDSTILL_DAYS: cannot read {part!r} (write e.g. open=10,consultation=7).")
+        days[procedure] = int(number)
+    return days
+
+
 def flask_config(settings: Settings) -> dict:
     """Turn settings into the Flask configuration mapping, resolving secrets."""
     secret_key = settings.secret_key
@@ -130,6 +141,9 @@ def flask_config(settings: Settings) -> dict:
         "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
         "TENDER_UPLOAD_MAX_BYTES": settings.tender_upload_max_bytes,
         "TENDER_MIN_DAYS": settings.tender_min_days,
+        "ABNORMALLY_LOW_THRESHOLD": float(_env("ABNORMALLY_LOW_THRESHOLD", "0.20")),
+        "NATIONAL_PREFERENCE_MARGIN": float(_env("NATIONAL_PREFERENCE_MARGIN", "0.25")),
+        "STANDSTILL_DAYS": _standstill_days(_env("STANDSTILL_DAYS", "")),
         "MAX_CONTENT_LENGTH": max(settings.upload_max_bytes, settings.tender_upload_max_bytes) + 1024 * 1024,
         "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
         "EMAIL_TOKEN_MAX_AGE": 48 * 3600,

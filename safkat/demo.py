@@ -40,6 +40,7 @@ OFFICERS = [
     ("officer.oran@safkat.dz", "Karima Benali", "AT-ORN"),
     ("officer2.oran@safkat.dz", "Yacine Meziane", "AT-ORN"),
     ("officer.alger@safkat.dz", "Nadia Hamidi", "AP-ALG"),
+    ("officer2.alger@safkat.dz", "Sofiane Kaci", "AP-ALG"),
 ]
 # name, legal form, scheme, wilaya, status, sector codes
 ENTERPRISES = [

@@ -65,7 +65,7 @@ SUBJECTS = [
     ),
 ]
 # (state, how many): open ones in the future, closed ones past their deadline
-PLAN = [("open", 16), ("closed", 10), ("cancelled", 4), ("draft", 6), ("amended", 4)]
+PLAN = [("open", 16), ("closed", 10), ("cancelled", 4), ("draft", 6), ("amended", 4), ("awarded", 4)]
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -117,7 +117,9 @@ def seed_tenders(session: Session, store: FileStore, now: datetime, keys) -> int
 def _make(session, store, now, state, index, authority, officer, subject, sectors, bidders, keys) -> None:
     title_fr, title_ar, category, sector, wilayas, budget = subject
     ten_o_clock = now.replace(hour=9, minute=0, second=0, microsecond=0)  # 10:00 Algiers time
-    if state == "closed":
+    if state == "awarded":
+        published_at, deadline = now - timedelta(days=70 + index), ten_o_clock - timedelta(days=30 + index)
+    elif state == "closed":
         published_at, deadline = now - timedelta(days=40 + index), ten_o_clock - timedelta(days=index % 9 + 1)
     else:
         published_at, deadline = now - timedelta(days=index % 12), ten_o_clock + timedelta(days=15 + index % 20)
@@ -176,8 +178,8 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
             session, tender, asker, "Une visite des lieux est-elle obligatoire ?", later(hours=20)
         )
         services.answer_question(session, question, officer, "Elle est recommandée, pas obligatoire.", later(hours=22))
-    if state in ("open", "closed", "amended") and bidders:
-        for offset in range(index % 4):
+    if state in ("open", "closed", "amended", "awarded") and bidders:
+        for offset in range(index % 4 if state != "awarded" else 3):
             _bid(
                 session,
                 store,
@@ -187,10 +189,21 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
                 index + offset,
                 later(days=2, minutes=offset),
             )
-    if state == "closed" and index % 5:
+    if state in ("closed", "awarded") and (index % 5 or state == "awarded"):
         from safkat.bids.opening import open_bids
 
-        open_bids(session, tender, officer, keys, store, now, commission=f"{officer.full_name}, commission")
+        opened_at = min(deadline + timedelta(hours=1), now)
+        open_bids(session, tender, officer, keys, store, opened_at, commission=f"{officer.full_name}, commission")
+        if tender.status == "opened" and (state == "awarded" or index % 3 == 0):
+            _evaluate_and_award(
+                session,
+                tender,
+                authority,
+                opened_at,
+                now,
+                final=state == "awarded",
+                complaint_by=bidders[index % len(bidders)] if index % 2 else None,
+            )
     if state == "amended":
         services.amend(
             session,
@@ -223,3 +236,74 @@ def _bid(session, store, keys, tender, firm, index: int, at: datetime) -> None:
         ],
     )
     bids.submit(session, tender, firm, data, store, keys, 10 * 1024 * 1024, at, f"demo-{tender.id}-{firm.id}")
+
+
+def _evaluate_and_award(session, tender, authority, opened_at, now, *, final: bool, complaint_by) -> None:
+    """Evaluate every bid (all compliant, low prices kept with a justification), publish the
+    provisional award, and, for past tenders, answer a complaint and make the award final."""
+    from safkat.awards import services as awards
+    from safkat.evaluation import services as evaluation
+
+    officer, reviewer = [o for o in authority.officers if o.is_active][:2]
+    rules = evaluation.Rules()
+    at = opened_at + timedelta(days=2)
+    for lot in tender.lots:
+        lot_evaluation = evaluation.start(session, tender, lot, officer, rules, at)
+        for assessment in lot_evaluation.assessments:
+            evaluation.record_compliance(
+                session,
+                tender,
+                assessment,
+                officer,
+                eligible=True,
+                reason=None,
+                technical_pass=True,
+                rules=rules,
+                now=at,
+            )
+            if assessment.alo_status == "flagged":
+                evaluation.decide_abnormally_low(
+                    session,
+                    tender,
+                    assessment,
+                    officer,
+                    keep=True,
+                    justification="Prix cohérent avec le bordereau détaillé.",
+                    rules=rules,
+                    now=at,
+                )
+        if lot_evaluation.assessments:
+            evaluation.review(session, lot_evaluation, reviewer, at)
+    published = min(opened_at + timedelta(days=4), now)
+    awards.publish_provisional_award(session, tender, officer, published, {})
+    if complaint_by is not None and complaint_by.enterprise_id in {
+        a.enterprise_id for a in _assessments(session, tender)
+    }:
+        complaint = awards.lodge_complaint(
+            session, tender, tender.lots[0].id, complaint_by, "Nous contestons le classement de notre offre.", published
+        )
+        if final:
+            awards.answer_complaint(
+                session,
+                complaint,
+                officer,
+                upheld=False,
+                now=published + timedelta(days=3),
+                answer="Le classement résulte du prix le plus bas parmi les offres conformes.",
+            )
+    if final:
+        finals = published + timedelta(days=awards.DEFAULT_STANDSTILL_DAYS, hours=1)
+        for lot in tender.lots:
+            award = awards.current_award(session, lot.id)
+            if award is not None and award.status == "provisional":
+                contract = awards.finalize(session, award, officer, finals)
+                if lot.number == 1:
+                    awards.sign_contract(session, contract, officer, finals + timedelta(days=2))
+
+
+def _assessments(session, tender):
+    from sqlalchemy import select
+
+    from safkat.evaluation.models import Assessment, LotEvaluation
+
+    return session.scalars(select(Assessment).join(LotEvaluation).where(LotEvaluation.tender_id == tender.id)).all()

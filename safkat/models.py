@@ -8,6 +8,7 @@ from safkat.accounts.models import (  # noqa: F401
     User,
 )
 from safkat.audit import AuditEvent, AuditHead  # noqa: F401
+from safkat.awards.models import Complaint, Contract, LotAward  # noqa: F401
 from safkat.bids.models import (  # noqa: F401
     Bid,
     Envelope,
@@ -17,6 +18,7 @@ from safkat.bids.models import (  # noqa: F401
     Receipt,
     TenderKey,
 )
+from safkat.evaluation.models import Assessment, LotEvaluation, TechnicalScore  # noqa: F401
 from safkat.keys import KeyCheck  # noqa: F401
 from safkat.notifications.models import OutboxMessage  # noqa: F401
 from safkat.tenders.models import (  # noqa: F401

@@ -122,6 +122,11 @@ def _bid_view(user, bid) -> bool:
     return is_bidder(user) and user.enterprise_id == bid.enterprise_id
 
 
+@rule("tender.evaluate")
+def _tender_evaluate(user, tender) -> bool:
+    return is_officer_of(user, tender.authority_id)
+
+
 @rule("tender.open")
 def _tender_open(user, tender) -> bool:
     return is_officer_of(user, tender.authority_id)

@@ -121,6 +121,7 @@ def bid_form(url_reference: str):
         except DomainError as error:
             flash_domain_error(error)
         else:
+            _mail_receipt(bid, receipt)
             flash(_("Your bid is sealed and received. Keep your receipt."), "success")
             return redirect(url_for("bids.show_bid", bid_id=bid.id))
     documents = []
@@ -135,6 +136,28 @@ def bid_form(url_reference: str):
     return render_template(
         "bids/form.html", tender=tender, form=form, draft=draft, documents=documents, active=active, now=now()
     ), status
+
+
+def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
+    """Every member of the firm gets the signed receipt by e-mail, in their language."""
+    from safkat.notifications import emails
+
+    document = json.dumps(
+        receipt_document(receipt.payload, receipt.signature, platform_keys().verify_key), ensure_ascii=False, indent=2
+    )
+    for member in bid.enterprise.members:
+        emails.queue(
+            "bid_receipt",
+            member.email,
+            member.locale or "fr",
+            "bid_receipt",
+            user_id=member.id,
+            bid=bid,
+            receipt=receipt,
+            receipt_json=document,
+            verify_url=emails.absolute_url("bids.verify"),
+            link=emails.absolute_url("bids.show_bid", bid_id=bid.id),
+        )
 
 
 @bp.route("/bids")
@@ -164,14 +187,18 @@ def show_bid(bid_id: int):
             flash(_("Tick the box to confirm the withdrawal."), "error")
         else:
             try:
-                services.withdraw(get_session(), bid, current_user, platform_keys(), now(), clock=clock())
+                receipt = services.withdraw(get_session(), bid, current_user, platform_keys(), now(), clock=clock())
             except DomainError as error:
                 flash_domain_error(error)
             else:
+                _mail_receipt(bid, receipt)
                 flash(_("Your bid is withdrawn. A receipt records it."), "success")
                 return redirect(url_for("bids.show_bid", bid_id=bid.id))
     opening = get_session().get(Opening, bid.tender_id)
     in_minutes = opening is not None and any(row.digest == bid.digest for row in opening.rows)
+    from safkat.awards.views import my_assessments
+    from safkat.evaluation.forms import ExplanationAnswerForm
+
     return render_template(
         "bids/show.html",
         bid=bid,
@@ -179,6 +206,8 @@ def show_bid(bid_id: int):
         opening=opening,
         in_minutes=in_minutes,
         can_change=services.can_still_change(bid, now()),
+        assessments=my_assessments(bid),
+        explanation_form=ExplanationAnswerForm(),
     ), 422 if request.method == "POST" else 200
 
 

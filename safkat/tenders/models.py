@@ -35,6 +35,9 @@ class TenderStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     OPENED = "opened"  # bids opened, minutes published
+    EVALUATION = "evaluation"
+    PROVISIONAL_AWARD = "provisional_award"
+    AWARDED = "awarded"  # every lot awarded (or unsuccessful); contracts follow
     UNSUCCESSFUL = "unsuccessful"  # infructueux
     CANCELLED = "cancelled"
     DELETED = "deleted"

@@ -45,6 +45,16 @@ def test_submission_is_sealed_and_acknowledged(login, firm, tender, db_session, 
     assert bid.digest in page and "Submitted, sealed" in page
 
 
+def test_receipt_is_mailed_to_the_firm(login, firm, tender, db_session, app, mailbox):
+    post_bid(login(firm), tender)
+    bid = db_session.scalar(select(Bid))
+    [message] = mailbox.sent
+    body = message.get_content()
+    assert message["To"] == firm.email and bid.digest in body
+    signed = json.loads(body[body.index("{") : body.rindex("}") + 1])
+    assert verify_receipt(signed, app.extensions["safkat.keys"].verify_key)
+
+
 def test_receipt_can_be_checked_publicly_and_by_command(login, firm, tender, db_session, client, app, tmp_path):
     firm_client = login(firm)
     post_bid(firm_client, tender)

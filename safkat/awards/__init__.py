@@ -1,0 +1,1 @@
+"""Provisional award, complaints during the standstill, final award and contracts."""

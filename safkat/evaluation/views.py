@@ -1,0 +1,332 @@
+"""The commission's workspace: evaluation per lot, provisional award, complaints, final award."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from safkat.accounts.forms import EmptyForm
+from safkat.awards import services as awards
+from safkat.awards.models import Complaint, Contract, LotAward
+from safkat.errors import DomainError
+from safkat.evaluation import services
+from safkat.evaluation.forms import (
+    AbnormallyLowDecisionForm,
+    ComplaintAnswerForm,
+    ComplianceForm,
+    ExplanationRequestForm,
+    FinancialForm,
+    scores_form_class,
+)
+from safkat.evaluation.models import Assessment, LotEvaluation
+from safkat.tenders.forms import to_centimes
+from safkat.tenders.models import Lot, Tender
+from safkat.web import flash_domain_error, get_or_404, get_session, now, require
+
+bp = Blueprint("evaluation", __name__, url_prefix="/officer/tenders/<int:tender_id>")
+
+
+def rules() -> services.Rules:
+    config = current_app.config
+    return services.Rules(
+        Decimal(str(config["ABNORMALLY_LOW_THRESHOLD"])), Decimal(str(config["NATIONAL_PREFERENCE_MARGIN"]))
+    )
+
+
+@bp.before_request
+@login_required
+def only_logged_in():
+    pass
+
+
+def _tender(tender_id: int) -> Tender:
+    tender = get_or_404(Tender, tender_id)
+    require("tender.evaluate", tender)
+    return tender
+
+
+def _back(tender: Tender, lot: Lot | None = None):
+    if lot is None:
+        return redirect(url_for("evaluation.overview", tender_id=tender.id))
+    return redirect(url_for("evaluation.lot", tender_id=tender.id, lot_id=lot.id))
+
+
+@bp.route("/evaluation")
+def overview(tender_id: int):
+    tender = _tender(tender_id)
+    session = get_session()
+    evaluations = {
+        e.lot_id: e for e in session.scalars(select(LotEvaluation).where(LotEvaluation.tender_id == tender.id))
+    }
+    lot_awards = {lot.id: awards.current_award(session, lot.id) for lot in tender.lots}
+    complaints = session.scalars(select(Complaint).where(Complaint.tender_id == tender.id).order_by(Complaint.id)).all()
+    contracts = session.scalars(select(Contract).where(Contract.tender_id == tender.id).order_by(Contract.id)).all()
+    return render_template(
+        "evaluation/overview.html",
+        tender=tender,
+        evaluations=evaluations,
+        lot_awards=lot_awards,
+        complaints=complaints,
+        contracts=contracts,
+        button=EmptyForm(),
+        answer_form=ComplaintAnswerForm(),
+        now=now(),
+    )
+
+
+@bp.route("/evaluation/lots/<int:lot_id>")
+def lot(tender_id: int, lot_id: int):
+    tender = _tender(tender_id)
+    lot = get_or_404(Lot, lot_id)
+    if lot.tender_id != tender.id:
+        abort(404)
+    try:
+        evaluation = services.start(get_session(), tender, lot, current_user, rules(), now())
+    except DomainError as error:
+        flash_domain_error(error)
+        return redirect(url_for("officer.manage_tender", tender_id=tender.id))
+    ranked = sorted(evaluation.assessments, key=lambda a: (a.rank is None, a.rank or 0, a.id))
+    return render_template(
+        "evaluation/lot.html",
+        tender=tender,
+        lot=lot,
+        evaluation=evaluation,
+        assessments=ranked,
+        compliance=ComplianceForm(),
+        financial=FinancialForm(),
+        scores=scores_form_class(tender)(),
+        explanation=ExplanationRequestForm(),
+        decision=AbnormallyLowDecisionForm(),
+        button=EmptyForm(),
+    )
+
+
+def _assessment(tender: Tender, assessment_id: int) -> Assessment:
+    assessment = get_or_404(Assessment, assessment_id)
+    if assessment.evaluation.tender_id != tender.id:
+        abort(404)
+    return assessment
+
+
+def _act(tender: Tender, assessment: Assessment, form, action) -> object:
+    """Validate ``form``, run ``action`` (a service call), flash the outcome, go back to the lot."""
+    if not form.validate_on_submit():
+        flash(
+            _("Please correct the fields marked below.")
+            + " "
+            + " ".join(str(e) for errors in form.errors.values() for e in errors),
+            "error",
+        )
+    else:
+        try:
+            action(form)
+        except DomainError as error:
+            flash_domain_error(error)
+        else:
+            flash(_("Saved."), "success")
+    return _back(tender, assessment.evaluation.lot)
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/compliance", methods=["POST"])
+def compliance(tender_id: int, assessment_id: int):
+    tender = _tender(tender_id)
+    assessment = _assessment(tender, assessment_id)
+    return _act(
+        tender,
+        assessment,
+        ComplianceForm(),
+        lambda form: services.record_compliance(
+            get_session(),
+            tender,
+            assessment,
+            current_user,
+            eligible=form.eligible.data == "yes",
+            reason=form.reason.data,
+            technical_pass={"pass": True, "fail": False}.get(form.technical_pass.data),
+            rules=rules(),
+            now=now(),
+        ),
+    )
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/scores", methods=["POST"])
+def scores(tender_id: int, assessment_id: int):
+    tender = _tender(tender_id)
+    assessment = _assessment(tender, assessment_id)
+    return _act(
+        tender,
+        assessment,
+        scores_form_class(tender)(),
+        lambda form: services.record_scores(
+            get_session(),
+            tender,
+            assessment,
+            current_user,
+            {c.id: form[f"criterion_{c.id}"].data for c in tender.criteria},
+            rules(),
+            now(),
+        ),
+    )
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/financial", methods=["POST"])
+def financial(tender_id: int, assessment_id: int):
+    tender = _tender(tender_id)
+    assessment = _assessment(tender, assessment_id)
+    return _act(
+        tender,
+        assessment,
+        FinancialForm(),
+        lambda form: services.record_financial(
+            get_session(),
+            tender,
+            assessment,
+            current_user,
+            corrected_amount=to_centimes(form.corrected_amount.data),
+            note=form.correction_note.data,
+            national_preference=form.national_preference.data,
+            rules=rules(),
+            now=now(),
+        ),
+    )
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/explanation", methods=["POST"])
+def request_explanation(tender_id: int, assessment_id: int):
+    tender = _tender(tender_id)
+    assessment = _assessment(tender, assessment_id)
+    return _act(
+        tender,
+        assessment,
+        ExplanationRequestForm(),
+        lambda form: services.request_explanation(
+            get_session(), tender, assessment, current_user, form.question.data, now()
+        ),
+    )
+
+
+@bp.route("/evaluation/assessments/<int:assessment_id>/abnormally-low", methods=["POST"])
+def decide(tender_id: int, assessment_id: int):
+    tender = _tender(tender_id)
+    assessment = _assessment(tender, assessment_id)
+    return _act(
+        tender,
+        assessment,
+        AbnormallyLowDecisionForm(),
+        lambda form: services.decide_abnormally_low(
+            get_session(),
+            tender,
+            assessment,
+            current_user,
+            keep=form.decision.data == "keep",
+            justification=form.justification.data,
+            rules=rules(),
+            now=now(),
+        ),
+    )
+
+
+@bp.route("/evaluation/lots/<int:lot_id>/review", methods=["POST"])
+def review(tender_id: int, lot_id: int):
+    tender = _tender(tender_id)
+    evaluation = get_session().scalar(select(LotEvaluation).where(LotEvaluation.lot_id == lot_id))
+    if evaluation is None or evaluation.tender_id != tender.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    try:
+        services.review(get_session(), evaluation, current_user, now())
+    except DomainError as error:
+        flash_domain_error(error)
+    else:
+        flash(_("The evaluation of this lot is reviewed."), "success")
+    return _back(tender, evaluation.lot)
+
+
+@bp.route("/award", methods=["POST"])
+def publish_award(tender_id: int):
+    tender = _tender(tender_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        outcomes = awards.publish_provisional_award(
+            get_session(), tender, current_user, now(), current_app.config["STANDSTILL_DAYS"]
+        )
+    except DomainError as error:
+        flash_domain_error(error)
+        return _back(tender)
+    from safkat.awards.views import notify_outcomes
+
+    notify_outcomes(tender, outcomes)
+    flash(_("The provisional award is published; every bidder is told."), "success")
+    return _back(tender)
+
+
+@bp.route("/complaints/<int:complaint_id>", methods=["POST"])
+def answer_complaint(tender_id: int, complaint_id: int):
+    tender = _tender(tender_id)
+    complaint = get_or_404(Complaint, complaint_id)
+    form = ComplaintAnswerForm()
+    if complaint.tender_id != tender.id:
+        abort(404)
+    if not form.validate_on_submit():
+        flash(_("Choose the decision and give its reasons."), "error")
+        return _back(tender)
+    try:
+        awards.answer_complaint(
+            get_session(),
+            complaint,
+            current_user,
+            upheld=form.decision.data == "upheld",
+            answer=form.answer.data,
+            now=now(),
+        )
+    except DomainError as error:
+        flash_domain_error(error)
+    else:
+        flash(_("The answer is recorded and shown to the complainant."), "success")
+    return _back(tender)
+
+
+@bp.route("/awards/<int:award_id>/finalize", methods=["POST"])
+def finalize(tender_id: int, award_id: int):
+    tender = _tender(tender_id)
+    award = get_or_404(LotAward, award_id)
+    if award.tender_id != tender.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    try:
+        awards.finalize(get_session(), award, current_user, now())
+    except DomainError as error:
+        flash_domain_error(error)
+    else:
+        flash(_("The award is final; the contract record is created."), "success")
+    return _back(tender)
+
+
+@bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
+def sign(tender_id: int, contract_id: int):
+    tender = _tender(tender_id)
+    contract = get_or_404(Contract, contract_id)
+    if contract.tender_id != tender.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    try:
+        awards.sign_contract(get_session(), contract, current_user, now())
+    except DomainError as error:
+        flash_domain_error(error)
+    return _back(tender)
+
+
+@bp.route("/relaunch", methods=["POST"])
+def relaunch(tender_id: int):
+    tender = _tender(tender_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        draft = awards.relaunch(get_session(), tender, current_user, now())
+    except DomainError as error:
+        flash_domain_error(error)
+        return _back(tender)
+    flash(_("A new draft is ready with the unsuccessful lots."), "success")
+    return redirect(url_for("officer.manage_tender", tender_id=draft.id))
