@@ -45,6 +45,9 @@ TENDER_LIFECYCLE = StateMachine(
         (TenderStatus.DRAFT, "delete"): TenderStatus.DELETED,
         (TenderStatus.PUBLISHED, "amend"): TenderStatus.PUBLISHED,
         (TenderStatus.PUBLISHED, "cancel"): TenderStatus.CANCELLED,
+        (TenderStatus.OPENED, "cancel"): TenderStatus.CANCELLED,
+        (TenderStatus.EVALUATION, "cancel"): TenderStatus.CANCELLED,
+        (TenderStatus.PROVISIONAL_AWARD, "cancel"): TenderStatus.CANCELLED,
     },
 )
 TENDER_DOCUMENT_TYPES = {"application/pdf", "application/zip", "application/x-ole-storage", "image/jpeg", "image/png"}

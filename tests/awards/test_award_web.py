@@ -94,3 +94,11 @@ def test_explanation_is_answered_by_the_bidder_only(login, make, opened, db_sess
     )
     db_session.refresh(low)
     assert (low.alo_status, low.alo_answer) == ("explained", "Stock existant.")
+
+
+def test_a_tender_can_be_cancelled_after_the_opening(login, opened, db_session):
+    tender, officer, firms = opened
+    response = login(officer).post(f"/officer/tenders/{tender.id}/cancel", data={"reason": "Besoin disparu."})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(type(tender), tender.id).status == "cancelled"
