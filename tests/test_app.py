@@ -128,3 +128,12 @@ def test_production_refuses_to_start_without_the_seal_key(tmp_path, monkeypatch)
     with pytest.raises(ConfigError, match="seal.key"):
         create_app()
     assert not (tmp_path / "seal.key").exists()
+
+
+def test_readyz_checks_database_and_storage(client, app, monkeypatch, tmp_path):
+    assert client.get("/readyz").data == b"ready\n"
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocked / "uploads"))
+    response = client.get("/readyz")
+    assert response.status_code == 503 and b"storage" in response.data

@@ -1,0 +1,27 @@
+from safkat.deploycheck import ERROR, check
+
+GOOD = {
+    "SAFKAT_ENV": "production", "SAFKAT_SECRET_KEY": "9f" * 8 + "0123456789abcdef" * 3,
+    "SAFKAT_SEAL_KEY": "ab12" * 16, "SAFKAT_SIGNING_KEY": "cd34" * 16,
+    "SAFKAT_DATABASE_URL": "postgresql+psycopg://safkat@db/safkat", "SAFKAT_BASE_URL": "https://safkat.example.dz",
+    "SAFKAT_RATELIMIT_STORAGE_URI": "redis://cache:6379", "SAFKAT_MAIL_SERVER": "smtp.example.dz",
+}
+
+
+def errors(env):
+    return [message for level, message in check(env) if level == ERROR]
+
+
+def test_a_sound_configuration_passes():
+    assert check(GOOD) == []
+
+
+def test_each_mistake_is_reported():
+    assert any("SAFKAT_ENV" in m for m in errors(GOOD | {"SAFKAT_ENV": "development"}))
+    assert any("FLASK_DEBUG" in m for m in errors(GOOD | {"FLASK_DEBUG": "1"}))
+    assert any("SECRET_KEY" in m for m in errors(GOOD | {"SAFKAT_SECRET_KEY": "changeme"}))
+    assert any("SEAL_KEY" in m for m in errors({k: v for k, v in GOOD.items() if k != "SAFKAT_SEAL_KEY"}))
+    assert any("must differ" in m for m in errors(GOOD | {"SAFKAT_SIGNING_KEY": GOOD["SAFKAT_SEAL_KEY"]}))
+    assert any("SQLite" in m for m in errors(GOOD | {"SAFKAT_DATABASE_URL": "sqlite:///x.db"}))
+    assert any("https" in m for m in errors(GOOD | {"SAFKAT_BASE_URL": "http://safkat.example.dz"}))
+    assert [level for level, _ in check(GOOD | {"SAFKAT_RATELIMIT_STORAGE_URI": "memory://"})] == ["warning"]
