@@ -27,6 +27,8 @@ setup(
         "nh3>=0.2.17,<0.4",
         "segno>=1.6,<2",
         "weasyprint>=62,<71",
+        "pyHanko>=0.25,<0.40",  # PAdES signatures of the documents the platform issues
+        "cryptography>=42,<51",
         "psycopg[binary]>=3.1.18,<4",
         "gunicorn>=22,<24",
         "click>=8.1,<9",
@@ -38,6 +40,7 @@ setup(
             "playwright>=1.44,<2",
             "openapi-schema-validator>=0.6,<0.10",
             "openapi-spec-validator>=0.7,<0.10",
+            "aiosmtpd>=1.4,<2",
         ],
         "dev": [
             "ruff>=0.6",

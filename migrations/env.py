@@ -5,7 +5,7 @@ from alembic import context
 import safkat.models  # noqa: F401  (registers every table on the metadata)
 from safkat.config import load_settings
 from safkat.db import Base, make_engine
-from safkat.migrate import include_name
+from safkat.migrate import check_foreign_keys, foreign_keys_deferred, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,8 +30,10 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or load_settings().database_url
     engine = make_engine(url)
-    with engine.begin() as connection:
-        run_with(connection)
+    with engine.connect() as connection, foreign_keys_deferred(connection):
+        with connection.begin():
+            run_with(connection)
+            check_foreign_keys(connection)
     engine.dispose()
 
 

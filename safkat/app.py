@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from safkat import db, i18n
+from safkat import db, i18n, security
 from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
 from safkat.config import flask_config, load_settings
@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
 
+    security.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     from safkat.cli import register_commands
@@ -118,9 +119,13 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.awards.views import bp as awards_bp
     from safkat.bids.views import bp as bids_bp
     from safkat.core_views import bp as core_bp
+    from safkat.documents.views import bp as documents_bp
     from safkat.evaluation.views import bp as evaluation_bp
+    from safkat.notifications.views import bp as notifications_bp
     from safkat.opendata.api import bp as api_bp
     from safkat.opendata.feeds import bp as feeds_bp
+    from safkat.opendata.ocds_views import bp as ocds_bp
+    from safkat.opendata.stats_views import bp as stats_bp
     from safkat.tenders.officer_views import bp as officer_bp
     from safkat.tenders.views import bp as tenders_bp
 
@@ -133,9 +138,13 @@ def _register_blueprints(app: Flask) -> None:
         officer_bp,
         api_bp,
         feeds_bp,
+        ocds_bp,
+        stats_bp,
         bids_bp,
         evaluation_bp,
         awards_bp,
+        notifications_bp,
+        documents_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from safkat import audit, migrate
 from safkat.db import get_database
+from safkat.documents.cli import documents_group
 
 
 def _create_app():
@@ -145,6 +146,40 @@ def notifications_send():
     click.echo(f"Sent {sent}, failed {failed} (will be retried).")
 
 
+@notifications_group.command("digest")
+@with_appcontext
+def notifications_digest():
+    """Send the daily digests of new calls for tender (cron, once a day)."""
+    from safkat.notifications.dispatch import send_digests
+
+    with current_app.test_request_context(), _session() as session, session.begin():
+        count = _in_request(session, send_digests)
+    click.echo(f"{count} digest(s) queued.")
+
+
+@notifications_group.command("reminders")
+@with_appcontext
+def notifications_reminders():
+    """Queue deadline reminders that are due (cron, every hour)."""
+    from safkat.notifications.dispatch import send_reminders
+
+    with current_app.test_request_context(), _session() as session, session.begin():
+        count = _in_request(session, send_reminders)
+    click.echo(f"{count} reminder(s) queued.")
+
+
+def _in_request(session, job):
+    """Run a Flask-side job that uses the request session helpers, on ``session``."""
+    from flask import g
+
+    g.db_session = session
+    try:
+        return job()
+    finally:
+        g.pop("db_session", None)
+        g.pop("after_commit", None)
+
+
 @click.group("translations")
 def translations_group():
     """Translation catalogues."""
@@ -160,6 +195,8 @@ def translations_compile():
 
 
 def register_commands(app: Flask) -> None:
+    from safkat.opendata.ocds_views import ocds_group
+
     for command in (
         db_group,
         create_user,
@@ -169,6 +206,8 @@ def register_commands(app: Flask) -> None:
         translations_group,
         open_due_command,
         receipt_group,
+        ocds_group,
+        documents_group,
     ):
         app.cli.add_command(command)
 

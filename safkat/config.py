@@ -66,6 +66,9 @@ class Settings:
     tender_min_days: int
     seal_key: str | None
     signing_key: str | None
+    document_p12: str | None
+    document_p12_password: str | None
+    arabic_digits: str
 
     @property
     def is_production(self) -> bool:
@@ -94,6 +97,9 @@ def load_settings() -> Settings:
         tender_min_days=int(_env("TENDER_MIN_DAYS", "10")),
         seal_key=_env("SEAL_KEY"),
         signing_key=_env("SIGNING_KEY"),
+        document_p12=_env("DOCUMENT_P12"),
+        document_p12_password=_env("DOCUMENT_P12_PASSWORD"),
+        arabic_digits=_env("ARABIC_DIGITS", "western"),
     )
 
 
@@ -110,6 +116,8 @@ def _standstill_days(value: str) -> dict[str, int]:
 
 def flask_config(settings: Settings) -> dict:
     """Turn settings into the Flask configuration mapping, resolving secrets."""
+    if settings.arabic_digits not in ("western", "arabic-indic"):
+        raise ConfigError("SAFKAT_ARABIC_DIGITS must be 'western' or 'arabic-indic'.")
     secret_key = settings.secret_key
     if secret_key is None:
         if settings.is_production:
@@ -144,10 +152,15 @@ def flask_config(settings: Settings) -> dict:
         "ABNORMALLY_LOW_THRESHOLD": float(_env("ABNORMALLY_LOW_THRESHOLD", "0.20")),
         "NATIONAL_PREFERENCE_MARGIN": float(_env("NATIONAL_PREFERENCE_MARGIN", "0.25")),
         "STANDSTILL_DAYS": _standstill_days(_env("STANDSTILL_DAYS", "")),
+        "OCID_PREFIX": _env("OCID_PREFIX", "ocds-safkat-"),
         "MAX_CONTENT_LENGTH": max(settings.upload_max_bytes, settings.tender_upload_max_bytes) + 1024 * 1024,
         "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
         "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
         "RESET_TOKEN_MAX_AGE": 3600,
         "ARGON2_PROFILE": "default",
         "WTF_CSRF_TIME_LIMIT": None,
+        "DOCUMENT_P12": settings.document_p12,
+        "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
+        "ARABIC_DIGITS": settings.arabic_digits,
+        "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
     }

@@ -154,6 +154,7 @@ def init_app(app: Flask, database: Database, on_refused: Callable | None = None)
             session.rollback()
             if on_refused is None:
                 raise
+            g.database_refused = True  # the error page must not open another transaction
             response = on_refused(error)
         finally:
             session.close()

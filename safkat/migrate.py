@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
@@ -30,13 +32,43 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    with engine.connect() as connection, foreign_keys_deferred(connection):
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+            check_foreign_keys(connection)
+
+
+@contextmanager
+def foreign_keys_deferred(connection: Connection):
+    """On SQLite, switch foreign keys off while migrating.
+
+    Alembic's batch mode rebuilds a table by copying it and dropping the old one; with
+    foreign keys on, that drop fires ON DELETE CASCADE and empties the child tables (lots,
+    wilayas…). The pragma only works outside a transaction, so it goes to the driver
+    connection directly; :func:`check_foreign_keys` verifies the result before COMMIT.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
-        command.downgrade(alembic_config(connection), revision)
+    with engine.connect() as connection, foreign_keys_deferred(connection):
+        with connection.begin():
+            command.downgrade(alembic_config(connection), revision)
+            check_foreign_keys(connection)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -18,9 +18,16 @@ from safkat.bids.models import (  # noqa: F401
     Receipt,
     TenderKey,
 )
+from safkat.documents.models import IssuedDocument  # noqa: F401
 from safkat.evaluation.models import Assessment, LotEvaluation, TechnicalScore  # noqa: F401
 from safkat.keys import KeyCheck  # noqa: F401
-from safkat.notifications.models import OutboxMessage  # noqa: F401
+from safkat.notifications.models import (  # noqa: F401
+    Notification,
+    OutboxMessage,  # noqa: F401
+    SentReminder,
+    Subscription,
+)
+from safkat.opendata.models import OcdsRelease  # noqa: F401
 from safkat.tenders.models import (  # noqa: F401
     Amendment,
     DocumentDownload,

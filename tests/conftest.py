@@ -32,6 +32,7 @@ from safkat import create_app  # noqa: E402
 from safkat.clock import FixedClock  # noqa: E402
 from safkat.db import Database, make_engine  # noqa: E402
 from safkat.extensions import limiter  # noqa: E402
+from safkat.http_cache import rendered  # noqa: E402
 from safkat.i18n import compile_catalogs  # noqa: E402
 from safkat.migrate import upgrade  # noqa: E402
 from safkat.notifications.transports import MemoryTransport  # noqa: E402
@@ -146,6 +147,7 @@ def mailbox(app):
     transport = MemoryTransport()
     app.extensions["safkat.mail"] = transport
     limiter.reset()
+    rendered.clear()  # each test's database starts again from the same clock: so must the page cache
     return transport
 
 

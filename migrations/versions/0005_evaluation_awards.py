@@ -2,7 +2,7 @@
 tenders gain the evaluation, provisional_award and awarded states.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-28 11:47:32.332475
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0005"
-down_revision = '0003'
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ from safkat.bids.models import OpenedBid
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.evaluation.models import LotEvaluation
 from safkat.evaluation.services import EVALUATION_LIFECYCLE
+from safkat.opendata import ocds
 from safkat.statemachine import StateMachine
 from safkat.tenders.models import Tender, TenderStatus
 
@@ -117,6 +118,7 @@ def publish_provisional_award(
     _settle_tender_status(session, tender, now)
     session.flush()
     _log(session, actor, tender.id, "provisional_published", now, lots=[lot.number for lot in pending])
+    ocds.record_release(session, tender, ["award"], now)
     return outcomes
 
 
@@ -230,6 +232,9 @@ def answer_complaint(
         tender.status, tender.changed_at = TenderStatus.EVALUATION, now
     session.flush()
     _log(session, actor, complaint.tender_id, "complaint_answered", now, complaint=complaint.id, upheld=upheld)
+    ocds.record_release(
+        session, session.get(Tender, complaint.tender_id), ["awardCancellation" if upheld else "awardUpdate"], now
+    )
 
 
 def finalize(session: Session, award: LotAward, actor: User, now: datetime) -> Contract:
@@ -260,6 +265,7 @@ def finalize(session: Session, award: LotAward, actor: User, now: datetime) -> C
     tender = session.get(Tender, award.tender_id)
     _settle_tender_status(session, tender, now)
     _log(session, actor, award.tender_id, "finalized", now, lot=award.lot_id, enterprise=award.enterprise_id)
+    ocds.record_release(session, tender, ["awardUpdate", "contract"], now)
     return contract
 
 
@@ -268,6 +274,7 @@ def sign_contract(session: Session, contract: Contract, actor: User, now: dateti
     contract.signed_at = now
     session.flush()
     _log(session, actor, contract.tender_id, "contract_signed", now, contract=contract.id)
+    ocds.record_release(session, session.get(Tender, contract.tender_id), ["contractUpdate"], now)
 
 
 def relaunch(session: Session, tender: Tender, actor: User, now: datetime) -> Tender:

@@ -20,6 +20,7 @@ from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, OpenedBid, OpenedDocument, Opening, TenderKey
 from safkat.errors import N_, DomainError
 from safkat.keys import PlatformKeys
+from safkat.opendata import ocds
 from safkat.storage import FileStore
 from safkat.tenders.models import Tender, TenderStatus
 from safkat.tenders.services import lock_tender
@@ -78,6 +79,7 @@ def open_bids(
         intact=sum(row.is_intact for row in opening.rows),
         unsuccessful=not active,
     )
+    ocds.record_release(session, tender, ["tenderUpdate"], now)
     return opening
 
 

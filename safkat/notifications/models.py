@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from safkat.db import Base, UTCDateTime
@@ -37,3 +37,54 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """What new tenders a user wants to hear of, and how often."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (CheckConstraint("frequency IN ('immediate', 'daily')", name="frequency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    sectors: Mapped[str] = mapped_column(Text, default="")  # codes, comma-separated; empty = any
+    wilayas: Mapped[str] = mapped_column(Text, default="")
+    categories: Mapped[str] = mapped_column(Text, default="")
+    authorities: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(10), default="immediate")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def codes(self, field: str) -> list[str]:
+        return [code for code in getattr(self, field).split(",") if code]
+
+
+class Notification(Base):
+    """An entry of a user's notification centre."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    tender_id: Mapped[int | None] = mapped_column(ForeignKey("tenders.id"))
+    text: Mapped[str] = mapped_column(Text)  # in the user's language, written when created
+    link: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_pending: Mapped[bool] = mapped_column(Boolean, default=False)  # waits for the daily digest
+
+
+class SentReminder(Base):
+    """A reminder already sent, so that cron runs never repeat one."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("tender_id", "user_id", "kind", name="uq_sent_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

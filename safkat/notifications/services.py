@@ -96,3 +96,9 @@ def deliver_due(session: Session, transport: Transport, sender: str, now: dateti
         else:
             failed += 1
     return sent, failed
+
+
+def requeue(session: Session, message: OutboxMessage, now: datetime) -> None:
+    """Give a dead message another full round of attempts (an administrator's decision)."""
+    message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
+    session.flush()

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.opendata import openapi
 from safkat.opendata.openapi import MAX_PER_PAGE
 from safkat.pagination import Page, parse_page
@@ -177,7 +177,8 @@ def _conditional(etag: str, last_modified: datetime | None, render: Callable[[],
     """304 if the client's copy is current, else the rendered payload; both with validators."""
     response = not_modified(etag, last_modified)
     if response is None:
-        response = _json_response(render())
+        response = Response(rendered.get_or_render(etag, lambda: _json_response(render()).get_data()),
+                            mimetype="application/json")
     response.access_control_allow_origin = "*"
     return cacheable(response, etag, last_modified)
 

@@ -321,6 +321,9 @@ def publish_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return _render_manage(tender, 422)
+    from safkat.notifications.dispatch import notify_new_tender
+
+    notify_new_tender(tender)
     return _after(tender, _("Published under the reference %(ref)s.", ref=tender.reference))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from safkat import audit
 from safkat.accounts.models import ContractingAuthority, EnterpriseStatus, Sector, User
 from safkat.errors import N_, DomainError, PermissionDenied
+from safkat.opendata import ocds
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore
 from safkat.tenders import search
@@ -371,6 +372,7 @@ def publish(session: Session, tender: Tender, actor: User, now: datetime, min_da
     session.flush()
     search.index_tender(session, tender)
     _log(session, actor, tender.id, "published", now, reference=tender.reference)
+    ocds.record_release(session, tender, ["tender"], now)
 
 
 def _create_sealing_key(session: Session, tender: Tender, kek: bytes, now: datetime) -> None:
@@ -493,6 +495,7 @@ def amend(
         kind=kind,
         new_deadline=new_deadline.isoformat() if new_deadline else None,
     )
+    ocds.record_release(session, tender, ["tenderAmendment"], now)
     return amendment
 
 
@@ -508,6 +511,7 @@ def cancel(session: Session, tender: Tender, actor: User, reason: str, now: date
     tender.changed_at = now
     session.flush()
     _log(session, actor, tender.id, "cancelled", now, reason=reason)
+    ocds.record_release(session, tender, ["tenderCancellation"], now)
 
 
 def ask_question(session: Session, tender: Tender, actor: User, text: str, now: datetime) -> Question:

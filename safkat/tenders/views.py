@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.errors import DomainError
-from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.i18n import current_language
+from safkat.opendata import redflags
 from safkat.tenders import queries, services
 from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, QuestionForm, TenderSearchForm
 from safkat.tenders.labels import STATUS_LABELS, tender_labels
@@ -55,8 +56,12 @@ def list_tenders():
     cached = not_modified(etag, last_change)
     if cached:
         return cached
-    page = queries.listing_page(session, filters, now(), request.args.get("page"))
-    html = render_template("tenders/list.html", page=page, filters=filters, form=_search_form(filters))
+
+    def render() -> str:
+        page = queries.listing_page(session, filters, now(), request.args.get("page"))
+        return render_template("tenders/list.html", page=page, filters=filters, form=_search_form(filters))
+
+    html = rendered.get_or_render(etag, render) if not current_user.is_authenticated else render()
     return cacheable(current_app.make_response(html), etag, last_change)
 
 
@@ -74,7 +79,8 @@ def show_tender(url_reference: str):
     modified = services.last_modified(tender, now())
     # While open, the page shows the time left: a cached copy is good for a minute at most.
     minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
-    etag = make_etag("tender", tender.id, modified, minute)
+    red_flags = redflags.for_tender(get_session(), tender, current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
+    etag = make_etag("tender", tender.id, modified, minute, [flag.code for flag in red_flags])
     cached = not_modified(etag, modified)
     if cached:
         return cached
@@ -85,6 +91,7 @@ def show_tender(url_reference: str):
         question_form=QuestionForm(),
         can_ask=services.is_open_for_questions(tender, now()),
         answered=[q for q in tender.questions if q.is_answered],
+        red_flags=red_flags,
         now=now(),
     )
     return cacheable(current_app.make_response(html), etag, modified)

@@ -44,6 +44,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the site's CSP rightly forbids.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 class LiveServer:
     def __init__(self, app, mailbox):
         self.app, self.mailbox = app, mailbox

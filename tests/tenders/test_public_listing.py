@@ -186,3 +186,16 @@ def test_list_and_tender_pages_stay_under_60_kb_compressed(client, make, lang):
     for url in ("/tenders", f"/tenders/{tenders[0].url_reference}"):
         page = client.get(f"{url}?lang={lang}").data
         assert len(gzip.compress(page)) + assets < 60 * 1024, url
+
+
+def test_rendered_listing_is_reused_until_anything_public_changes(client, make, clock, db_session, monkeypatch):
+    from safkat.tenders import views
+
+    make.tender(state="open", title_fr="Premier appel")
+    calls = []
+    original = views._search_form
+    monkeypatch.setattr(views, "_search_form", lambda filters: calls.append(1) or original(filters))
+    first = client.get("/tenders?wilaya=31&lang=fr").data
+    assert client.get("/tenders?wilaya=31&lang=fr").data == first and len(calls) == 1  # reused
+    make.tender(state="open", title_fr="Second appel", changed_at=clock.now() + timedelta(seconds=1))
+    assert b"Second appel" in client.get("/tenders?wilaya=31&lang=fr").data and len(calls) == 2

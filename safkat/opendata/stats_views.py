@@ -1,0 +1,121 @@
+"""The public statistics: ``/stats``, an authority's dashboard, and each chart as CSV.
+
+Filters come from the query string (``year``, ``authority``, ``wilaya``), so every view
+is a shareable URL, and the CSV link of a chart carries the same filters. Responses are
+conditional (ETag and Last-Modified from :func:`safkat.opendata.stats.last_change`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from functools import partial
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+
+from safkat.accounts.models import ContractingAuthority
+from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.i18n import current_language, text_direction
+from safkat.opendata import charts, redflags, stats
+from safkat.opendata.stats import Dashboard, StatsFilters
+from safkat.web import get_session, now
+from safkat.wilayas import wilaya_choices
+
+bp = Blueprint("stats", __name__)
+
+PUBLIC_CHARTS = [slug for slug in charts.CHARTS if slug != "summary"]
+# An authority's page shows its pipeline first; a chart by authority would have one bar.
+AUTHORITY_CHARTS = [slug for slug in PUBLIC_CHARTS if slug not in ("tenders-by-state", "awarded-by-authority")]
+
+
+def short_period_days() -> int:
+    return int(current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", redflags.DEFAULT_SHORT_PERIOD_DAYS))
+
+
+def _validators(filters: StatsFilters, *parts: object) -> tuple[str, object]:
+    changed = stats.last_change(get_session(), now())
+    return make_etag("stats", *parts, sorted(filters.as_args().items()), changed, short_period_days()), changed
+
+
+def _built(filters: StatsFilters, slugs: list[str]) -> tuple[Dashboard, dict[str, charts.Chart]]:
+    data = Dashboard(get_session(), filters, now(), short_period_days())
+    fmt = charts.Formatter(current_language())
+    others = {name: value for name, value in filters.as_args().items() if name != "authority"}
+
+    def link(code: str) -> str:
+        return url_for("stats.show_authority", code=code, **others)
+
+    return data, {slug: charts.CHARTS[slug](data, fmt, link) for slug in slugs}
+
+
+def _page(filters: StatsFilters, authority: ContractingAuthority | None):
+    etag, changed = _validators(filters, authority.code if authority else "")
+    cached = not_modified(etag, changed)
+    if cached:
+        return cached
+    session = get_session()
+    slugs = ["summary", *(AUTHORITY_CHARTS if authority else PUBLIC_CHARTS)]
+    if authority:
+        slugs.append("tenders-by-state")
+    data, built = _built(filters, slugs)
+    html = render_template(
+        "opendata/stats.html",
+        filters=filters,
+        authority=authority,
+        data=data,
+        summary=built.pop("summary"),
+        pipeline=built.pop("tenders-by-state") if authority else None,
+        charts=list(built.values()),
+        svg=partial(charts.render_svg, rtl=text_direction() == "rtl"),
+        csv_url=lambda slug: url_for("stats.download_csv", chart=slug, **filters.as_args()),
+        years=stats.available_years(session, now()),
+        authorities=session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)).all(),
+        wilayas=wilaya_choices(current_language()),
+        short_period_days=short_period_days(),
+    )
+    return cacheable(current_app.make_response(html), etag, changed)
+
+
+@bp.route("/stats")
+def show_dashboard():
+    return _page(StatsFilters.from_args(request.args), None)
+
+
+@bp.route("/stats/authority/<code>")
+def show_authority(code: str):
+    authority = get_session().scalar(select(ContractingAuthority).where(ContractingAuthority.code == code.upper()))
+    if authority is None:
+        abort(404)
+    return _page(replace(StatsFilters.from_args(request.args), authority=authority.code), authority)
+
+
+@bp.route("/stats/<chart>.csv")
+def download_csv(chart: str):
+    if chart not in charts.CHARTS:
+        abort(404)
+    filters = StatsFilters.from_args(request.args)
+    etag, changed = _validators(filters, "csv", chart)
+    cached = not_modified(etag, changed)
+    if cached:
+        return cached
+    _data, built = _built(filters, [chart])
+    response = Response(csv_bytes(built[chart]), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename(chart, filters)}"'
+    return cacheable(response, etag, changed)
+
+
+def csv_bytes(chart: charts.Chart) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads Arabic names right), comma-separated, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(chart.csv_header)
+    writer.writerows([[str(value) for value in row] for row in chart.csv_rows])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_filename(chart: str, filters: StatsFilters) -> str:
+    parts = ["safkat", chart, *filters.as_args().values()]
+    return re.sub(r"[^A-Za-z0-9-]+", "-", "-".join(parts)) + ".csv"

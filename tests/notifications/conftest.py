@@ -1,0 +1,1 @@
+from tests.bids.conftest import committed, committed_make  # noqa: F401  (shared fixtures)
