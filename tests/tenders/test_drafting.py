@@ -333,3 +333,9 @@ def test_control_characters_are_removed_from_text(login, officer, make, clock, d
     client = login(officer)
     tender_id = create_ready_draft(client, clock, make, title_fr="Titre\x00 avec\x07 contrôles")
     assert db_session.get(Tender, tender_id).title_fr == "Titre avec contrôles"
+
+
+def test_manage_page_title_is_only_the_title(login, officer, published):
+    html = login(officer).get(f"/officer/tenders/{published.id}").get_data(as_text=True)
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<section>" not in title and published.title_fr in title
