@@ -26,8 +26,8 @@ setup(
         "Markdown>=3.6,<4",
         "nh3>=0.2.17,<0.4",
         "segno>=1.6,<2",
-        "weasyprint>=62,<71",
-        "pyHanko>=0.25,<0.40",  # PAdES signatures of the documents the platform issues
+        "weasyprint>=70,<71",  # the class-based URL fetcher; tested with 70
+        "pyHanko>=0.29,<0.40",  # PAdES signatures of the documents the platform issues
         "cryptography>=42,<51",
         "psycopg[binary]>=3.1.18,<4",
         "gunicorn>=22,<24",

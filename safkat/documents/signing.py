@@ -35,7 +35,6 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from safkat.config import ConfigError
 
@@ -150,6 +149,9 @@ def _platform_signer(key, certificate: x509.Certificate, chain=()) -> PlatformSi
     return PlatformSigner(signer, certificate.public_bytes(serialization.Encoding.PEM))
 
 
+_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
 class _KeptKeySigner(signers.SimpleSigner):
     """pyHanko's in-memory signer, keeping the parsed key: ``SimpleSigner`` parses it again
     for every signature, which costs about 150 ms for an RSA key."""
@@ -160,11 +162,11 @@ class _KeptKeySigner(signers.SimpleSigner):
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
-        digest = get_pyca_cryptography_hash(digest_algorithm)
-        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, rsa.RSAPrivateKey):
-            return self._private_key.sign(data, padding.PKCS1v15(), digest)
-        if mechanism == "ecdsa" and isinstance(self._private_key, ec.EllipticCurvePrivateKey):
-            return self._private_key.sign(data, ec.ECDSA(digest))
+        digest = _HASHES.get(digest_algorithm.lower())
+        if digest is not None and mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, rsa.RSAPrivateKey):
+            return self._private_key.sign(data, padding.PKCS1v15(), digest())
+        if digest is not None and mechanism == "ecdsa" and isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            return self._private_key.sign(data, ec.ECDSA(digest()))
         return await super().async_sign_raw(data, digest_algorithm, dry_run)
 
 
