@@ -31,6 +31,11 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values) -> str:
+    """A CHECK constraint's text: ``column`` holds one of an enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
 class Base(DeclarativeBase):
     """Declarative base of every model."""
 

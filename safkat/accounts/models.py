@@ -18,11 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from safkat.db import Base, UTCDateTime
-
-
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+from safkat.db import Base, UTCDateTime, one_of
 
 
 class Role(StrEnum):
@@ -109,9 +105,9 @@ class Enterprise(Base):
 
     __tablename__ = "enterprises"
     __table_args__ = (
-        CheckConstraint(_in("status", EnterpriseStatus), name="status"),
-        CheckConstraint(_in("support_scheme", SupportScheme), name="support_scheme"),
-        CheckConstraint(_in("legal_form", LegalForm), name="legal_form"),
+        CheckConstraint(one_of("status", EnterpriseStatus), name="status"),
+        CheckConstraint(one_of("support_scheme", SupportScheme), name="support_scheme"),
+        CheckConstraint(one_of("legal_form", LegalForm), name="legal_form"),
         CheckConstraint("rc_number IS NOT NULL OR artisan_card IS NOT NULL", name="has_register_number"),
     )
 
@@ -153,7 +149,7 @@ class EnterpriseDocument(Base):
     """An attestation file an enterprise uploaded for its verification."""
 
     __tablename__ = "enterprise_documents"
-    __table_args__ = (CheckConstraint(_in("kind", DocumentKind), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", DocumentKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
@@ -174,7 +170,7 @@ class User(UserMixin, Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", Role), name="role"),
+        CheckConstraint(one_of("role", Role), name="role"),
         CheckConstraint("role <> 'officer' OR authority_id IS NOT NULL", name="officer_authority"),
         CheckConstraint("role <> 'bidder' OR enterprise_id IS NOT NULL", name="bidder_enterprise"),
     )

@@ -21,11 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safkat.accounts.models import ContractingAuthority, Sector, User
-from safkat.db import Base, UTCDateTime
-
-
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+from safkat.db import Base, UTCDateTime, one_of
 
 
 class TenderStatus(StrEnum):
@@ -88,10 +84,10 @@ class Tender(Base):
 
     __tablename__ = "tenders"
     __table_args__ = (
-        CheckConstraint(_in("status", TenderStatus), name="status"),
-        CheckConstraint(_in("category", Category), name="category"),
-        CheckConstraint(_in("procedure", Procedure), name="procedure"),
-        CheckConstraint(_in("award_method", AwardMethod), name="award_method"),
+        CheckConstraint(one_of("status", TenderStatus), name="status"),
+        CheckConstraint(one_of("category", Category), name="category"),
+        CheckConstraint(one_of("procedure", Procedure), name="procedure"),
+        CheckConstraint(one_of("award_method", AwardMethod), name="award_method"),
         CheckConstraint(
             "award_method <> 'weighted' OR technical_weight + financial_weight = 100", name="weights_sum_to_100"
         ),
@@ -252,7 +248,7 @@ class Amendment(Base):
     __tablename__ = "amendments"
     __table_args__ = (
         UniqueConstraint("tender_id", "number", name="uq_amendments_tender_number"),
-        CheckConstraint(_in("kind", AmendmentKind), name="kind"),
+        CheckConstraint(one_of("kind", AmendmentKind), name="kind"),
         CheckConstraint("kind <> 'deadline_extension' OR new_deadline_at > old_deadline_at", name="extension_only"),
     )
 
