@@ -32,6 +32,7 @@ setup(
         "psycopg[binary]>=3.1.18,<4",
         "gunicorn>=22,<24",
         "click>=8.1,<9",
+        "pyotp>=2.9,<3",  # TOTP second factor for officers and administrators
     ],
     extras_require={
         "test": [
@@ -41,6 +42,11 @@ setup(
             "openapi-schema-validator>=0.6,<0.10",
             "openapi-spec-validator>=0.7,<0.10",
             "aiosmtpd>=1.4,<2",
+            "hypothesis>=6.100,<7",
+            "schemathesis>=4.0,<5",
+        ],
+        "bench": [
+            "locust>=2.30,<3",
         ],
         "dev": [
             "ruff>=0.6",

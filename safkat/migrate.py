@@ -13,7 +13,7 @@ from safkat.config import PROJECT_ROOT
 MIGRATIONS = PROJECT_ROOT / "migrations"
 
 # Engine-specific search structures that the models do not describe (see tenders/search.py).
-UNMODELLED = ("tender_search_fts", "ix_tender_search_body_fts")
+UNMODELLED = ("tender_search_fts", "ix_tender_search_body_fts", "body_tsv", "ix_tender_search_body_tsv")
 
 
 def include_name(name: str | None, type_: str, _parent_names) -> bool:

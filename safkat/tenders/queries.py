@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.pagination import Page, parse_page
-from safkat.tenders import search
+from safkat.tenders import freshness, search
 from safkat.tenders.models import Category, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
 from safkat.wilayas import WILAYAS_BY_CODE
 
@@ -237,14 +237,23 @@ def last_change(session: Session, now: datetime) -> datetime | None:
     """When the public listing last changed: the Last-Modified of listing pages.
 
     An edit moves ``changed_at``; a deadline passing turns a tender from open to closed
-    without any write, so the latest passed deadline counts too.
+    without any write, so the latest passed deadline counts too. Every anonymous listing
+    request asks, so the answer is remembered for the rest of the current second (see
+    :mod:`safkat.tenders.freshness`).
     """
-    edited = session.scalar(
-        select(func.max(Tender.changed_at)).where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+    return freshness.remembered(session, now, lambda: _last_change(session, now))
+
+
+def _last_change(session: Session, now: datetime) -> datetime | None:
+    edited = (
+        select(func.max(Tender.changed_at))
+        .where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+        .scalar_subquery()
     )
-    passed = session.scalar(
-        select(func.max(Tender.submission_deadline_at)).where(
-            Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now
-        )
+    passed = (
+        select(func.max(Tender.submission_deadline_at))
+        .where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now)
+        .scalar_subquery()
     )
-    return max(filter(None, (edited, passed)), default=None)
+    row = session.execute(select(edited, passed)).one()
+    return max(filter(None, row), default=None)

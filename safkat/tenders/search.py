@@ -3,8 +3,9 @@
 The searchable text of a tender (titles, descriptions, lots, reference, authority) is
 normalised in Python — lower case, Latin accents and Arabic diacritics removed, Arabic
 letter variants folded — and stored in ``tender_search``. SQLite indexes it with an FTS5
-table, PostgreSQL with a GIN index on ``to_tsvector('simple', body)``; queries are
-normalised the same way and matched word by word, each word as a prefix.
+table, PostgreSQL with a GIN index on ``body_tsv``, a stored ``to_tsvector('simple', body)``
+column (migration 0010). Queries are normalised the same way and matched word by word,
+each word as a prefix.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def matching_condition(session: Session, terms: list[str]) -> ColumnElement[bool
     if session.get_bind().dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         matches = select(TenderSearch.tender_id).where(
-            literal_column("to_tsvector('simple', tender_search.body)").op("@@")(
+            literal_column("tender_search.body_tsv").op("@@")(
                 text("to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery)
             )
         )
