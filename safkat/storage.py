@@ -94,9 +94,12 @@ class FileStore:
         return StoredFile(key, size, digest.hexdigest(), content_type)
 
     @contextmanager
-    def writer(self) -> Iterator[tuple[BinaryIO, str]]:
+    def writer(self, durable: bool = True) -> Iterator[tuple[BinaryIO, str]]:
         """Write a new file (already checked or produced by the platform, e.g. ciphertext):
-        yields ``(handle, storage_key)``; the file appears only if the block succeeds."""
+        yields ``(handle, storage_key)``; the file appears only if the block succeeds.
+
+        ``durable=False`` skips the file's own fsync, for callers that write many files
+        and then call :meth:`sync` once before committing the rows that name them."""
         key = secrets.token_hex(20)
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,10 +108,16 @@ class FileStore:
             with open(temporary, "wb") as out:
                 yield out, key
                 out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    os.fsync(out.fileno())
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
+
+    @staticmethod
+    def sync() -> None:
+        """Flush every written file to disk: one call instead of one fsync per file."""
+        os.sync()
 
     def open(self, storage_key: str) -> BinaryIO:
         return open(self.path_for(storage_key), "rb")

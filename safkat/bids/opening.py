@@ -13,12 +13,13 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from safkat import audit
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, OpenedBid, OpenedDocument, Opening, TenderKey
 from safkat.errors import N_, DomainError
+from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
 from safkat.opendata import ocds
 from safkat.storage import FileStore
@@ -47,6 +48,7 @@ def open_bids(
             select(Bid)
             .where(Bid.tender_id == tender.id)
             .order_by(Bid.submitted_at, Bid.id)
+            .options(selectinload(Bid.envelopes))
             .execution_options(populate_existing=True)  # under the lock, read what is committed now
         )
     )
@@ -65,6 +67,8 @@ def open_bids(
         private_key = crypto.unwrap_tender_private_key(keys.kek, tender_key.wrapped_private_key)
         for bid in active:
             opening.rows.append(_open_one(bid, private_key, store))
+            checkpoint("opening.bid_opened")
+        store.sync()  # the decrypted files are on disk before the rows naming them commit
     tender.status = TenderStatus.OPENED if active else TenderStatus.UNSUCCESSFUL
     tender.changed_at = now
     session.flush()
@@ -92,12 +96,11 @@ def _open_one(bid: Bid, private_key, store: FileStore) -> OpenedBid:
         if recomputed != bid.digest:
             raise crypto.SealError(N_("The envelopes do not match the receipt's digest."))
         for envelope in bid.envelopes:
-            _check_file_digest(store, envelope)
             data_key = crypto.open_data_key(private_key, envelope.sealed_key)
             if envelope.is_offer_data:
                 plain = io.BytesIO()
                 with store.open(envelope.storage_key) as handle:
-                    crypto.decrypt_envelope(handle, plain, data_key)
+                    _decrypt_checked(_HashingReader(handle), plain, data_key, envelope)
                 offer = json.loads(plain.getvalue())
                 row.amounts = json.dumps(offer["amounts"], sort_keys=True)
                 row.statement = offer.get("statement", "")
@@ -114,13 +117,24 @@ def _open_one(bid: Bid, private_key, store: FileStore) -> OpenedBid:
     return row
 
 
-def _check_file_digest(store: FileStore, envelope: Envelope) -> None:
-    digest = hashlib.sha256()
-    with store.open(envelope.storage_key) as handle:
-        for chunk in iter(lambda: handle.read(crypto.CHUNK), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != envelope.ciphertext_sha256:
+class _HashingReader:
+    """Hashes the sealed file as it is decrypted, so that it is read from disk only once."""
+
+    def __init__(self, source):
+        self.source, self.sha256 = source, hashlib.sha256()
+
+    def read(self, size: int) -> bytes:
+        data = self.source.read(size)
+        self.sha256.update(data)
+        return data
+
+
+def _decrypt_checked(source: _HashingReader, out, data_key: bytes, envelope: Envelope) -> dict:
+    """Decrypt, then check the whole file against the digest its receipt covers."""
+    metadata = crypto.decrypt_envelope(source, out, data_key)
+    if source.sha256.hexdigest() != envelope.ciphertext_sha256:
         raise crypto.SealError(N_("A sealed envelope was altered on disk."))
+    return metadata
 
 
 class _Hashing:
@@ -134,9 +148,9 @@ class _Hashing:
 
 
 def _decrypt_document(store: FileStore, envelope: Envelope, data_key: bytes) -> OpenedDocument:
-    with store.writer() as (out, storage_key), store.open(envelope.storage_key) as source:
+    with store.writer(durable=False) as (out, storage_key), store.open(envelope.storage_key) as source:
         sink = _Hashing(out)
-        metadata = crypto.decrypt_envelope(source, sink, data_key)
+        metadata = _decrypt_checked(_HashingReader(source), sink, data_key, envelope)
     return OpenedDocument(
         kind=envelope.kind,
         original_name=metadata.get("name", "document")[-255:],

@@ -96,10 +96,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def bench_key(name: str, database_url: str) -> str:
+    """A throw-away platform key, the same for every run on one database (see Server)."""
+    return hashlib.sha256(f"safkat-bench|{name}|{database_url}".encode()).hexdigest()
+
+
 class Server:
     """gunicorn on 127.0.0.1, started and stopped by this script (and only by it)."""
 
-    def __init__(self, database_url: str, port: int, workers: int, workdir: Path):
+    def __init__(self, database_url: str, port: int, workers: int, workdir: Path, extra_env: dict | None = None,
+                 threads: int = 1):
         self.port = port
         self.access_log = workdir / "access.log"
         self.error_log = workdir / "gunicorn.log"
@@ -115,9 +121,10 @@ class Server:
         # sealed bid, so throw-away keys do; they are derived from the database URL so that
         # the KEK check value the app keeps in the database stays the same from run to run.
         for name in ("SEAL_KEY", "SIGNING_KEY"):
-            env.setdefault(f"SAFKAT_{name}", hashlib.sha256(f"safkat-bench|{name}|{database_url}".encode()).hexdigest())
+            env.setdefault(f"SAFKAT_{name}", bench_key(name, database_url))
+        env.update(extra_env or {})
         self.command = [
-            sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "1", "-b", f"127.0.0.1:{port}",
+            sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
             "--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT,
             "--error-logfile", str(self.error_log), "wsgi:app",
         ]
