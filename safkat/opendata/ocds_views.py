@@ -25,8 +25,12 @@ from werkzeug.exceptions import HTTPException
 
 from safkat.db import get_database
 from safkat.http_cache import cacheable, make_etag, not_modified
-from safkat.opendata import ocds
 from safkat.opendata.models import OcdsRelease
+from safkat.opendata.ocds.packages import BulkExport, package_metadata, release_package_text
+from safkat.opendata.ocds.publisher import BID_EXTENSION, PAGINATION_EXTENSION, current_publisher
+from safkat.opendata.ocds.records import record_package
+from safkat.opendata.ocds.storage import bulk_query, releases_of
+from safkat.opendata.ocds.values import dumps, parse_iso
 from safkat.pagination import parse_page
 from safkat.web import get_session
 
@@ -64,31 +68,27 @@ def _release_package_url(ocid: str) -> str:
 @bp.get("/releases/<ocid>.json")
 def show_releases(ocid: str):
     """The release package of one contracting process."""
-    rows = ocds.releases_of(get_session(), ocid)
+    rows = releases_of(get_session(), ocid)
     if not rows:
         abort(404, description=NO_RELEASES)
-    publisher = ocds.current_publisher()
-    metadata = ocds.package_metadata(
-        _release_package_url(ocid), publisher, max(row.date for row in rows), [ocds.BID_EXTENSION]
-    )
+    publisher = current_publisher()
+    metadata = package_metadata(_release_package_url(ocid), publisher, max(row.date for row in rows), [BID_EXTENSION])
     etag = make_etag("ocds.releases", ocid, len(rows), max(row.id for row in rows))
-    return _conditional(etag, lambda: ocds.release_package_text(metadata, (row.release for row in rows)))
+    return _conditional(etag, lambda: release_package_text(metadata, (row.release for row in rows)))
 
 
 @bp.get("/records/<ocid>.json")
 def show_record(ocid: str):
     """The record package of one contracting process, with its compiled release."""
-    rows = ocds.releases_of(get_session(), ocid)
+    rows = releases_of(get_session(), ocid)
     if not rows:
         abort(404, description=NO_RELEASES)
-    publisher = ocds.current_publisher()
+    publisher = current_publisher()
     uri = _absolute(url_for("ocds.show_record", ocid=ocid))
     etag = make_etag("ocds.record", ocid, len(rows), max(row.id for row in rows))
     return _conditional(
         etag,
-        lambda: ocds.dumps(
-            ocds.record_package(rows, uri=uri, package_uri=_release_package_url(ocid), publisher=publisher)
-        ),
+        lambda: dumps(record_package(rows, uri=uri, package_uri=_release_package_url(ocid), publisher=publisher)),
     )
 
 
@@ -97,7 +97,7 @@ def parse_since(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = parse_iso(value)
     except ValueError:
         abort(400, description=BAD_SINCE)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -129,7 +129,7 @@ def list_releases():
     if response is not None:
         response.access_control_allow_origin = "*"
         return response
-    rows = list(session.scalars(ocds.bulk_query(since).limit(per_page + 1).offset((page - 1) * per_page)))
+    rows = list(session.scalars(bulk_query(since).limit(per_page + 1).offset((page - 1) * per_page)))
     if not rows:
         abort(404, description=PAGE_PAST_END)
     links = {}
@@ -138,22 +138,22 @@ def list_releases():
         links["next"] = _bulk_url(since_arg, page + 1, per_page)
     if page > 1:
         links["prev"] = _bulk_url(since_arg, page - 1, per_page)
-    metadata = ocds.package_metadata(
+    metadata = package_metadata(
         _bulk_url(since_arg, page, per_page),
-        ocds.current_publisher(),
+        current_publisher(),
         max(row.date for row in rows),
-        [ocds.BID_EXTENSION, ocds.PAGINATION_EXTENSION],
+        [BID_EXTENSION, PAGINATION_EXTENSION],
     )
     if links:
         metadata["links"] = links
-    body = ocds.release_package_text(metadata, (row.release for row in rows))
+    body = release_package_text(metadata, (row.release for row in rows))
     return cacheable(_json_text_response(body), etag, None)
 
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     code = error.code or 500
-    return _json_text_response(ocds.dumps({"error": {"code": code, "message": error.description or ""}}), code)
+    return _json_text_response(dumps({"error": {"code": code, "message": error.description or ""}}), code)
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -176,10 +176,10 @@ def export_command(since: datetime | None, uri: str | None, file: str):
     Use - for standard output.
     """
     since = since.replace(tzinfo=UTC) if since else None
-    publisher = ocds.current_publisher()
+    publisher = current_publisher()
     uri = uri or f"{publisher.base_url}/ocds/bulk/{os.path.basename(file) if file != '-' else 'releases.json'}"
     with get_database().session() as session, session.begin():
-        export = ocds.BulkExport(session, since)
+        export = BulkExport(session, since)
         if not export.count:
             raise click.ClickException("No OCDS release to export" + (f" since {since:%Y-%m-%d}." if since else "."))
         progress_file = sys.stderr if file == "-" else None

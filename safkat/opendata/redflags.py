@@ -2,7 +2,7 @@
 
 A flag is not proof of wrongdoing: it says that a call for tender departs from what open
 competition usually looks like. The rules (the dashboard counts them in SQL with the same
-thresholds, see :func:`safkat.opendata.stats.red_flag_counts`):
+thresholds, see :func:`safkat.opendata.stats.flag_counts.red_flag_counts`):
 
 - ``single_bid``: the bids were opened and there was exactly one.
 - ``short_period``: less than ``short_period_days`` (default 15, setting

@@ -2,7 +2,7 @@
 
 Filters come from the query string (``year``, ``authority``, ``wilaya``), so every view
 is a shareable URL, and the CSV link of a chart carries the same filters. Responses are
-conditional (ETag and Last-Modified from :func:`safkat.opendata.stats.last_change`).
+conditional (ETag and Last-Modified from :func:`safkat.opendata.stats.dashboard.last_change`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,19 @@ from sqlalchemy import select
 from safkat.accounts.models import ContractingAuthority
 from safkat.http_cache import cacheable, make_etag, not_modified
 from safkat.i18n import current_language, text_direction
-from safkat.opendata import charts, redflags, stats
-from safkat.opendata.stats import Dashboard, StatsFilters
+from safkat.opendata import redflags
+from safkat.opendata.charts import CHARTS
+from safkat.opendata.charts.formatting import Formatter
+from safkat.opendata.charts.model import Chart
+from safkat.opendata.charts.svg import render_svg
+from safkat.opendata.stats.dashboard import Dashboard, available_years, last_change
+from safkat.opendata.stats.scope import StatsFilters
 from safkat.web import get_session, now
 from safkat.wilayas import wilaya_choices
 
 bp = Blueprint("stats", __name__)
 
-PUBLIC_CHARTS = [slug for slug in charts.CHARTS if slug != "summary"]
+PUBLIC_CHARTS = [slug for slug in CHARTS if slug != "summary"]
 # An authority's page shows its pipeline first; a chart by authority would have one bar.
 AUTHORITY_CHARTS = [slug for slug in PUBLIC_CHARTS if slug not in ("tenders-by-state", "awarded-by-authority")]
 
@@ -36,19 +41,19 @@ def short_period_days() -> int:
 
 
 def _validators(filters: StatsFilters, *parts: object) -> tuple[str, object]:
-    changed = stats.last_change(get_session(), now())
+    changed = last_change(get_session(), now())
     return make_etag("stats", *parts, sorted(filters.as_args().items()), changed, short_period_days()), changed
 
 
-def _built(filters: StatsFilters, slugs: list[str]) -> tuple[Dashboard, dict[str, charts.Chart]]:
+def _built(filters: StatsFilters, slugs: list[str]) -> tuple[Dashboard, dict[str, Chart]]:
     data = Dashboard(get_session(), filters, now(), short_period_days())
-    fmt = charts.Formatter(current_language())
+    fmt = Formatter(current_language())
     others = {name: value for name, value in filters.as_args().items() if name != "authority"}
 
     def link(code: str) -> str:
         return url_for("stats.show_authority", code=code, **others)
 
-    return data, {slug: charts.CHARTS[slug](data, fmt, link) for slug in slugs}
+    return data, {slug: CHARTS[slug](data, fmt, link) for slug in slugs}
 
 
 def _page(filters: StatsFilters, authority: ContractingAuthority | None):
@@ -69,9 +74,9 @@ def _page(filters: StatsFilters, authority: ContractingAuthority | None):
         summary=built.pop("summary"),
         pipeline=built.pop("tenders-by-state") if authority else None,
         charts=list(built.values()),
-        svg=partial(charts.render_svg, rtl=text_direction() == "rtl"),
+        svg=partial(render_svg, rtl=text_direction() == "rtl"),
         csv_url=lambda slug: url_for("stats.download_csv", chart=slug, **filters.as_args()),
-        years=stats.available_years(session, now()),
+        years=available_years(session, now()),
         authorities=session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)).all(),
         wilayas=wilaya_choices(current_language()),
         short_period_days=short_period_days(),
@@ -94,7 +99,7 @@ def show_authority(code: str):
 
 @bp.route("/stats/<chart>.csv")
 def download_csv(chart: str):
-    if chart not in charts.CHARTS:
+    if chart not in CHARTS:
         abort(404)
     filters = StatsFilters.from_args(request.args)
     etag, changed = _validators(filters, "csv", chart)
@@ -107,7 +112,7 @@ def download_csv(chart: str):
     return cacheable(response, etag, changed)
 
 
-def csv_bytes(chart: charts.Chart) -> bytes:
+def csv_bytes(chart: Chart) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads Arabic names right), comma-separated, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

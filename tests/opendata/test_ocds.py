@@ -19,15 +19,25 @@ from sqlalchemy import select
 
 from safkat.awards import services as awards
 from safkat.bids import opening as bid_opening
-from safkat.opendata import ocds
 from safkat.opendata.models import OcdsRelease
+from safkat.opendata.ocds.packages import BulkExport
+from safkat.opendata.ocds.publisher import (
+    BID_EXTENSION,
+    DEFAULT_OCID_PREFIX,
+    PAGINATION_EXTENSION,
+    SCHEMA_DIR,
+    Publisher,
+    current_publisher,
+)
+from safkat.opendata.ocds.records import compile_releases
+from safkat.opendata.ocds.storage import record_release
+from safkat.opendata.ocds.values import iso
 from safkat.tenders import services
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
 from tests.bids.helpers import document, post_bid
 from tests.conftest import START
 
-SCHEMA_DIR = ocds.SCHEMA_DIR
 BASE_URL = "http://safkat.test"
 
 
@@ -132,7 +142,7 @@ def check_codelists(release: dict) -> None:
 
 def check_release_package(package: dict) -> None:
     assert _schema_errors(RELEASE_PACKAGE, package) == []
-    assert package["version"] == "1.1" and ocds.BID_EXTENSION in package["extensions"]
+    assert package["version"] == "1.1" and BID_EXTENSION in package["extensions"]
     for release in package["releases"]:
         check_codelists(release)
 
@@ -185,7 +195,7 @@ def check_ocid(client, ocid: str, secrets: list[str] = ()) -> tuple[list[dict], 
     assert record_package["packages"] == [package["uri"]]
     assert [linked["url"] for linked in record["releases"]] == [f"{package['uri']}#{r['id']}" for r in releases]
     compiled = record["compiledRelease"]
-    assert compiled == ocds.compile_releases(releases)
+    assert compiled == compile_releases(releases)
     # Releases are full snapshots: the compiled release says what the latest one says.
     latest = releases[-1]
     assert compiled["tender"]["status"] == latest["tender"]["status"]
@@ -274,7 +284,7 @@ def test_a_cancelled_tender_publish_amend_cancel(db_session, make, app, clock, c
     assert section["tenderPeriod"]["endDate"] == "2026-03-17T09:00:00Z"
     (doc,) = section["documents"]
     assert f"SHA-256: {tender.documents[0].sha256}" in doc["description"]
-    assert doc["url"] == f"{ocds.current_publisher().base_url}/tenders/{tender.url_reference}/documents/{doc['id'][4:]}"
+    assert doc["url"] == f"{current_publisher().base_url}/tenders/{tender.url_reference}/documents/{doc['id'][4:]}"
     assert release["parties"][0]["identifier"] == {
         "scheme": "DZ-SAFKAT",
         "id": tender.authority.code,
@@ -301,7 +311,7 @@ def test_a_cancelled_tender_publish_amend_cancel(db_session, make, app, clock, c
     (amendment,) = compiled["tender"]["amendments"]
     assert amendment["id"] == "amendment-1" and amendment["rationale"].startswith("Report")
     assert (amendment["releaseID"], amendment["amendsReleaseID"]) == (releases[1]["id"], releases[0]["id"])
-    assert compiled["tender"]["tenderPeriod"]["endDate"] == ocds.iso(new_deadline)
+    assert compiled["tender"]["tenderPeriod"]["endDate"] == iso(new_deadline)
     old, new = compiled["tender"]["documents"]
     assert f"Replaced by {new['id']}" in old["description"] and "amendment 1" in new["description"]
 
@@ -312,7 +322,7 @@ def test_a_cancelled_tender_publish_amend_cancel(db_session, make, app, clock, c
     assert compiled["tender"]["status"] == "cancelled" and compiled["date"] == releases[-1]["date"]
     assert compiled["tender"]["amendments"][-1] == {
         "id": "cancellation",
-        "date": ocds.iso(clock.now()),
+        "date": iso(clock.now()),
         "rationale": "Besoin reporté.",
         "description": "The call for tender was cancelled.",
     }
@@ -422,7 +432,7 @@ def test_the_award_journey_releases(db_session, make, opened, clock, client):  #
     releases, compiled = check_ocid(client, ocid)
     assert releases[-1]["tag"] == ["contractUpdate"]
     first = compiled["contracts"][0]
-    assert (first["status"], first["dateSigned"], first["value"]["amount"]) == ("active", ocds.iso(clock.now()), 500000)
+    assert (first["status"], first["dateSigned"], first["value"]["amount"]) == ("active", iso(clock.now()), 500000)
     assert tags_of(db_session, tender) == [
         ["tenderUpdate"],
         ["award"],
@@ -456,7 +466,7 @@ def test_the_ocid_prefix_is_configurable(db_session, make, app, clock, client):
         with app.app_context():
             tender, _ = publish_tender(db_session, make, app, clock)
     finally:
-        app.config["OCID_PREFIX"] = ocds.DEFAULT_OCID_PREFIX
+        app.config["OCID_PREFIX"] = DEFAULT_OCID_PREFIX
     ocid = "ocds-test42-" + tender.url_reference
     releases, _ = check_ocid(client, ocid)
     assert releases[0]["tender"]["documents"][0]["url"].startswith(BASE_URL + "/tenders/")
@@ -467,8 +477,8 @@ def test_the_ocid_prefix_is_configurable(db_session, make, app, clock, client):
 
 def test_a_release_is_never_dated_before_the_previous_one(db_session, make, app, clock):
     tender, _ = publish_tender(db_session, make, app, clock)
-    late = ocds.record_release(db_session, tender, ["tenderUpdate"], clock.now() - timedelta(days=1))
-    assert late.date == clock.now() and json.loads(late.release)["date"] == ocds.iso(clock.now())
+    late = record_release(db_session, tender, ["tenderUpdate"], clock.now() - timedelta(days=1))
+    assert late.date == clock.now() and json.loads(late.release)["date"] == iso(clock.now())
     assert late.release_id == ocid_of(tender) + "-02"
 
 
@@ -519,7 +529,7 @@ def test_merge_rules_on_a_hand_made_case():
         },
         "awards": [{"id": 1, "status": "pending"}, {"id": "1", "status": "active"}],
     }
-    compiled = ocds.compile_releases([first, second, third])
+    compiled = compile_releases([first, second, third])
     assert compiled == {
         "ocid": "ocds-x-1",
         "id": "ocds-x-1-compiled",
@@ -542,7 +552,7 @@ def test_merge_rules_on_a_hand_made_case():
     }
     assert first["tender"]["description"] == "To be removed"  # the inputs are not modified
     with pytest.raises(ValueError):
-        ocds.compile_releases([])
+        compile_releases([])
 
 
 # --- bulk endpoint and export ------------------------------------------------------------------------
@@ -567,7 +577,7 @@ def test_bulk_endpoint_pages_and_since(db_session, make, app, clock, client):
     while url:
         package = fetch(client, url.removeprefix(BASE_URL))
         check_release_package(package)
-        assert ocds.PAGINATION_EXTENSION in package["extensions"]
+        assert PAGINATION_EXTENSION in package["extensions"]
         ids += [release["id"] for release in package["releases"]]
         url = package.get("links", {}).get("next")
         pages += 1
@@ -622,9 +632,9 @@ def test_export_command_writes_a_valid_bulk_package(db_session, make, app, clock
 
 def test_the_export_streams_in_batches(db_session, make, app, clock):
     _three_days_of_releases(db_session, make, app, clock)
-    export = ocds.BulkExport(db_session, batch_size=1)
+    export = BulkExport(db_session, batch_size=1)
     out, seen = io.StringIO(), []
-    publisher = ocds.Publisher("ocds-safkat-", BASE_URL)
+    publisher = Publisher("ocds-safkat-", BASE_URL)
     assert export.write(out, uri=f"{BASE_URL}/bulk.json", publisher=publisher, on_release=lambda: seen.append(1)) == 4
     assert len(seen) == 4
     stored = db_session.scalars(select(OcdsRelease.release).order_by(OcdsRelease.date, OcdsRelease.id)).all()

@@ -43,8 +43,13 @@ import pytest
 from safkat.awards.models import LotAward
 from safkat.bids.models import Bid, OpenedBid, Opening
 from safkat.evaluation.models import Assessment, LotEvaluation
-from safkat.opendata import charts, redflags, stats
-from safkat.opendata.stats import StatsFilters
+from safkat.opendata import redflags
+from safkat.opendata.charts.formatting import csv_percent
+from safkat.opendata.charts.model import Bar, Chart
+from safkat.opendata.charts.svg import BAR, GAP, LABEL_WIDTH, VALUE_WIDTH, WIDTH, render_svg
+from safkat.opendata.stats.dashboard import Dashboard
+from safkat.opendata.stats.flag_counts import red_flag_counts
+from safkat.opendata.stats.scope import StatsFilters
 from safkat.opendata.stats_views import csv_bytes
 from safkat.tenders.models import Amendment
 
@@ -197,8 +202,8 @@ def world(make, db_session):
     return w
 
 
-def data(db_session, clock, **filters) -> stats.Dashboard:
-    return stats.Dashboard(db_session, StatsFilters(**filters), clock.now(), 15)
+def data(db_session, clock, **filters) -> Dashboard:
+    return Dashboard(db_session, StatsFilters(**filters), clock.now(), 15)
 
 
 # --- the figures, by hand ----------------------------------------------------------------------
@@ -252,7 +257,7 @@ def test_micro_enterprise_share(world, db_session, clock):
     # Micro: M1 0.9 M (provisional) + M2 1.5 M (final) = 2.4 M; other: N1 3.7 M; share 2.4 / 6.1.
     assert (micro.micro.final, micro.micro.provisional, micro.other.total) == (1_500_000_00, 900_000_00, 3_700_000_00)
     assert micro.share == Decimal(240) / Decimal(610)
-    assert charts.csv_percent(micro.share) == "39.34"
+    assert csv_percent(micro.share) == "39.34"
 
 
 def test_reserved_share_per_authority_and_year(world, db_session, clock):
@@ -317,7 +322,7 @@ def test_red_flag_counts_match_the_tender_pages(world, db_session, clock):
     }
     # A longer threshold catches more: at 28 days, T7 (27.96 days) too; T5 (30) and T1 (31) stay out.
     assert data(db_session, clock).red_flag_counts["short_period"] == 1
-    assert stats.red_flag_counts(db_session, StatsFilters(), 28)["short_period"] == 2
+    assert red_flag_counts(db_session, StatsFilters(), 28)["short_period"] == 2
 
 
 # --- filters -------------------------------------------------------------------------------------
@@ -419,7 +424,7 @@ def test_other_csv_files(world, client, db_session, clock):
 
 
 def test_csv_bytes_quotes_and_crlf():
-    chart = charts.Chart("x", "t", "d", [], [], ["name", "value"], [['Dar "El" Beida, Alger', 1]])
+    chart = Chart("x", "t", "d", [], [], ["name", "value"], [['Dar "El" Beida, Alger', 1]])
     assert csv_bytes(chart) == '\ufeffname,value\r\n"Dar ""El"" Beida, Alger",1\r\n'.encode()
 
 
@@ -468,18 +473,18 @@ def test_numbers_follow_the_language(world, client):
 def test_arabic_bars_are_mirrored(world, client):
     def first_bar_and_label(lang):
         svg = svgs(client.get(f"/stats?lang={lang}").get_data(as_text=True))[0]
-        rect = next(r for r in svg.iter(f"{SVG}rect") if r.get("height") == str(charts.BAR))
+        rect = next(r for r in svg.iter(f"{SVG}rect") if r.get("height") == str(BAR))
         return float(rect.get("x")), float(rect.get("width")), float(svg.find(f"{SVG}text").get("x"))
 
     x_ltr, width, label_ltr = first_bar_and_label("en")
     x_rtl, width_rtl, label_rtl = first_bar_and_label("ar")
     assert width == width_rtl
-    assert x_rtl == pytest.approx(charts.WIDTH - x_ltr - width, abs=0.2)
-    assert label_rtl == pytest.approx(charts.WIDTH - label_ltr, abs=0.2)
+    assert x_rtl == pytest.approx(WIDTH - x_ltr - width, abs=0.2)
+    assert label_rtl == pytest.approx(WIDTH - label_ltr, abs=0.2)
 
 
 def test_svg_rendering_escapes_and_is_well_formed():
-    chart = charts.Chart(
+    chart = Chart(
         slug="demo",
         title="A & B <C>",
         description="Desc",
@@ -487,18 +492,18 @@ def test_svg_rendering_escapes_and_is_well_formed():
         rows=[],
         csv_header=[],
         csv_rows=[],
-        bars=[charts.Bar("Lot « 1 » & <2>", ((3, "final"), (1, "provisional")), "4")],
+        bars=[Bar("Lot « 1 » & <2>", ((3, "final"), (1, "provisional")), "4")],
         series={"final": "Final", "provisional": "Provisional"},
         target=(0.5, "Target"),
         scale_max=8,
     )
-    svg = ET.fromstring(str(charts.render_svg(chart)))
+    svg = ET.fromstring(str(render_svg(chart)))
     assert svg.find(f"{SVG}title").text == "A & B <C>"
-    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect") if r.get("height") == str(charts.BAR)]
-    span = charts.WIDTH - charts.LABEL_WIDTH - charts.GAP - charts.VALUE_WIDTH
+    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect") if r.get("height") == str(BAR)]
+    span = WIDTH - LABEL_WIDTH - GAP - VALUE_WIDTH
     assert widths == pytest.approx([span * 3 / 8, span / 8], abs=0.1)
     assert svg.find(f"{SVG}line") is not None  # the target line
-    assert ET.fromstring(str(charts.render_svg(chart, rtl=True))).get("direction") == "rtl"
+    assert ET.fromstring(str(render_svg(chart, rtl=True))).get("direction") == "rtl"
 
 
 def test_authority_dashboard_shows_its_pipeline_and_nothing_sealed(world, client, make, clock, login):

@@ -1,0 +1,75 @@
+"""What the figures cover: the filters of a query string, and the public tenders they select."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import Select, select
+
+from safkat.accounts.models import ContractingAuthority
+from safkat.awards.models import LotAward
+from safkat.opendata import redflags
+from safkat.tenders.models import Tender, TenderStatus, tender_wilayas
+from safkat.tenders.queries import ALGIERS
+from safkat.wilayas import WILAYAS_BY_CODE
+
+HIDDEN_STATUSES = (TenderStatus.DRAFT, TenderStatus.DELETED)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    """Validated filters from a query string; anything absurd is dropped, never an error."""
+
+    year: int | None = None
+    authority: str = ""  # authority code
+    wilaya: str = ""  # wilaya of execution
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> StatsFilters:
+        raw_year = (args.get("year") or "").strip()
+        year = int(raw_year) if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR else None
+        wilaya = (args.get("wilaya") or "").strip()
+        return cls(
+            year=year,
+            authority=(args.get("authority") or "").strip().upper()[:16],
+            wilaya=wilaya if wilaya in WILAYAS_BY_CODE else "",
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters that are set, as query-string values (for shareable links)."""
+        args = {"year": str(self.year) if self.year else "", "authority": self.authority, "wilaya": self.wilaya}
+        return {name: value for name, value in args.items() if value}
+
+    def year_bounds(self) -> tuple[datetime, datetime] | None:
+        if self.year is None:
+            return None
+        start = datetime.combine(date(self.year, 1, 1), time.min, tzinfo=ALGIERS)
+        end = datetime.combine(date(self.year + 1, 1, 1), time.min, tzinfo=ALGIERS)
+        return start, end
+
+
+def scope(filters: StatsFilters) -> Select:
+    """The ids of the public tenders the figures cover."""
+    query = select(Tender.id).where(Tender.status.not_in(HIDDEN_STATUSES), Tender.published_at.is_not(None))
+    bounds = filters.year_bounds()
+    if bounds:
+        query = query.where(Tender.published_at >= bounds[0], Tender.published_at < bounds[1])
+    if filters.authority:
+        query = query.where(
+            Tender.authority_id.in_(
+                select(ContractingAuthority.id).where(ContractingAuthority.code == filters.authority)
+            )
+        )
+    if filters.wilaya:
+        query = query.where(
+            Tender.id.in_(select(tender_wilayas.c.tender_id).where(tender_wilayas.c.wilaya_code == filters.wilaya))
+        )
+    return query
+
+
+def standing_awards(filters: StatsFilters) -> tuple:
+    """Conditions on :class:`LotAward`: the standing award (provisional or final) of a tender in scope."""
+    return (LotAward.status.in_(redflags.STANDING_AWARD_STATUSES), LotAward.tender_id.in_(scope(filters)))
