@@ -156,11 +156,21 @@ def explain(assessment_id: int):
 
 
 def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
-    """Tell each bidder its own result: the winner, and the others with score, rank and reasons."""
+    """Tell each bidder its own result: the winner, and the others with score, rank and reasons,
+    with its signed letter attached (issued here, with the notice and the reports)."""
+    from safkat.documents import events
+
     session = get_session()
+
+    def members(enterprise_id):
+        return session.scalars(select(User).where(User.enterprise_id == enterprise_id)).all()
+
+    letters = events.provisional_award_published(tender, outcomes, members)
     link = emails.absolute_url("awards.notice", url_reference=tender.url_reference)
     for outcome in outcomes:
-        for member in session.scalars(select(User).where(User.enterprise_id == outcome.enterprise_id)):
+        editions = letters.get((outcome.enterprise_id, outcome.lot_number), {})
+        for member in members(outcome.enterprise_id):
+            letter = editions.get(events.edition_for(member.locale))
             emails.queue(
                 "award_outcome",
                 member.email,
@@ -170,6 +180,7 @@ def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
                 tender=tender,
                 outcome=outcome,
                 link=link,
+                attachments=events.attachment(letter, f"{tender.url_reference}-{outcome.lot_number}"),
             )
 
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from safkat.awards.models import LotAward
 from safkat.bids.models import Opening, Receipt
-from safkat.documents import values
+from safkat.documents import award_values, values
 from safkat.errors import N_
+from safkat.evaluation.models import Assessment
 from safkat.tenders.models import Tender
 
 
@@ -29,8 +31,9 @@ class DocumentKind:
 
     ``model`` is the class of its subject (a receipt, an opening, a tender). A public
     document can be downloaded by anyone; any other is addressed to
-    ``recipient_enterprise_id(subject)`` (or, later, to an authority) and is downloaded
-    only through a view that checks the reader's right to its subject.
+    ``recipient_enterprise_id(subject)``, or (when that gives ``None``) kept for the
+    contracting authority, and is downloaded only through a view that checks the reader's
+    right to its subject.
     """
 
     name: str
@@ -53,6 +56,26 @@ class DocumentKind:
         if table != self.model.__tablename__ or not ident.isdigit():
             raise ValueError(f"not a subject of {self.name}: {subject_key!r}")
         return session.get(self.model, int(ident))
+
+    def file_name(self, reference: str, language: str, version: int) -> str:
+        """The name of the downloaded or attached file."""
+        return f"safkat-{self.file_stem}-{reference}-{language}-v{version}.pdf"
+
+
+def _letter(name: str, title: str, values_function, file_stem: str) -> DocumentKind:
+    """A letter to one bidder about its offer on one lot (its assessment)."""
+    return DocumentKind(
+        name=name,
+        title=title,
+        template=f"pdf/{name}.html",
+        model=Assessment,
+        values=values_function,
+        is_public=False,
+        tender_id=lambda assessment: assessment.evaluation.tender_id,
+        bid_id=lambda assessment: assessment.bid_id,
+        recipient_enterprise_id=lambda assessment: assessment.enterprise_id,
+        file_stem=file_stem,
+    )
 
 
 KINDS: dict[str, DocumentKind] = {
@@ -89,6 +112,55 @@ KINDS: dict[str, DocumentKind] = {
             is_public=True,
             tender_id=lambda tender: tender.id,
             file_stem="tender-notice",
+        ),
+        DocumentKind(
+            name="evaluation_report",
+            title=N_("Evaluation report"),
+            template="pdf/evaluation_report.html",
+            model=Tender,
+            values=award_values.evaluation_report_values,
+            is_public=False,  # the contracting authority's: no recipient enterprise
+            tender_id=lambda tender: tender.id,
+            file_stem="evaluation-report",
+        ),
+        DocumentKind(
+            name="evaluation_summary",
+            title=N_("Evaluation report (summary)"),
+            template="pdf/evaluation_summary.html",
+            model=Tender,
+            values=award_values.evaluation_summary_values,
+            is_public=True,
+            tender_id=lambda tender: tender.id,
+            file_stem="evaluation-summary",
+        ),
+        DocumentKind(
+            name="award_notice",
+            title=N_("Provisional award notice"),
+            template="pdf/award_notice.html",
+            model=Tender,
+            values=award_values.award_notice_values,
+            is_public=True,
+            tender_id=lambda tender: tender.id,
+            file_stem="award-notice",
+        ),
+        _letter(
+            "winner_letter", N_("Notification of provisional award"), award_values.winner_letter_values, "award-letter"
+        ),
+        _letter(
+            "unsuccessful_letter",
+            N_("Notification of the result of the evaluation"),
+            award_values.unsuccessful_letter_values,
+            "result-letter",
+        ),
+        DocumentKind(
+            name="award_decision",
+            title=N_("Award decision"),
+            template="pdf/award_decision.html",
+            model=LotAward,
+            values=award_values.award_decision_values,
+            is_public=True,
+            tender_id=lambda award: award.tender_id,
+            file_stem="award-decision",
         ),
     )
 }

@@ -118,6 +118,12 @@ def _stylesheet(lang: str, digits: str) -> tuple[CSS, FontConfiguration]:
 # --- the templates' environment: one per language and digit style --------------------------
 
 
+@lru_cache(maxsize=4)
+def translations(lang: str) -> Translations:
+    """The catalogue the documents of ``lang`` are written with, loaded once per process."""
+    return Translations.load(str(TRANSLATIONS_DIR), [lang])
+
+
 @lru_cache(maxsize=8)
 def _environment(lang: str, digits: str) -> Environment:
     environment = Environment(
@@ -128,15 +134,15 @@ def _environment(lang: str, digits: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations = Translations.load(str(TRANSLATIONS_DIR), [lang])
-    environment.install_gettext_translations(translations, newstyle=True)
-    formats = _Formats(lang, digits, translations)
+    environment.install_gettext_translations(translations(lang), newstyle=True)
+    formats = _Formats(lang, digits, translations(lang))
     environment.filters.update(
         when=formats.when,
         day=formats.day,
         dzd=formats.dzd,
         amount=formats.amount,
         number=formats.number,
+        score=formats.score,
     )
     environment.globals.update(
         lang=lang,
@@ -199,6 +205,15 @@ class _Formats:
         if value is None:
             return "—"
         return self._digits(format_decimal(value, locale=self.lang, numbering_system=self.numbering))
+
+    def score(self, value: Decimal | float | None) -> str:
+        """A score with two decimals: ``87,50``, ``87.50``."""
+        if value is None:
+            return "—"
+        number = format_decimal(
+            Decimal(str(value)), format="#,##0.00", locale=self.lang, numbering_system=self.numbering
+        )
+        return self._digits(number)
 
     def page_numbers(self) -> Markup:
         """The CSS ``content`` of the page numbers, e.g. ``"Page " counter(page) " / " counter(pages)``."""

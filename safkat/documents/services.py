@@ -1,29 +1,32 @@
 """Issuing, finding and checking official documents. No Flask here.
 
-A document is issued the first time someone asks for it (a download), then reused: the
-PDF is rendered, signed, stored once and never changed. When what a document would say
-changes (a tender amended, an authority renamed), the next request issues a new version
-that supersedes the old one; ``safkat documents regenerate`` does the same after a
-template change. Every version stays verifiable by its code and digest.
+A document is issued when what it records happens (a receipt with the submission, the
+letters and notices with the award: :func:`issue_quietly`), or else the first time someone
+asks for it (a download), then reused: the PDF is rendered, signed, stored once and never
+changed. When what a document would say changes (a tender amended, an authority renamed),
+the next request issues a new version that supersedes the old one; ``safkat documents
+regenerate`` does the same after a template change. Every version stays verifiable by its
+code and digest.
 
 Issuing is all or nothing: the PDF is rendered and signed in memory first, so a rendering
 or signing failure leaves no row and no file; a file whose row cannot be written is
-deleted.
+deleted, and so is the file of a document whose transaction is rolled back later.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import exists, select
+from sqlalchemy import event, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from safkat import audit
 from safkat.documents.kinds import KINDS, DocumentKind
@@ -31,8 +34,10 @@ from safkat.documents.models import IssuedDocument
 from safkat.documents.render import render_pdf
 from safkat.documents.signing import PlatformSigner, SignatureCheck, check_signature
 from safkat.errors import N_, DomainError
+from safkat.faults import checkpoint
 from safkat.storage import CHUNK, FileStore
 
+log = logging.getLogger(__name__)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 CODE_LENGTH = 12  # 60 random bits: codes cannot be guessed
 _CODE_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -88,6 +93,16 @@ def current_version(session: Session, kind: str, subject: str, language: str) ->
         select(IssuedDocument)
         .where(IssuedDocument.kind == kind, IssuedDocument.subject == subject, IssuedDocument.language == language)
         .order_by(IssuedDocument.version.desc())
+        .limit(1)
+    )
+
+
+def latest_issued(session: Session, kinds, subject: str, language: str) -> IssuedDocument | None:
+    """The last document issued about ``subject`` in ``language``, of any of ``kinds``."""
+    return session.scalar(
+        select(IssuedDocument)
+        .where(IssuedDocument.kind.in_(kinds), IssuedDocument.subject == subject, IssuedDocument.language == language)
+        .order_by(IssuedDocument.id.desc())
         .limit(1)
     )
 
@@ -163,6 +178,8 @@ def _issue(
     signed = issuer.signer.sign(pdf, reason=f"Safkat {kind.name} {format_code(code)}")
     with issuer.store.writer() as (out, storage_key):
         out.write(signed)
+    session.info.setdefault(_NEW_FILES, []).append((issuer.store, storage_key))
+    checkpoint("document.stored")
     recipient = kind.recipient_enterprise_id(subject)
     document = IssuedDocument(
         code=code,
@@ -210,6 +227,42 @@ def _issue(
         issuer.store.delete(storage_key)
         raise
     return document
+
+
+def issue_quietly(
+    session: Session, kind_name: str, subject, languages, issuer: Issuer, now: datetime, actor=None
+) -> dict[str, IssuedDocument]:
+    """Issue a document in each of ``languages`` now, when what it records happens.
+
+    A failure to render, sign or store one edition is logged and leaves nothing behind;
+    that edition is issued when first downloaded instead, and the caller's transaction
+    (an award, a submission) goes on unharmed. Returns the editions issued.
+    """
+    issued = {}
+    for language in languages:
+        try:
+            issued[language] = _issue(session, KINDS[kind_name], subject, language, issuer, now, actor, force=False)
+        except Exception:  # the event stands without its document; the download will issue it
+            log.exception("could not issue %s (%s) for %r", kind_name, language, subject)
+    return issued
+
+
+# A document's file is written before its row; if the transaction that holds the row is
+# rolled back (a refused commit, an error after the document was issued), the file goes too.
+_NEW_FILES = "safkat.documents.new_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session: Session) -> None:
+    if not session.in_nested_transaction():  # a SAVEPOINT released commits nothing yet
+        session.info.pop(_NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_new_files(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        for store, storage_key in session.info.pop(_NEW_FILES, []):
+            store.delete(storage_key)
 
 
 def documents_to_regenerate(session: Session, tender_id: int | None = None) -> list[int]:

@@ -65,7 +65,7 @@ def localized(arabic: str | None, french: str, lang: str) -> dict:
     return {"text": french, "lang": "fr"}
 
 
-def _tender_heading(tender: Tender, lang: str) -> dict:
+def tender_heading(tender: Tender, lang: str) -> dict:
     return {
         "authority": tender.authority.name(lang),
         "reference": tender.reference,
@@ -79,7 +79,7 @@ def bid_receipt_values(receipt: Receipt, lang: str) -> dict:
     bid = receipt.bid
     lots = {lot.number: lot for lot in bid.tender.lots}
     return {
-        **_tender_heading(bid.tender, lang),
+        **tender_heading(bid.tender, lang),
         "operation": RECEIPT_OPERATIONS.get(receipt.kind, receipt.kind),
         "is_withdrawal": receipt.kind == "withdrawal",
         "enterprise": {"name": bid.enterprise.name, "nif": payload["enterprise_nif"]},
@@ -128,7 +128,7 @@ def opening_minutes_values(opening: Opening, lang: str) -> dict:
         {"role": N_("Member of the commission"), "name": ""},
     ]
     return {
-        **_tender_heading(tender, lang),
+        **tender_heading(tender, lang),
         "opened_at": opening.opened_at,
         "opening_place": tender.opening_place,
         "commission": members,
@@ -145,7 +145,7 @@ def tender_notice_values(tender: Tender, lang: str) -> dict:
     description = localized(tender.description_ar, tender.description_fr, lang)
     budget_public = tender.is_budget_public
     return {
-        **_tender_heading(tender, lang),
+        **tender_heading(tender, lang),
         "description": {"html": Markup(render_markdown(description["text"])), "lang": description["lang"]},
         "category": CATEGORY_LABELS.get(tender.category, tender.category),
         "procedure": PROCEDURE_LABELS.get(tender.procedure, tender.procedure),

@@ -7,16 +7,20 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from safkat.awards.models import LotAward
 from safkat.bids.models import Bid, Opening, Receipt
-from safkat.documents import services
+from safkat.documents import award_values, services
 from safkat.documents.forms import DocumentCheckForm
 from safkat.documents.kinds import KINDS
 from safkat.documents.models import IssuedDocument
 from safkat.documents.signing import PlatformSigner, load_signer
 from safkat.errors import DomainError
+from safkat.evaluation.models import Assessment
 from safkat.extensions import limiter
 from safkat.i18n import LANGUAGES
+from safkat.tenders.models import Tender
 from safkat.tenders.services import find_by_reference
 from safkat.web import file_store, get_or_404, get_session, now, require, translate_error
 
@@ -68,12 +72,11 @@ def _public_tender(url_reference: str):
 
 
 def _send(document: IssuedDocument, reference: str) -> Response:
-    stem = KINDS[document.kind].file_stem
     response = send_file(
         file_store().path_for(document.storage_key),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"safkat-{stem}-{reference}-{document.language}-v{document.version}.pdf",
+        download_name=KINDS[document.kind].file_name(reference, document.language, document.version),
         etag=document.sha256,
         conditional=True,
     )
@@ -107,6 +110,84 @@ def bid_receipt(bid_id: int, receipt_id: int, edition: str):
         abort(404)
     document = services.document_for(get_session(), "bid_receipt", receipt, edition, make_issuer(), now(), _actor())
     return _send(document, f"{bid.tender.url_reference}-{receipt.id}")
+
+
+def _issue_and_send(kind: str, subject, edition: str, reference: str) -> Response:
+    document = services.document_for(get_session(), kind, subject, edition, make_issuer(), now(), _actor())
+    return _send(document, reference)
+
+
+@bp.app_template_global()
+def award_documents(tender) -> dict:
+    """Which evaluation and award documents of ``tender`` exist, for the pages' links."""
+    session = get_session()
+    return {
+        "notice": award_values.has_award_notice(session, tender),
+        "report": award_values.has_evaluation_report(session, tender),
+        "decisions": session.scalars(
+            select(LotAward).where(LotAward.tender_id == tender.id, LotAward.status == "final").order_by(LotAward.id)
+        ).all(),
+    }
+
+
+@bp.route(f"/tenders/<url_reference>/award/notice/{EDITION}.pdf")
+def award_notice(url_reference: str, edition: str):
+    tender = _public_tender(url_reference)
+    if not award_values.has_award_notice(get_session(), tender):
+        abort(404)
+    return _issue_and_send("award_notice", tender, edition, tender.url_reference)
+
+
+@bp.route(f"/tenders/<url_reference>/evaluation/summary/{EDITION}.pdf")
+def evaluation_summary(url_reference: str, edition: str):
+    tender = _public_tender(url_reference)
+    if not award_values.has_evaluation_report(get_session(), tender):
+        abort(404)
+    return _issue_and_send("evaluation_summary", tender, edition, tender.url_reference)
+
+
+@bp.route(f"/officer/tenders/<int:tender_id>/evaluation/report/{EDITION}.pdf")
+@login_required
+def evaluation_report(tender_id: int, edition: str):
+    """The full report: the contracting authority's officers only."""
+    tender = get_or_404(Tender, tender_id)
+    require("tender.evaluate", tender)
+    if not award_values.has_evaluation_report(get_session(), tender):
+        abort(404)
+    return _issue_and_send("evaluation_report", tender, edition, tender.url_reference)
+
+
+@bp.route(f"/tenders/<url_reference>/award/decisions/<int:award_id>/{EDITION}.pdf")
+def award_decision(url_reference: str, award_id: int, edition: str):
+    tender = _public_tender(url_reference)
+    award = get_or_404(LotAward, award_id)
+    if award.tender_id != tender.id or award.status != "final":
+        abort(404)
+    return _issue_and_send("award_decision", award, edition, f"{tender.url_reference}-{award.lot.number}")
+
+
+@bp.route(f"/bids/<int:bid_id>/letters/<int:assessment_id>/{EDITION}.pdf")
+@login_required
+def award_letter(bid_id: int, assessment_id: int, edition: str):
+    """A bidder's own letter about one lot: its firm only, through its own bid."""
+    bid = get_or_404(Bid, bid_id)
+    require("bid.view", bid)
+    assessment = get_or_404(Assessment, assessment_id)
+    if assessment.bid_id != bid.id:
+        abort(404)
+    session = get_session()
+    reference = f"{bid.tender.url_reference}-{assessment.evaluation.lot.number}"
+    kind = award_values.letter_kind(session, assessment)
+    if kind is not None:
+        return _issue_and_send(kind, assessment, edition, reference)
+    # The lot was reopened after a complaint: the letter already issued stays available.
+    document = services.latest_issued(session, LETTERS, KINDS["winner_letter"].subject_key(assessment), edition)
+    if document is None:
+        abort(404)
+    return _send(document, reference)
+
+
+LETTERS = ("winner_letter", "unsuccessful_letter")
 
 
 @bp.route("/documents/signing-certificate.pem")

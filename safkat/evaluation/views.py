@@ -259,7 +259,7 @@ def publish_award(tender_id: int):
         return _back(tender)
     from safkat.awards.views import notify_outcomes
 
-    notify_outcomes(tender, outcomes)
+    notify_outcomes(tender, outcomes)  # with each bidder's letter, issued with the notice and reports
     flash(_("The provisional award is published; every bidder is told."), "success")
     return _back(tender)
 
@@ -301,6 +301,9 @@ def finalize(tender_id: int, award_id: int):
     except DomainError as error:
         flash_domain_error(error)
     else:
+        from safkat.documents.events import award_made_final
+
+        award_made_final(award)
         flash(_("The award is final; the contract record is created."), "success")
     return _back(tender)
 

@@ -19,8 +19,11 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-def queue(kind: str, recipient: str, locale: str, template: str, *, user_id=None, **context) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt`` in ``locale`` and queue it.
+def queue(
+    kind: str, recipient: str, locale: str, template: str, *, user_id=None, attachments=(), **context
+) -> OutboxMessage:
+    """Render ``templates/email/<template>.txt`` in ``locale`` and queue it, with
+    ``attachments``: ``(issued document id, file name)`` pairs.
 
     The first line of the rendered template is the subject. Delivery is attempted right
     after the request's transaction commits; if it fails, ``safkat notifications send``
@@ -39,6 +42,7 @@ def queue(kind: str, recipient: str, locale: str, template: str, *, user_id=None
         locale=locale,
         user_id=user_id,
         now=clock.now(),
+        attachments=attachments,
     )
     app = current_app._get_current_object()
     message_id = message.id
@@ -58,4 +62,5 @@ def deliver_now(app, message_id: int) -> None:
                 app.extensions["safkat.mail"],
                 app.config["MAIL_SENDER"],
                 app.extensions["safkat.clock"].now(),
+                app.extensions["safkat.files"],
             )

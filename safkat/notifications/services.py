@@ -1,15 +1,23 @@
-"""Queueing and delivering e-mails through the outbox. Knows no Flask."""
+"""Queueing and delivering e-mails through the outbox. Knows no Flask.
+
+A message may carry issued documents (a receipt, an award letter) as PDF attachments:
+the outbox keeps a reference to each document, and its bytes are read from the file
+store, and checked against the document's digest, when the message is sent.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from safkat.notifications.models import OutboxMessage, OutboxStatus
+from safkat.notifications.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from safkat.notifications.transports import Transport
+from safkat.storage import FileStore
 
 MAX_ATTEMPTS = 8
 
@@ -24,8 +32,12 @@ def enqueue_email(
     locale: str,
     now: datetime,
     user_id: int | None = None,
+    attachments: Sequence[tuple[int, str]] = (),
 ) -> OutboxMessage:
-    """Store a message to send; it is sent once the transaction commits."""
+    """Store a message to send; it is sent once the transaction commits.
+
+    ``attachments`` are ``(issued document id, file name)`` pairs.
+    """
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
@@ -37,6 +49,7 @@ def enqueue_email(
         attempts=0,
         created_at=now,
         next_attempt_at=now,
+        attachments=[OutboxAttachment(document_id=document_id, filename=name) for document_id, name in attachments],
     )
     session.add(message)
     session.flush()
@@ -48,17 +61,49 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
-def deliver(session: Session, message: OutboxMessage, transport: Transport, sender: str, now: datetime) -> bool:
-    """Try to send one message, recording the outcome on it. Returns whether it was sent."""
+class AttachmentUnavailable(RuntimeError):
+    """An attachment cannot be read as issued: the message waits rather than go without it."""
+
+
+def _attachment_bytes(attachment: OutboxAttachment, files: FileStore | None) -> bytes:
+    if files is None:
+        raise AttachmentUnavailable("the file store is needed to send attachments")
+    with files.open(attachment.document.storage_key) as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != attachment.document.sha256:
+        raise AttachmentUnavailable(f"{attachment.filename} differs from the issued document")
+    return data
+
+
+def build_email(message: OutboxMessage, sender: str, files: FileStore | None = None) -> EmailMessage:
+    """The MIME message: the text, and each attachment as a PDF (multipart/mixed then)."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body_text)
     email["Content-Language"] = message.locale  # after set_content, which drops Content-* headers
+    for attachment in message.attachments:
+        data = _attachment_bytes(attachment, files)
+        email.add_attachment(data, maintype="application", subtype="pdf", filename=attachment.filename)
+    return email
+
+
+def deliver(
+    session: Session,
+    message: OutboxMessage,
+    transport: Transport,
+    sender: str,
+    now: datetime,
+    files: FileStore | None = None,
+) -> bool:
+    """Try to send one message, recording the outcome on it. Returns whether it was sent.
+
+    ``files`` is the store of the issued documents, needed when the message has attachments.
+    """
     message.attempts += 1
     try:
-        transport.send(email)
+        transport.send(build_email(message, sender, files))
     except Exception as error:  # any transport failure: retry later, never lose the message
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= MAX_ATTEMPTS:
@@ -87,11 +132,13 @@ def due_messages(session: Session, now: datetime, limit: int = 100) -> list[Outb
     return list(session.scalars(query))
 
 
-def deliver_due(session: Session, transport: Transport, sender: str, now: datetime) -> tuple[int, int]:
+def deliver_due(
+    session: Session, transport: Transport, sender: str, now: datetime, files: FileStore | None = None
+) -> tuple[int, int]:
     """Send every due message; returns (sent, failed). The caller commits."""
     sent = failed = 0
     for message in due_messages(session, now):
-        if deliver(session, message, transport, sender, now):
+        if deliver(session, message, transport, sender, now, files):
             sent += 1
         else:
             failed += 1

@@ -21,7 +21,9 @@ class ConsoleTransport:
     def send(self, message: EmailMessage) -> None:
         stream = self.stream or sys.stderr
         stream.write(f"\n----- e-mail to {message['To']} -----\n")
-        stream.write(f"Subject: {message['Subject']}\n\n{message.get_content()}\n")
+        stream.write(f"Subject: {message['Subject']}\n\n{message.get_body(('plain',)).get_content()}\n")
+        for attachment in message.iter_attachments():
+            stream.write(f"[attached: {attachment.get_filename()}, {len(attachment.get_content())} bytes]\n")
         stream.write("----- end of e-mail -----\n")
         stream.flush()
 

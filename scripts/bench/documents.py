@@ -9,9 +9,9 @@ clock), then measures, in this process:
 
 - the trivial document (one line of text, no font of ours, not signed): the baseline of
   this machine, measured in the same run;
-- a bid receipt and a tender notice, French and Arabic: render, sign, and the whole issue
-  (values, render, sign, store, database row), median of ``--repeat`` runs (target: under
-  400 ms each);
+- a bid receipt, a tender notice and an award decision, French and Arabic: render, sign,
+  and the whole issue (values, render, sign, store, database row), median of ``--repeat``
+  runs (target: under 400 ms each for the receipt and the decision);
 - the opening minutes of a tender with ``--bids`` bids (target: under 5 s for 500);
 - ``--batch`` receipts issued one after the other with a progress bar, as
   ``safkat documents regenerate`` does.
@@ -37,7 +37,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_ROOT))
-TARGETS = {"receipt": 0.400, "notice": 0.400, "minutes": 5.0}
+TARGETS = {"receipt": 0.400, "notice": 0.400, "decision": 0.400, "minutes": 5.0}
 
 
 def timed(function, repeat: int) -> tuple[float, float, object]:
@@ -111,10 +111,12 @@ def run(args, folder: Path) -> int:
     print(line("trivial PDF (one line, default font, unsigned)", wall, cpu))
 
     tender, receipts, opening = build_data(session, app, start, args.bids, args.batch)
+    award = build_award(session, tender, opening, start)
     session.commit()
 
-    print(f"\nReceipt and tender notice (median of {args.repeat})")
-    for kind, subject, name in (("bid_receipt", receipts[0], "receipt"), ("tender_notice", tender, "notice")):
+    print(f"\nReceipt, tender notice and award decision (median of {args.repeat})")
+    documents = (("bid_receipt", receipts[0], "receipt"), ("tender_notice", tender, "notice"))
+    for kind, subject, name in (*documents, ("award_decision", award, "decision")):
         for lang in ("fr", "ar"):
             values = KINDS[kind].values(subject, lang)
             document = {
@@ -145,6 +147,8 @@ def run(args, folder: Path) -> int:
             print(line(f"{name} {lang}: issue (values+render+sign+store)", wall, cpu, TARGETS[name], f"  {pages} p."))
 
     print(f"\nOpening minutes with {len(opening.rows)} bids")
+    wall, cpu, _ = timed(lambda: KINDS["opening_minutes"].values(opening, "fr"), args.repeat)
+    print(line("minutes: values (database rows to plain values)", wall, cpu))
     for lang in ("fr", "ar"):
         existing = services.document_for(session, "opening_minutes", opening, lang, issuer, start)
         session.commit()
@@ -182,6 +186,50 @@ def render_pages(pdf: bytes) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return len(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"])
+
+
+def build_award(session, tender, opening, start):
+    """Lot 1 evaluated on its first three bids (locked), and finally awarded to the first."""
+    from safkat.awards.models import LotAward
+    from safkat.evaluation.models import Assessment, LotEvaluation
+
+    lot = tender.lots[0]
+    evaluation = LotEvaluation(tender_id=tender.id, lot_id=lot.id, status="locked", round=1, updated_at=start)
+    for rank, row in enumerate(opening.rows[:3], start=1):
+        amount = json.loads(row.amounts)["1"]
+        evaluation.assessments.append(
+            Assessment(
+                bid_id=row.bid_id,
+                enterprise_id=row.bid.enterprise_id,
+                read_amount=amount["excl_vat"],
+                read_vat=amount["vat"],
+                is_eligible=True,
+                alo_status="none",
+                evaluated_price=amount["excl_vat"],
+                financial_score=100 - rank,
+                rank=rank,
+            )
+        )
+    session.add(evaluation)
+    session.flush()
+    winner = evaluation.assessments[0]
+    award = LotAward(
+        tender_id=tender.id,
+        lot_id=lot.id,
+        round=1,
+        status="final",
+        assessment_id=winner.id,
+        enterprise_id=winner.enterprise_id,
+        amount=winner.read_amount,
+        amount_incl_vat=winner.read_amount + winner.read_vat,
+        bids_count=3,
+        published_at=start + timedelta(days=25),
+        standstill_ends_at=start + timedelta(days=35),
+        finalized_at=start + timedelta(days=36),
+    )
+    session.add(award)
+    session.flush()
+    return award
 
 
 def build_data(session, app, start, bids: int, batch: int):

@@ -49,7 +49,7 @@ def test_receipt_is_mailed_to_the_firm(login, firm, tender, db_session, app, mai
     post_bid(login(firm), tender)
     bid = db_session.scalar(select(Bid))
     [message] = mailbox.sent
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()  # the receipt PDF is attached
     assert message["To"] == firm.email and bid.digest in body
     signed = json.loads(body[body.index("{") : body.rindex("}") + 1])
     assert verify_receipt(signed, app.extensions["safkat.keys"].verify_key)

@@ -68,3 +68,6 @@ def opened(login, make, tender, bid, db_session, app, clock):
     )
     db_session.flush()
     return opening
+
+
+from tests.documents.award_fixtures import awarded, evaluated  # noqa: E402, F401  (fixtures)

@@ -69,7 +69,7 @@ def test_one_click_unsubscribe(login, make, officer, clock, mailbox, client, db_
     subscribe(login, firm)
     publish_one(login, officer, make, clock)
     body = mailbox.sent[0].get_content()
-    link = find_link(body[body.index("http", body.index("/unsubscribe/") - 60):])
+    link = find_link(body[body.index("http", body.index("/unsubscribe/") - 60) :])
     assert client.get(link).status_code == 200  # no login needed
     db_session.expire_all()
     assert db_session.scalar(select(Subscription).where(Subscription.user_id == firm.id)).is_active is False
