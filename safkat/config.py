@@ -103,6 +103,56 @@ def load_settings() -> Settings:
     )
 
 
+def _rate_limit(name: str, default: str) -> str:
+    """A Flask-Limiter rate such as ``60 per minute;1000 per hour``, checked at start-up."""
+    from limits import parse_many
+
+    value = _env(name, default)
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"SAFKAT_{name}: cannot read {value!r} (write e.g. '60 per minute;1000 per hour').") from None
+    return value
+
+
+def _whole_number(name: str, default: int, minimum: int = 1) -> int:
+    value = _env(name, str(default)).strip()
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(f"SAFKAT_{name} must be a whole number of at least {minimum}.")
+    return int(value)
+
+
+def _session_and_limit_config(settings: Settings) -> dict:
+    """Session lifetimes, two-factor policy and rate limits (see ``safkat/ratelimits.py``)."""
+    secure = settings.env not in ("development", "testing")
+    absolute = _whole_number("SESSION_MAX_HOURS", 12) * 3600
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": absolute,
+        "PERMANENT_SESSION_LIFETIME": absolute,
+        "SESSION_IDLE_TIMEOUT": _whole_number("SESSION_IDLE_MINUTES", 30) * 60,
+        "SESSION_ABSOLUTE_TIMEOUT": absolute,
+        "TWO_FACTOR_REQUIRED_FOR_ADMINS": settings.is_production,
+        "PROXY_COUNT": _whole_number("PROXY_COUNT", 0, minimum=0),
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+        # Flask-Limiter would add Retry-After to every limited response, redirects included
+        # (where it means "wait before following"); the 429 handler sends it where it belongs.
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_WRITE": _rate_limit("RATELIMIT_WRITE", "120 per minute;2000 per hour"),
+        "RATELIMIT_UPLOAD_CHUNK": _rate_limit("RATELIMIT_UPLOAD_CHUNK", "600 per minute;10000 per hour"),
+        "RATELIMIT_SEARCH": _rate_limit("RATELIMIT_SEARCH", "60 per minute;1000 per hour"),
+        "RATELIMIT_LOGIN": _rate_limit("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_LOGIN_ADDRESS": _rate_limit("RATELIMIT_LOGIN_ADDRESS", "30 per minute;300 per hour"),
+        "RATELIMIT_TWO_FACTOR": _rate_limit("RATELIMIT_TWO_FACTOR", "5 per minute;20 per hour"),
+    }
+
+
 def _standstill_days(value: str) -> dict[str, int]:
     """``open=10,consultation=7`` → days per procedure (10 where not said)."""
     days = {"open": 10, "open_min_capacity": 10, "restricted": 10, "consultation": 10}
@@ -131,21 +181,12 @@ def flask_config(settings: Settings) -> dict:
         "BABEL_DEFAULT_LOCALE": settings.default_locale,
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "DISPLAY_TIMEZONE": "Africa/Algiers",
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": settings.env != "development" and settings.env != "testing",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": settings.env != "development" and settings.env != "testing",
-        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "MAIL_SERVER": settings.mail_server,
         "MAIL_PORT": settings.mail_port,
         "MAIL_USERNAME": settings.mail_username,
         "MAIL_PASSWORD": settings.mail_password,
         "MAIL_USE_TLS": settings.mail_use_tls,
         "MAIL_SENDER": settings.mail_sender,
-        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
-        "RATELIMIT_HEADERS_ENABLED": True,
         "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
         "TENDER_UPLOAD_MAX_BYTES": settings.tender_upload_max_bytes,
         "TENDER_MIN_DAYS": settings.tender_min_days,
@@ -163,4 +204,4 @@ def flask_config(settings: Settings) -> dict:
         "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
         "ARABIC_DIGITS": settings.arabic_digits,
         "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
-    }
+    } | _session_and_limit_config(settings)

@@ -48,6 +48,12 @@ def _admin_access(user, _obj) -> bool:
     return is_admin(user)
 
 
+@rule("account.two_factor")
+def _account_two_factor(user, _obj) -> bool:
+    """Two-factor login is offered to staff, who hold the platform's powers."""
+    return is_admin(user) or is_officer(user)
+
+
 @rule("enterprise.view")
 def _enterprise_view(user, enterprise) -> bool:
     return is_admin(user) or is_officer(user) or is_member_of(user, enterprise)

@@ -7,23 +7,31 @@ the Content-Security-Policy can forbid both; nothing is loaded from another orig
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:
     hsts = app.config["ENV_NAME"] not in ("development", "testing")
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        # Behind a reverse proxy the remote address (rate limits) and the scheme come from the
+        # X-Forwarded-* headers it sets; trusted only from that many proxies, never from clients.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.after_request
     def security_headers(response):

@@ -155,6 +155,47 @@ class ResetPasswordForm(Form):
     )
 
 
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = password_field(_l("New password"))
+    password_confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def code_field(label, description=None):
+    return StringField(
+        label,
+        description=description,
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class LoginCodeForm(Form):
+    code = code_field(
+        _l("Code"),
+        _l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class EnableTwoFactorForm(Form):
+    code = code_field(_l("Code shown by the app"))
+
+
+class DisableTwoFactorForm(Form):
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "current-password"}
+    )
+    code = code_field(_l("Code shown by the app, or a recovery code"))
+
+
 class EmptyForm(Form):
     """A form with only its CSRF token, for buttons that POST."""
 

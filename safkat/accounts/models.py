@@ -190,6 +190,12 @@ class User(UserMixin, Base):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     is_enterprise_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
+    # Two-factor login (staff): the TOTP secret sealed under a key derived from SECRET_KEY
+    # (see accounts/two_factor.py), set on enrolment and in force once confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last accepted code: a code is never accepted twice.
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="members")
     authority: Mapped[ContractingAuthority | None] = relationship(back_populates="officers")
@@ -213,3 +219,19 @@ class User(UserMixin, Base):
     @property
     def is_bidder(self) -> bool:
         return self.role == Role.BIDDER
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class RecoveryCode(Base):
+    """A single-use code that replaces the authenticator app once; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

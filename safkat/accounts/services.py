@@ -171,7 +171,8 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def authenticate(session: Session, email: str, password: str, hasher: PasswordHasher, now: datetime) -> User:
     """Return the user whose credentials these are, or raise :class:`InvalidCredentials`.
 
-    The same error (and about the same time) whether the e-mail exists or not.
+    The same error (and about the same time) whether the e-mail exists or not. The login
+    is recorded by :func:`record_login` once every factor is given.
     """
     user = find_user_by_email(session, email)
     if user is None:
@@ -183,9 +184,16 @@ def authenticate(session: Session, email: str, password: str, hasher: PasswordHa
         raise InvalidCredentials(N_("This account is disabled. Contact the platform's administrators."))
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    user.last_login_at = now
-    audit.record(session, actor=user, action="user.logged_in", object_type="user", object_id=user.id, now=now)
     return user
+
+
+def record_login(session: Session, user: User, now: datetime, second_factor: str | None = None) -> None:
+    """Note a completed login (after the second factor, for those who have one)."""
+    user.last_login_at = now
+    details = {"second_factor": second_factor} if second_factor else {}
+    audit.record(
+        session, actor=user, action="user.logged_in", object_type="user", object_id=user.id, now=now, **details
+    )
 
 
 def change_password(session: Session, user: User, new_password: str, hasher: PasswordHasher, now: datetime) -> None:
@@ -196,6 +204,15 @@ def change_password(session: Session, user: User, new_password: str, hasher: Pas
     user.session_version += 1
     audit.record(session, actor=user, action="user.password_changed", object_type="user", object_id=user.id, now=now)
     session.flush()
+
+
+def change_own_password(
+    session: Session, user: User, current_password: str, new_password: str, hasher: PasswordHasher, now: datetime
+) -> None:
+    """Change a password from the account page: the current one is asked first."""
+    if not verify_password(hasher, user.password_hash, current_password):
+        raise DomainError(N_("The current password is not right."))
+    change_password(session, user, new_password, hasher, now)
 
 
 def submit_enterprise_documents(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
 
-from safkat.accounts import services, tokens
+from safkat.accounts import services, sessions, tokens
 from safkat.accounts.forms import (
+    ChangePasswordForm,
     EmailForm,
     EmptyForm,
     LoginForm,
@@ -16,21 +18,22 @@ from safkat.accounts.forms import (
     ResetPasswordForm,
 )
 from safkat.accounts.models import Sector, User
+from safkat.accounts.validators import normalise_email
 from safkat.errors import DomainError
 from safkat.extensions import limiter
 from safkat.i18n import current_language
 from safkat.notifications import emails
-from safkat.web import flash_domain_error, get_session, hasher, now, redirect_next
+from safkat.ratelimits import configured
+from safkat.web import flash_domain_error, get_session, hasher, now, safe_next_url
 from safkat.wilayas import wilaya_choices
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_LIMIT = "10 per minute;50 per hour"
 REGISTER_LIMIT = "5 per minute;30 per hour"
 EMAIL_LIMIT = "5 per minute;20 per hour"
 
 
-def _home_for(user: User) -> str:
+def home_for(user: User) -> str:
     if user.is_admin:
         return url_for("admin.dashboard")
     if user.is_officer:
@@ -38,11 +41,21 @@ def _home_for(user: User) -> str:
     return url_for("enterprise.overview")
 
 
+def _login_account_key() -> str:
+    return "login:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN_ADDRESS"), key_func=get_remote_address, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"), key_func=_login_account_key, methods=["POST"], deduct_when=_login_failed)
 def login():
+    """Password first; staff with two-factor login then give a code on the next page."""
     if current_user.is_authenticated:
-        return redirect(_home_for(current_user))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -50,9 +63,13 @@ def login():
         except DomainError as error:
             flash_domain_error(error)
             return render_template("accounts/login.html", form=form), 422
-        session.clear()  # a fresh session on login: no fixation
-        login_user(user, remember=form.remember.data)
-        return redirect_next("core.index") if request.values.get("next") else redirect(_home_for(user))
+        next_url = request.values.get("next")
+        if user.has_two_factor:
+            sessions.begin_second_factor(user, form.remember.data, next_url)
+            return redirect(url_for("two_factor.login_code"))
+        services.record_login(get_session(), user, now())
+        sessions.start(user, remember=form.remember.data)  # a fresh session on login: no fixation
+        return redirect(safe_next_url(next_url) or home_for(user))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
@@ -60,8 +77,7 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
-        session.clear()
+        sessions.end()
         flash(_("You are logged out."), "info")
     return redirect(url_for("core.index"))
 
@@ -70,7 +86,7 @@ def logout():
 @limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(_home_for(current_user))
+        return redirect(home_for(current_user))
     form = RegistrationForm()
     language = current_language()
     form.wilaya_code.choices = [("", _("Choose a wilaya"))] + wilaya_choices(language)
@@ -101,7 +117,7 @@ def register():
             flash_domain_error(error)
         else:
             _send_verification_email(user)
-            login_user(user)
+            sessions.start(user)
             return redirect(url_for("auth.verify_email_sent"))
     return render_template("accounts/register.html", form=form), 422 if request.method == "POST" else 200
 
@@ -124,7 +140,7 @@ def _send_verification_email(user: User) -> None:
 @login_required
 def verify_email_sent():
     if current_user.is_email_verified:
-        return redirect(_home_for(current_user))
+        return redirect(home_for(current_user))
     return render_template("accounts/verify_sent.html", form=EmptyForm())
 
 
@@ -152,7 +168,7 @@ def verify_email(token: str):
         return render_template("accounts/link_error.html", expired=False, kind="verify"), 400
     flash(_("Thank you: your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(_home_for(user))
+        return redirect(home_for(user))
     return redirect(url_for("auth.login"))
 
 
@@ -183,7 +199,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"), methods=["POST"])
 def reset_password(token: str):
     try:
         payload = tokens.read_token(
@@ -199,8 +215,7 @@ def reset_password(token: str):
         services.change_password(get_session(), user, form.password.data, hasher(), now())
         if user.email_verified_at is None:  # the link came to this mailbox: it is verified
             services.confirm_email(get_session(), user, user.email, now())
-        logout_user()
-        session.clear()
+        sessions.end()
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("accounts/reset.html", form=form), 422 if form.errors else 200
@@ -223,7 +238,33 @@ def account():
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
         return response
-    return render_template("accounts/account.html", form=form, logout_all_form=EmptyForm()), 422 if form.errors else 200
+    status = 422 if form.errors else 200
+    return _account_page(form=form), status
+
+
+def _account_page(**forms):
+    forms.setdefault("form", PreferencesForm(locale=current_user.locale or current_language()))
+    forms.setdefault("password_form", ChangePasswordForm())
+    return render_template("accounts/account.html", logout_all_form=EmptyForm(), **forms)
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    """A new password: this session goes on with a fresh cookie, every other one ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                get_session(), current_user, form.current_password.data, form.password.data, hasher(), now()
+            )
+        except DomainError as error:
+            flash_domain_error(error)
+        else:
+            sessions.rotate(current_user)
+            flash(_("Your password is changed. Your other devices are logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form), 422
 
 
 @bp.route("/account/logout-everywhere", methods=["POST"])
@@ -231,7 +272,6 @@ def account():
 def logout_everywhere():
     if EmptyForm().validate_on_submit():
         current_user.session_version += 1
-        logout_user()
-        session.clear()
+        sessions.end()
         flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))

@@ -294,6 +294,7 @@ def test_questions_until_the_enquiry_deadline_and_anonymous_answers(
     assert "Oui, jusqu&#39;au boîtier." in html and "Yacine Secret" not in html and asker.email not in html
 
     clock.set(published.enquiry_deadline_at + timedelta(seconds=1))
+    asker_client = login(asker)  # days later: the first session has timed out
     response = asker_client.post(f"{url}/questions?lang=en", data={"text": "Trop tard ?"}, follow_redirects=True)
     assert "questions are closed" in response.get_data(as_text=True)
     assert len(published.questions) == 1

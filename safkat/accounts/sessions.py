@@ -1,0 +1,153 @@
+"""Login sessions: a fresh cookie at every login and privilege change, idle and absolute
+timeouts, and the half-logged-in state between the password and the second factor.
+
+Sessions are Flask's signed cookies, so a session cannot be deleted on the server; it is
+ended by bumping ``User.session_version``, which is part of the id Flask-Login keeps in
+the cookie (``User.get_id``). Any flush that changes what a user may do bumps it (see
+:func:`_end_sessions_on_privilege_change`): every session of that user ends, whoever made
+the change and through whatever code path. When people change their own credentials
+(password, two-factor), the view calls :func:`rotate` so that they stay logged in with a
+fresh cookie while their other devices are logged out.
+
+Times come from the app's clock. The last-seen time is written at most once a minute, so
+a page view does not always rewrite the cookie; the idle timeout is exact to that minute.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, flash, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from safkat.accounts.models import Enterprise, EnterpriseStatus, User
+from safkat.web import get_session, now, safe_next_url
+
+AUTH_AT = "_auth_at"
+SEEN_AT = "_seen_at"
+PENDING = "_second_factor"
+PENDING_SECONDS = 5 * 60
+TOUCH_EVERY_SECONDS = 60
+# Endpoints that must not open the database (load balancers) or need no session.
+UNCHECKED_ENDPOINTS = frozenset({"static", "core.healthz", "core.readyz"})
+PRIVILEGE_ATTRIBUTES = ("role", "authority", "authority_id", "enterprise", "enterprise_id", "is_enterprise_owner")
+
+
+def _stamp() -> int:
+    return int(now().timestamp())
+
+
+def start(user: User, remember: bool = False, authenticated_at: int | None = None) -> None:
+    """Log ``user`` in on a brand-new session (nothing of the previous one is kept).
+
+    ``remember`` keeps the cookie when the browser closes; the timeouts apply either way.
+    """
+    user = getattr(user, "_get_current_object", lambda: user)()  # never the current_user proxy itself
+    session.clear()
+    login_user(user)
+    session.permanent = bool(remember)
+    session[SEEN_AT] = _stamp()
+    session[AUTH_AT] = authenticated_at or session[SEEN_AT]
+
+
+def rotate(user: User) -> None:
+    """A fresh cookie for the current user after a change of their credentials."""
+    get_session().flush()  # the bumped session version must be in the new cookie
+    start(user, remember=session.permanent, authenticated_at=session.get(AUTH_AT))
+
+
+def end() -> None:
+    """Log out. Clear first: Flask-Login leaves a note to delete any remember-me cookie."""
+    session.clear()
+    logout_user()
+
+
+def begin_second_factor(user: User, remember: bool, next_url: str | None) -> None:
+    """Remember, for five minutes, who gave the right password and still owes a code."""
+    session.clear()
+    session[PENDING] = {
+        "uid": user.id,
+        "version": user.session_version,
+        "at": _stamp(),
+        "remember": bool(remember),
+        "next": safe_next_url(next_url),
+    }
+
+
+def pending_second_factor() -> tuple[User, dict] | None:
+    """The user halfway through logging in and their pending state, unless it expired."""
+    state = session.get(PENDING)
+    if not isinstance(state, dict) or _stamp() - int(state.get("at", 0)) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    user = get_session().get(User, state.get("uid"))
+    if user is None or not user.is_active or user.session_version != state.get("version"):
+        session.pop(PENDING, None)
+        return None
+    return user, state
+
+
+def pending_user_key() -> str:
+    """Rate-limit key of the second step: the account, however many cookies are tried."""
+    state = session.get(PENDING)
+    return f"second-factor:{state.get('uid') if isinstance(state, dict) else request.remote_addr}"
+
+
+def check_session() -> None:
+    """Before each request: end stale sessions and sessions idle or too old.
+
+    The request then goes on as anonymous: a public page still shows, a private one sends
+    to the login page with ``next`` (``login_required``, ``web.require``).
+    """
+    if request.endpoint in UNCHECKED_ENDPOINTS or "_user_id" not in session:
+        return
+    if not current_user.is_authenticated:  # logged out everywhere, privileges changed, disabled
+        session.clear()
+        flash(_("Your session has ended. Log in again to go on."), "info")
+        return
+    config, stamp = current_app.config, _stamp()
+    authenticated_at = session.setdefault(AUTH_AT, stamp)
+    seen_at = session.get(SEEN_AT, stamp)
+    idle, lifetime = config["SESSION_IDLE_TIMEOUT"], config["SESSION_ABSOLUTE_TIMEOUT"]
+    if stamp - seen_at > idle:
+        end()
+        flash(_("You were logged out after %(minutes)s minutes without activity.", minutes=idle // 60), "info")
+    elif stamp - authenticated_at > lifetime:
+        end()
+        flash(_("You were logged out: a session lasts at most %(hours)s hours.", hours=lifetime // 3600), "info")
+    elif stamp - seen_at >= TOUCH_EVERY_SECONDS or SEEN_AT not in session:
+        session[SEEN_AT] = stamp
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_session)
+
+
+def _changed(obj, attributes) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in attributes)
+
+
+def _verification_changed(enterprise: Enterprise) -> bool:
+    """Whether the enterprise gained or lost the verified status (the right to bid)."""
+    history = inspect(enterprise).attrs.status.history
+    if not history.has_changes():
+        return False
+    before = history.deleted[0] if history.deleted else None
+    return (before == EnterpriseStatus.VERIFIED) != (enterprise.status == EnterpriseStatus.VERIFIED)
+
+
+@event.listens_for(Session, "before_flush")
+def _end_sessions_on_privilege_change(db_session: Session, _context, _instances) -> None:
+    """Bump the session version of every user whose role, authority, enterprise, account
+    state or enterprise verification changes in this flush."""
+    users: set[User] = set()
+    for obj in db_session.dirty:
+        if isinstance(obj, User) and _changed(obj, (*PRIVILEGE_ATTRIBUTES, "is_active")):
+            users.add(obj)
+        elif isinstance(obj, Enterprise) and _verification_changed(obj):
+            users.update(obj.members)
+    for user in users:
+        if not _changed(user, ("session_version",)):
+            user.session_version += 1

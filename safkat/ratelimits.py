@@ -1,0 +1,127 @@
+"""Rate limits applied to every route from one place.
+
+Three application-wide limits of Flask-Limiter cover the whole URL map, so a new route
+cannot escape them:
+
+- **write**: every POST, PUT, PATCH or DELETE, whatever its blueprint, shares one budget
+  per person (``SAFKAT_RATELIMIT_WRITE``);
+- **upload-chunk**: the pieces of a resumable bid upload (a 50 MB document is 50 PUTs)
+  have their own, higher budget instead (``SAFKAT_RATELIMIT_UPLOAD_CHUNK``);
+- **search**: any GET with a non-empty ``q`` — the public list, the API, the feed — runs
+  the full-text search and counts against ``SAFKAT_RATELIMIT_SEARCH``.
+
+A person is their user id when logged in (colleagues behind one office NAT do not share a
+budget) and their remote address otherwise. Login, registration and e-mail sending keep
+their own stricter limits on top (``safkat/accounts/views.py``). Windows are counted in
+wall-clock time by the limiter's storage (Redis in production), not by the app's clock.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, request
+from flask_limiter import ApplicationLimit, ExemptionScope
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+CHUNK_ENDPOINTS = frozenset({"bids.upload_chunk"})
+
+
+def rate_limit_key() -> str:
+    """Whom a request is counted against: the logged-in user, else the remote address."""
+    if current_user and current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"addr:{get_remote_address()}"
+
+
+def is_chunk_upload() -> bool:
+    return request.method in WRITE_METHODS and request.endpoint in CHUNK_ENDPOINTS
+
+
+def is_write() -> bool:
+    return request.method in WRITE_METHODS and request.endpoint not in CHUNK_ENDPOINTS
+
+
+def is_search() -> bool:
+    return request.method in READ_METHODS and bool(request.args.get("q", "").strip())
+
+
+def configured(name: str):
+    """A limit read from the app's configuration at each request (``SAFKAT_<name>``)."""
+    return lambda: current_app.config[name]
+
+
+def _unless(predicate):
+    return lambda: not predicate()
+
+
+APPLICATION_LIMITS = [
+    ApplicationLimit(
+        limit_provider=configured("RATELIMIT_WRITE"),
+        key_function=rate_limit_key,
+        scope="write",
+        exempt_when=_unless(is_write),
+    ),
+    ApplicationLimit(
+        limit_provider=configured("RATELIMIT_UPLOAD_CHUNK"),
+        key_function=rate_limit_key,
+        scope="upload-chunk",
+        exempt_when=_unless(is_chunk_upload),
+    ),
+    ApplicationLimit(
+        limit_provider=configured("RATELIMIT_SEARCH"),
+        key_function=rate_limit_key,
+        scope="search",
+        exempt_when=_unless(is_search),
+    ),
+]
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter to ``app``.
+
+    The :class:`~flask_limiter.Limiter` is one object shared by every app of the process,
+    and its ``enabled`` flag is global: an app created with ``RATELIMIT_ENABLED=False``
+    (a test fixture) would switch limits off for the next apps too. So the limiter stays
+    enabled and each app says through a request filter whether it is limited.
+    """
+    from safkat.extensions import limiter
+
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.enabled = True
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = enabled
+
+
+def is_switched_off() -> bool:
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def applied_scopes() -> list[str]:
+    """The central limits that count the current request (the URL-map test asks it)."""
+    from safkat.extensions import limiter
+
+    exemption = limiter.limit_manager.exemption_scope(current_app, request.endpoint, request.blueprint)
+    if exemption & ExemptionScope.APPLICATION or is_switched_off():
+        return []
+    return sorted(
+        {
+            limit.scope
+            for limit in limiter.limit_manager.application_limits
+            if not limit.is_exempt and not limit.method_exempt
+        }
+    )
+
+
+def retry_after_seconds(default: int = 60) -> int:
+    """Seconds until the limit this request broke lets the next one through."""
+    from safkat.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return default
+    return max(1, int(current.reset_at - time.time()))
