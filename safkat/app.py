@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from safkat import db, i18n, security
+from safkat import db, i18n, ratelimits, security
+from safkat.accounts import sessions
 from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
 from safkat.config import flask_config, load_settings
-from safkat.extensions import csrf, limiter, login_manager
+from safkat.extensions import csrf, login_manager
 from safkat.keys import check_kek, load_platform_keys
 from safkat.markup import render_markdown
 from safkat.notifications.transports import ConsoleTransport, SMTPTransport
@@ -33,6 +34,22 @@ class SafkatRequest(Request):
         return super()._get_file_stream(total_content_length, content_type, filename, content_length)
 
 
+class SafkatFlask(Flask):
+    """Flask, answering a database outage with a 503 wherever it shows (view, hook, COMMIT)."""
+
+    def handle_user_exception(self, e):
+        if db.is_unavailable(e):
+            cause = (str(e).splitlines() or [type(e).__name__])[0]
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, cause)
+            e = db.DatabaseUnavailable()
+        return super().handle_user_exception(e)
+
+    def handle_exception(self, e):
+        if db.is_unavailable(e):
+            return self.finalize_request(self.handle_user_exception(e), from_error_handler=True)
+        return super().handle_exception(e)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Create the Safkat application.
 
@@ -40,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     ``DATABASE`` (a :class:`safkat.db.Database`), a ``CLOCK`` and a ``MAIL_TRANSPORT``.
     """
     settings = load_settings()
-    app = Flask(
+    app = SafkatFlask(
         "safkat",
         template_folder="../templates",
         static_folder="../static",
@@ -64,7 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["safkat.keys"] = keys
 
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     _init_login(app)
     i18n.init_app(app)
     app.jinja_env.globals["can"] = can
@@ -72,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
 
     security.init_app(app)
+    sessions.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     from safkat.cli import register_commands
@@ -115,6 +133,7 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from safkat.accounts.admin_views import bp as admin_bp
     from safkat.accounts.enterprise_views import bp as enterprise_bp
+    from safkat.accounts.two_factor_views import bp as two_factor_bp
     from safkat.accounts.views import bp as auth_bp
     from safkat.awards.views import bp as awards_bp
     from safkat.bids.views import bp as bids_bp
@@ -132,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         core_bp,
         auth_bp,
+        two_factor_bp,
         enterprise_bp,
         admin_bp,
         tenders_bp,
@@ -205,11 +225,20 @@ def _register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400 or request.path.startswith("/static/"):
             return error
+        if isinstance(error, db.DatabaseUnavailable):
+            g._login_user = login_manager.anonymous_user()  # the page must not need the database
+            g.database_refused = True
         response, status = render_error(error.code if error.code in ERROR_TITLES else 400)
         if error.code == 429:
-            retry = getattr(error, "retry_after", None)
-            return response, 429, {"Retry-After": str(retry or 60)}
+            return response, 429, {"Retry-After": str(ratelimits.retry_after_seconds())}
         return response, status
+
+    @app.after_request
+    def retry_after(response):
+        """Every 503 (HTML, JSON API, /readyz) says when to come back."""
+        if response.status_code == 503 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(db.RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

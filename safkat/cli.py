@@ -1,4 +1,4 @@
-"""The ``safkat`` command: database, users, demo data, audit, outbox, translations."""
+"""The ``safkat`` command: database, users, demo data, audit, outbox, translations, backups."""
 
 from __future__ import annotations
 
@@ -136,13 +136,14 @@ def notifications_group():
 @notifications_group.command("send")
 @with_appcontext
 def notifications_send():
-    """Deliver due e-mails (meant for cron; safe to run on several machines)."""
-    from safkat.notifications.services import deliver_due
+    """Deliver due e-mails (meant for cron; safe to run on several machines, and to kill)."""
+    from safkat.ops.outbox import send_due
 
-    with _session() as session, session.begin():
-        sent, failed = deliver_due(
-            session, current_app.extensions["safkat.mail"], current_app.config["MAIL_SENDER"], _clock().now()
-        )
+    extensions = current_app.extensions
+    sender = current_app.config["MAIL_SENDER"]
+    sent, failed = send_due(
+        get_database(), extensions["safkat.mail"], sender, _clock().now(), extensions["safkat.files"]
+    )
     click.echo(f"Sent {sent}, failed {failed} (will be retried).")
 
 
@@ -196,6 +197,7 @@ def translations_compile():
 
 def register_commands(app: Flask) -> None:
     from safkat.opendata.ocds_views import ocds_group
+    from safkat.ops.cli import COMMANDS as ops_commands
 
     for command in (
         db_group,
@@ -208,6 +210,7 @@ def register_commands(app: Flask) -> None:
         receipt_group,
         ocds_group,
         documents_group,
+        *ops_commands,
     ):
         app.cli.add_command(command)
 

@@ -9,14 +9,17 @@ confirmation e-mail at once, for example) is queued with :func:`after_commit`.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from werkzeug.exceptions import ServiceUnavailable
 
 from safkat.errors import DomainError
 
@@ -68,7 +71,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that SQLAlchemy controls.
 
     pysqlite's own transaction handling breaks SAVEPOINTs; we turn it off and emit BEGIN
@@ -80,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -90,12 +93,53 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create the engine for ``url`` with Safkat's per-backend settings."""
+def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:
+    """Create the engine for ``url`` with Safkat's per-backend settings.
+
+    On PostgreSQL every connection is pinged when taken from the pool, and a connection
+    error invalidates the whole pool: after a database restart or a network cut, the next
+    request reconnects by itself (and :func:`is_unavailable` errors answer 503 meanwhile).
+    """
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
     return engine
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means "the database cannot serve now, try again later".
+
+    Connection refused or lost, a database locked or shutting down, no connection free in
+    the pool, a serialisation failure: nothing was written, and retrying later will do.
+    """
+    if isinstance(error, sa_exc.PendingRollbackError):
+        return is_unavailable(error.__cause__) if error.__cause__ else False
+    if isinstance(error, sa_exc.TimeoutError):  # the pool had no connection free in time
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.OperationalError):  # SQLite also says "syntax error" this way
+        return str(error.orig).startswith(_SQLITE_UNAVAILABLE)
+    return isinstance(error, sa_exc.OperationalError)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """What a request gets while the database cannot serve: a 503 with ``Retry-After``."""
+
+    description = "The database cannot be reached at the moment; nothing was saved. Try again shortly."
+
+
+_SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "unable to open database file",
+    "disk I/O error",
+    "database table is locked",
+)
 
 
 class Database:
@@ -135,6 +179,8 @@ def add_commit_guard(session: Session, guard: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _run_commit_guards(session: Session) -> None:
+    if session.in_nested_transaction():  # releasing a SAVEPOINT is not the COMMIT the guards watch
+        return
     for guard in session.info.pop("commit_guards", []):
         guard()
 

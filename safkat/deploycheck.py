@@ -31,6 +31,14 @@ def check(env: Mapping[str, str]) -> list[tuple[str, str]]:
         problems.append((ERROR, "SAFKAT_BASE_URL must be an https:// address (links in e-mails, secure cookies)."))
     if get("RATELIMIT_STORAGE_URI") in ("", "memory://"):
         problems.append((WARNING, "Rate limits are kept in memory: with several processes, use Redis."))
+    if get("PROXY_COUNT") in ("", "0"):
+        problems.append(
+            (
+                WARNING,
+                "SAFKAT_PROXY_COUNT is 0: behind nginx every visitor would share the proxy's "
+                "address and its rate limits (set it to the number of proxies in front).",
+            )
+        )
     if not get("MAIL_SERVER"):
         problems.append((WARNING, "SAFKAT_MAIL_SERVER is not set: e-mails would only be printed."))
     return problems

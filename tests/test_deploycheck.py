@@ -1,10 +1,15 @@
 from safkat.deploycheck import ERROR, check
 
 GOOD = {
-    "SAFKAT_ENV": "production", "SAFKAT_SECRET_KEY": "9f" * 8 + "0123456789abcdef" * 3,
-    "SAFKAT_SEAL_KEY": "ab12" * 16, "SAFKAT_SIGNING_KEY": "cd34" * 16,
-    "SAFKAT_DATABASE_URL": "postgresql+psycopg://safkat@db/safkat", "SAFKAT_BASE_URL": "https://safkat.example.dz",
-    "SAFKAT_RATELIMIT_STORAGE_URI": "redis://cache:6379", "SAFKAT_MAIL_SERVER": "smtp.example.dz",
+    "SAFKAT_ENV": "production",
+    "SAFKAT_SECRET_KEY": "9f" * 8 + "0123456789abcdef" * 3,
+    "SAFKAT_SEAL_KEY": "ab12" * 16,
+    "SAFKAT_SIGNING_KEY": "cd34" * 16,
+    "SAFKAT_DATABASE_URL": "postgresql+psycopg://safkat@db/safkat",
+    "SAFKAT_BASE_URL": "https://safkat.example.dz",
+    "SAFKAT_RATELIMIT_STORAGE_URI": "redis://cache:6379",
+    "SAFKAT_MAIL_SERVER": "smtp.example.dz",
+    "SAFKAT_PROXY_COUNT": "1",
 }
 
 
@@ -25,3 +30,4 @@ def test_each_mistake_is_reported():
     assert any("SQLite" in m for m in errors(GOOD | {"SAFKAT_DATABASE_URL": "sqlite:///x.db"}))
     assert any("https" in m for m in errors(GOOD | {"SAFKAT_BASE_URL": "http://safkat.example.dz"}))
     assert [level for level, _ in check(GOOD | {"SAFKAT_RATELIMIT_STORAGE_URI": "memory://"})] == ["warning"]
+    assert [level for level, _ in check(GOOD | {"SAFKAT_PROXY_COUNT": "0"})] == ["warning"]

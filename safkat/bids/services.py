@@ -23,6 +23,7 @@ from safkat.bids.models import Bid, BidStatus, Envelope, EnvelopeKind, Receipt, 
 from safkat.bids.receipts import sign_receipt
 from safkat.db import add_commit_guard
 from safkat.errors import N_, DomainError, PermissionDenied
+from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
@@ -309,6 +310,7 @@ def submit(
         envelope.sealed_key = crypto.seal_data_key(tender_key.public_key, data_key)
 
     new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    checkpoint("bid.sealed")
     for envelope in kept:  # the draft's documents: now sealed to the tender, no longer readable
         data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)
         envelope.sealed_key, envelope.draft_key = crypto.seal_data_key(tender_key.public_key, data_key), None
@@ -347,6 +349,7 @@ def submit(
     )
     if clock is not None:
         _guard_deadline(session, tender, clock)
+    checkpoint("bid.submitted")
     return bid, receipt
 
 

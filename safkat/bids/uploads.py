@@ -23,6 +23,7 @@ from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, BidUpload, Envelope, EnvelopeKind
 from safkat.bids.services import BID_DOCUMENT_TYPES, check_can_bid, draft_bid
 from safkat.errors import N_, DomainError, NotFound
+from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender
@@ -110,6 +111,7 @@ def add_chunk(
     with open(path, "ab") as out:
         out.truncate(upload.stored_bytes)  # drop what a crashed request may have left
         out.write(record)
+    checkpoint("upload.chunk_written")
     upload.stored_bytes += len(record)
     upload.received_size += len(data)
     upload.next_index += 1

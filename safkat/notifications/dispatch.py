@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 
 from safkat.accounts.models import User
 from safkat.db import get_session
+from safkat.faults import checkpoint
 from safkat.notifications import emails, subscriptions
 from safkat.notifications.unsubscribe import make_token
 from safkat.tenders.models import Tender
@@ -97,4 +98,5 @@ def send_reminders() -> int:
             session, user, kind=f"reminder_{reminder.kind}", text=text, link=link, now=now, tender_id=tender.id
         )
         subscriptions.mark_reminder_sent(session, reminder, now)
+        checkpoint("reminders.queued")
     return len(reminders)

@@ -1,0 +1,1 @@
+"""Operations on a whole instance: backup, restore, checks after a crash or a restore."""
