@@ -52,6 +52,12 @@ def current_award(session: Session, lot_id: int) -> LotAward | None:
     )
 
 
+def _refuse_if_cancelled(tender: Tender) -> None:
+    """A cancelled tender is over: no new complaint, no final award (which would revive it)."""
+    if tender.status == TenderStatus.CANCELLED:
+        raise DomainError(N_("This call for tender is cancelled."))
+
+
 def _log(session, actor, tender_id, action, now, **details) -> None:
     audit.record(
         session, actor=actor, action=f"award.{action}", object_type="tender", object_id=tender_id, now=now, **details
@@ -112,7 +118,7 @@ def publish_provisional_award(
                     bool(ranked) and assessment is ranked[0],
                     assessment.rank,
                     assessment.total_score if assessment.total_score is not None else assessment.financial_score,
-                    _reasons(assessment, bool(ranked) and assessment is ranked[0]),
+                    reasons(assessment, bool(ranked) and assessment is ranked[0]),
                 )
             )
     _settle_tender_status(session, tender, now)
@@ -144,7 +150,8 @@ def _unsuccessful(session, tender, lot, round_, reason, now, days, bids) -> None
     )
 
 
-def _reasons(assessment, won: bool) -> list[str]:
+def reasons(assessment, won: bool) -> list[str]:
+    """Why an offer was not retained (message ids, or the commission's own words)."""
     if won:
         return []
     if assessment.is_eligible is False or assessment.technical_pass is False:
@@ -179,6 +186,7 @@ def lodge_complaint(
     document: tuple[str, str, str] | None = None,
 ) -> Complaint:
     """A bidder of the tender contests a lot's provisional award during the standstill."""
+    _refuse_if_cancelled(tender)
     grounds = (grounds or "").strip()
     if not grounds:
         raise DomainError(N_("Write the grounds of your complaint."))
@@ -229,7 +237,8 @@ def answer_complaint(
             evaluation.status = EVALUATION_LIFECYCLE.next_state(evaluation.status, "reopen")
             evaluation.round += 1
         tender = session.get(Tender, complaint.tender_id)
-        tender.status, tender.changed_at = TenderStatus.EVALUATION, now
+        if tender.status != TenderStatus.CANCELLED:  # answered, but a cancelled tender stays cancelled
+            tender.status, tender.changed_at = TenderStatus.EVALUATION, now
     session.flush()
     _log(session, actor, complaint.tender_id, "complaint_answered", now, complaint=complaint.id, upheld=upheld)
     ocds.record_release(
@@ -239,6 +248,7 @@ def answer_complaint(
 
 def finalize(session: Session, award: LotAward, actor: User, now: datetime) -> Contract:
     """After the standstill, with no complaint pending, the award becomes final; a contract follows."""
+    _refuse_if_cancelled(session.get(Tender, award.tender_id))
     if now < award.standstill_ends_at:
         raise DomainError(
             N_("The standstill period is not over: the award can become final on %(when)s."),

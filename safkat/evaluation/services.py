@@ -128,10 +128,10 @@ def record_compliance(
 ) -> None:
     """Eligibility and conformity (and pass/fail for lowest-price tenders), with a reason to reject."""
     evaluation = assessment.evaluation
-    _editable(evaluation, actor, now)
     reason = (reason or "").strip() or None
     if (not eligible or technical_pass is False) and not reason:
         raise DomainError(N_("Give the reason of the rejection: the bidder will read it."))
+    _editable(evaluation, actor, now)  # after the checks: a refusal must leave a reviewed evaluation reviewed
     assessment.is_eligible = eligible
     assessment.rejection_reason = reason if (not eligible or technical_pass is False) else None
     if tender.award_method == AwardMethod.LOWEST_PRICE:
@@ -218,8 +218,9 @@ def request_explanation(session, tender, assessment: Assessment, actor, question
     question = (question or "").strip()
     if not question:
         raise DomainError(N_("Write what the bidder must explain."))
+    alo_status = ALO_STEPS.next_state(assessment.alo_status, "request")
     _editable(assessment.evaluation, actor, now)
-    assessment.alo_status = ALO_STEPS.next_state(assessment.alo_status, "request")
+    assessment.alo_status = alo_status
     assessment.alo_question = question
     _log(session, actor, assessment.evaluation, "explanation_requested", now, bid=assessment.bid_id)
 
@@ -243,8 +244,9 @@ def decide_abnormally_low(
     justification = (justification or "").strip()
     if not justification:
         raise DomainError(N_("Write the justification of the decision."))
+    alo_status = ALO_STEPS.next_state(assessment.alo_status, "keep" if keep else "reject")
     _editable(assessment.evaluation, actor, now)
-    assessment.alo_status = ALO_STEPS.next_state(assessment.alo_status, "keep" if keep else "reject")
+    assessment.alo_status = alo_status
     assessment.alo_justification = justification
     recompute(tender, assessment.evaluation, rules)
     _log(

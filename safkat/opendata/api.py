@@ -7,7 +7,8 @@ Conventions (described for clients in ``/api/v1/openapi.json``):
 - Every response carries ``ETag`` and, where it has one, ``Last-Modified``; conditional
   requests get ``304``.
 - Errors are ``{"error": {"code": ..., "message": ...}}`` with an English message, for every
-  path under ``/api/v1`` (unknown paths and methods too).
+  path under ``/api/v1`` (unknown paths and methods too); 429 (too many searches) and 503
+  (database briefly unavailable) say when to come back in ``Retry-After``.
 - Responses allow any origin (``Access-Control-Allow-Origin: *``): the data is public.
 """
 
@@ -24,6 +25,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from safkat import ratelimits
 from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.opendata import openapi
 from safkat.opendata.openapi import MAX_PER_PAGE
@@ -177,8 +179,9 @@ def _conditional(etag: str, last_modified: datetime | None, render: Callable[[],
     """304 if the client's copy is current, else the rendered payload; both with validators."""
     response = not_modified(etag, last_modified)
     if response is None:
-        response = Response(rendered.get_or_render(etag, lambda: _json_response(render()).get_data()),
-                            mimetype="application/json")
+        response = Response(
+            rendered.get_or_render(etag, lambda: _json_response(render()).get_data()), mimetype="application/json"
+        )
     response.access_control_allow_origin = "*"
     return cacheable(response, etag, last_modified)
 
@@ -237,6 +240,8 @@ def _error_response(error: HTTPException) -> Response:
     response = _json_response({"error": {"code": code, "message": error.description or ""}}, code)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.allow.update(error.valid_methods)
+    if code == 429:  # as the HTML pages do: when the broken limit lets the next request through
+        response.headers["Retry-After"] = str(ratelimits.retry_after_seconds())
     return response
 
 

@@ -12,6 +12,9 @@ from safkat.wilayas import WILAYAS_BY_CODE
 
 VERSION = "1.0.0"
 MAX_PER_PAGE = 100
+# A tender reference in its URL form: the authority code (safkat.accounts.validators), the year
+# and the sequence, e.g. AT-ORN-2026-0042. Anything else is not a tender (404).
+URL_REFERENCE_PATTERN = r"^[A-Z][A-Z0-9]{1,7}(-[A-Z0-9]{2,6})?-[0-9]{4}-[0-9]{4,}$"
 
 
 def _nullable(schema: dict) -> dict:
@@ -29,6 +32,10 @@ BOOLEAN = {"type": "boolean"}
 INTEGER = {"type": "integer"}
 DATE_TIME = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601, e.g. 2026-03-02T09:00:00Z"}
 URL = {"type": "string", "format": "uri"}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
 MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Amount in DZD, e.g. 1500000.00"}
 
 
@@ -200,8 +207,8 @@ def _parameters() -> dict:
             "name": "url_reference",
             "in": "path",
             "required": True,
-            "schema": {**STRING, "example": "AT-ORN-2026-0042"},
-            "description": "The reference with '-' for '/'.",
+            "schema": {**STRING, "pattern": URL_REFERENCE_PATTERN, "example": "AT-ORN-2026-0042"},
+            "description": "The reference with '-' for '/': authority code, year, sequence.",
         },
         "If-None-Match": {"name": "If-None-Match", "in": "header", "required": False, "schema": STRING},
         "If-Modified-Since": {"name": "If-Modified-Since", "in": "header", "required": False, "schema": STRING},
@@ -226,6 +233,9 @@ def _operation(operation_id: str, summary: str, parameters: list[str], ok: dict,
     if not_found:
         responses["404"] = _ref("responses", "NotFound")
     responses["405"] = _ref("responses", "MethodNotAllowed")
+    if "q" in parameters:
+        responses["429"] = _ref("responses", "TooManyRequests")
+    responses["503"] = _ref("responses", "Unavailable")
     responses["default"] = _ref("responses", "Error")
     return {
         "get": {
@@ -237,8 +247,11 @@ def _operation(operation_id: str, summary: str, parameters: list[str], ok: dict,
     }
 
 
-def _error_response(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref("schemas", "Error")}}}
+def _error_response(description: str, retry_after: bool = False) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": _ref("schemas", "Error")}}}
+    if retry_after:
+        response["headers"] = {"Retry-After": {**RETRY_AFTER, "required": True}}
+    return response
 
 
 LIST_PARAMETERS = (
@@ -301,6 +314,10 @@ def build(base_url: str) -> dict:
                 "NotModified": {"description": "The client's copy is current."},
                 "NotFound": _error_response("No public tender has this reference."),
                 "MethodNotAllowed": _error_response("The API is read-only: GET (and HEAD) only."),
+                "TooManyRequests": _error_response(
+                    "Too many searches (requests with q) from this client: wait Retry-After seconds.", True
+                ),
+                "Unavailable": _error_response("The database is briefly unavailable: try again later.", True),
                 "Error": _error_response("Any other error."),
             },
         },
