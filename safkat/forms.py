@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms.widgets import HiddenInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -22,3 +24,11 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = [strip_controls, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def hidden_tag(self, *fields):
+        """The hidden fields (the CSRF token), without the ``id`` Flask-WTF gives them: a page
+        often holds several forms, and an ``id`` must be unique in a page."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
+        return Markup(
+            "\n".join(str(f(id=False)) for f in chosen if f is not None and isinstance(f.widget, HiddenInput))
+        )

@@ -1,13 +1,17 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on 127.0.0.1.
 
 The live server has its own SQLite database (real commits, no rollback), reset per test.
+Its clock is the real one, which a test may move forward (``live_server.travel(days=11)``)
+to pass a deadline or a standstill period: the only hook the tests have into the server.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
@@ -15,6 +19,7 @@ from werkzeug.serving import make_server
 from safkat import create_app
 from safkat.clock import SystemClock
 from safkat.db import Database
+from safkat.http_cache import rendered
 from safkat.notifications.transports import MemoryTransport
 from tests.conftest import reset_database
 
@@ -50,9 +55,20 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
 
 
+class TravelClock(SystemClock):
+    """The real clock, moved forward by what the test asked for."""
+
+    def __init__(self):
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+
 class LiveServer:
     def __init__(self, app, mailbox):
         self.app, self.mailbox = app, mailbox
+        self.clock = app.extensions["safkat.clock"]
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -60,6 +76,26 @@ class LiveServer:
     def __enter__(self):
         self.thread.start()
         return self
+
+    def travel(self, **delta: float) -> None:
+        """Move the server's time forward; pages cached for the old time are dropped."""
+        self.clock.offset += timedelta(**delta)
+        rendered.clear()
+
+    def forget_rate_limits(self) -> None:
+        """Start the rate limits' counts again (a test that is, in effect, several visitors)."""
+        from safkat.extensions import limiter
+
+        limiter.reset()
+
+    def local_time(self, days: float, hour: int = 10) -> str:
+        """The server's now plus ``days``, at ``hour`` Algiers time, as a datetime-local field wants it."""
+        moment = (self.clock.now() + timedelta(days=days)).astimezone(ZoneInfo("Africa/Algiers"))
+        return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+    def mail_to(self, address: str) -> list:
+        """The e-mails sent to ``address`` so far, oldest first."""
+        return [message for message in self.mailbox.sent if message["To"] == address]
 
     def seed_demo(self) -> None:
         from safkat.demo import seed
@@ -103,7 +139,7 @@ def live_server(tmp_path):
     app = create_app(
         {
             "DATABASE": Database(engine=engine),
-            "CLOCK": SystemClock(),
+            "CLOCK": TravelClock(),
             "MAIL_TRANSPORT": mailbox,
             "ARGON2_PROFILE": "fast",
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),

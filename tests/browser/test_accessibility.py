@@ -1,47 +1,28 @@
-"""axe-core's WCAG 2.1 AA rules on every page type of the foundation, in all three languages."""
+"""axe-core's WCAG 2.1 AA rules on every page type, in all three languages.
+
+The pages are those of :mod:`tests.browser.inventory` (public, bidder, officer and
+administrator pages, in every state the demo data has), plus pages answering a form:
+errors, the e-mail confirmation page, a failed document check.
+"""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from safkat.demo import DEMO_PASSWORD
+from tests.browser.inventory import every_visit
+from tests.browser.walks import answer_forms, walk
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-PUBLIC_PAGES = [
-    "/",
-    "/login",
-    "/register",
-    "/password/forgot",
-    "/no-such-page",
-    "/tenders",
-    "/tenders?q=inexistant&wilaya=31",
-    "/tenders?status=closed",
-]
-PAGES_BY_LOGIN = {
-    "firm08@demo.safkat.dz": ["/enterprise", "/account"],  # registered: the upload form
-    "officer.oran@safkat.dz": [
-        "/review/enterprises",
-        "/review/enterprises/5",
-        "/officer/",
-        "/officer/tenders/new",
-        "/officer/tenders/1",
-        "/officer/tenders/2",
-        "/officer/tenders/2/edit",
-    ],
-    "admin@safkat.dz": ["/admin/", "/admin/authorities", "/admin/authorities/1", "/admin/authorities/new"],
-}
-
 
 @pytest.fixture
-def check(page, live_server):
+def axe(page):
     if not AXE.exists():
         pytest.skip(f"accessibility test: {AXE} is missing (run `npm install`; .ci/run and scripts/test do)")
 
-    def violations(path: str, lang: str) -> list[str]:
-        page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+    def violations() -> list[str]:
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
         return [f"{v['id']}: {json.dumps([n['target'] for n in v['nodes']])}" for v in result["violations"]]
@@ -49,33 +30,29 @@ def check(page, live_server):
     return violations
 
 
-def login(page, live_server, email):
-    page.goto(f"{live_server.url}/login")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_every_page_type_has_no_violation(axe, page, live_server, lang):
+    live_server.seed_demo()
+    found = {}
+
+    def check(visit, _response):
+        if problems := axe():
+            found[f"{visit.who or 'public'} {visit.path}"] = problems
+
+    visits = every_visit(live_server)
+    walk(page, live_server, visits, lang, check)
+    print(f"axe-core: {len(visits)} pages in {lang}, {len(found)} with violations")
+    assert found == {}
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
-def test_public_pages_have_no_violation(check, live_server, lang):
+def test_pages_answering_a_form_have_no_violation(axe, page, live_server, tmp_path, lang):
     live_server.seed_demo()
-    for path in PUBLIC_PAGES + live_server.sample_tender_pages():
-        assert check(path, lang) == [], path
+    found = {}
 
+    def check(name, _response):
+        if problems := axe():
+            found[name] = problems
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
-def test_pages_of_each_role_have_no_violation(check, page, live_server, lang):
-    live_server.seed_demo()
-    for email, paths in PAGES_BY_LOGIN.items():
-        page.context.clear_cookies()
-        login(page, live_server, email)
-        for path in paths:
-            assert check(path, lang) == [], (email, path)
-
-
-def test_form_errors_have_no_violation(check, page, live_server):
-    page.goto(f"{live_server.url}/register?lang=ar")
-    page.click("button[type=submit]")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    assert result["violations"] == []
+    answer_forms(page, live_server, lang, tmp_path, check)
+    assert found == {}
