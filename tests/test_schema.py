@@ -43,23 +43,63 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
     moment = datetime(2026, 1, 1)
     stamp = {"created_at": moment}
     with engine.begin() as connection:
-        connection.execute(insert(t["authorities"]).values(id=1, code="AT-ORN", name_fr="A", name_ar="ا",
-                                                           wilaya_code="31", is_active=True, **stamp))
-        connection.execute(insert(t["users"]).values(id=1, email="o@x.dz", password_hash="h", full_name="O",
-                                                     role="officer", is_active=True, session_version=1,
-                                                     is_enterprise_owner=False, authority_id=1, **stamp))
-        connection.execute(insert(t["tenders"]).values(
-            id=1, authority_id=1, reference="AT-ORN/2026/0001", status="published", title_fr="T", description_fr="",
-            category="works", procedure="open", is_budget_public=False, opening_place="", bid_validity_days=90,
-            award_method="lowest_price", technical_weight=0, financial_weight=100, national_preference=False,
-            requires_technical_offer=True, required_documents="", has_reserved_lot=False, created_by_id=1,
-            changed_at=moment, **stamp))
-        connection.execute(insert(t["lots"]), [{"id": n, "tender_id": 1, "number": n, "title_fr": f"L{n}",
-                                                 "description": "", "is_reserved": False} for n in (1, 2, 3)])
+        connection.execute(
+            insert(t["authorities"]).values(
+                id=1, code="AT-ORN", name_fr="A", name_ar="ا", wilaya_code="31", is_active=True, **stamp
+            )
+        )
+        connection.execute(
+            insert(t["users"]).values(
+                id=1,
+                email="o@x.dz",
+                password_hash="h",
+                full_name="O",
+                role="officer",
+                is_active=True,
+                session_version=1,
+                is_enterprise_owner=False,
+                authority_id=1,
+                **stamp,
+            )
+        )
+        connection.execute(
+            insert(t["tenders"]).values(
+                id=1,
+                authority_id=1,
+                reference="AT-ORN/2026/0001",
+                status="published",
+                title_fr="T",
+                description_fr="",
+                category="works",
+                procedure="open",
+                is_budget_public=False,
+                opening_place="",
+                bid_validity_days=90,
+                award_method="lowest_price",
+                technical_weight=0,
+                financial_weight=100,
+                national_preference=False,
+                requires_technical_offer=True,
+                required_documents="",
+                has_reserved_lot=False,
+                created_by_id=1,
+                changed_at=moment,
+                **stamp,
+            )
+        )
+        connection.execute(
+            insert(t["lots"]),
+            [
+                {"id": n, "tender_id": 1, "number": n, "title_fr": f"L{n}", "description": "", "is_reserved": False}
+                for n in (1, 2, 3)
+            ],
+        )
         connection.execute(insert(t["tender_wilayas"]).values(tender_id=1, wilaya_code="31"))
     upgrade(engine)
     with engine.connect() as connection:
-        counts = [connection.scalar(select(func.count()).select_from(t[name]))
-                  for name in ("tenders", "lots", "tender_wilayas")]
+        counts = [
+            connection.scalar(select(func.count()).select_from(t[name]))
+            for name in ("tenders", "lots", "tender_wilayas")
+        ]
     assert counts == [1, 3, 1]
     engine.dispose()

@@ -6,13 +6,13 @@ of every candidate row to recheck it, which made a common word's search page cos
 (measured 19 ms). SQLite keeps its FTS5 table: nothing changes there.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -65,7 +65,7 @@ def open_bids(
     if active:
         tender_key = session.get(TenderKey, tender.id)
         private_key = crypto.unwrap_tender_private_key(keys.kek, tender_key.wrapped_private_key)
-        for bid in active:
+        for bid in active:  # threads measured slower (GIL hand-offs at every 64 KB chunk)
             opening.rows.append(_open_one(bid, private_key, store))
             checkpoint("opening.bid_opened")
         store.sync()  # the decrypted files are on disk before the rows naming them commit

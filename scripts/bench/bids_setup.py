@@ -43,6 +43,7 @@ def bench_environment(database_url: str, instance: Path) -> dict[str, str]:
         "SAFKAT_SECRET_KEY": secrets.token_hex(32),
         "SAFKAT_INSTANCE_PATH": str(instance),
         "SAFKAT_RATELIMIT_STORAGE_URI": "memory://",
+        "SAFKAT_PROXY_COUNT": "1",  # clients say their address in X-Forwarded-For, as behind nginx
         "SAFKAT_SEAL_KEY": bench_key("SEAL_KEY", database_url),
         "SAFKAT_SIGNING_KEY": bench_key("SIGNING_KEY", database_url),
     }

@@ -33,6 +33,12 @@ class Visitor(HttpUser):
     weight = 8
     wait_time = between(1, 4)
 
+    def on_start(self):
+        # Each visitor has its own address (X-Forwarded-For, trusted from one proxy).
+        self.client.headers["X-Forwarded-For"] = (
+            f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+        )
+
     @task(5)
     def listing(self):
         self.client.get("/tenders", name="/tenders")

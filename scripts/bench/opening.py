@@ -119,7 +119,7 @@ def open_in_this_process(app, tender_id: int) -> dict:
         elapsed = time.perf_counter() - started
         if profiler:
             profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(15)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         rows = opening.rows
         result = {
             "bids": len(rows),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from safkat.accounts.models import Enterprise
 from safkat.opendata.ocds.awards_section import award_entry, contract_entry
 from safkat.opendata.ocds.bids_section import bid_statistics
 from safkat.opendata.ocds.facts import Facts, read_facts
@@ -16,11 +18,13 @@ from safkat.opendata.ocds.values import iso
 from safkat.tenders.models import Tender
 
 
-def _firms(facts: Facts) -> dict[int, dict]:
+def _firms(session: Session, facts: Facts) -> dict[int, dict]:
     """The parties of the firms that bid, by enterprise id; none before the opening."""
     parties: dict[int, dict] = {}
     if facts.opening is None:  # before the opening no firm is named
         return parties
+    bidders = {row.bid.enterprise_id for row in facts.opened}
+    session.scalars(select(Enterprise).where(Enterprise.id.in_(bidders))).all()  # one query, not one per firm
     suppliers = {a.enterprise_id for a in facts.awards if a.status in ("provisional", "final")}
     suppliers |= {contract.enterprise_id for contract in facts.contracts}
     for row in facts.opened:
@@ -38,7 +42,7 @@ def build_release(
     facts = read_facts(session, tender)
     buyer_party = authority_party(tender.authority)
     buyer = reference(buyer_party)
-    enterprise_parties = _firms(facts)
+    enterprise_parties = _firms(session, facts)
     tenderers = [reference(party) for party in enterprise_parties.values()]
 
     release = {
