@@ -52,6 +52,7 @@ from run_bench import (
     free_port,
     percentile,
     update_markdown,
+    visitor_address,
 )
 
 _HIDDEN = re.compile(  # a hidden input's value, whichever attribute comes first
@@ -103,7 +104,7 @@ def log_in(app, firms: list[Firm]) -> None:
     """Each member logs in through the form, from its own address; keep the session cookie."""
     for firm in firms:
         client = app.test_client()
-        address = {"REMOTE_ADDR": f"10.{firm.index // 65536 % 256}.{firm.index // 256 % 256}.{firm.index % 256}"}
+        address = {"REMOTE_ADDR": visitor_address(firm.index)}
         page = client.get("/login", environ_base=address)
         token = _hidden(page.get_data(as_text=True))["csrf_token"]
         response = client.post(

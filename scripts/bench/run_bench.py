@@ -199,7 +199,7 @@ def hammer(port: int, path: str, tag: str, total: int, concurrency: int) -> Run:
             started = time.perf_counter()
             try:
                 # Visitors come from many addresses, through the proxy the server trusts.
-                connection.request("GET", target, headers={**headers, "X-Forwarded-For": _address(visitor)})
+                connection.request("GET", target, headers={**headers, "X-Forwarded-For": visitor_address(visitor)})
                 response = connection.getresponse()
                 body = response.read()
                 status = response.status
@@ -227,7 +227,8 @@ def hammer(port: int, path: str, tag: str, total: int, concurrency: int) -> Run:
     return run
 
 
-def _address(number: int) -> str:
+def visitor_address(number: int) -> str:
+    """A distinct client address per number, as a proxy would report it."""
     return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
 
 

@@ -30,9 +30,8 @@ def assert_unavailable_page(response, language):
 
 @pytest.fixture
 def proxied(instances, tmp_path):
-    """An application that reaches its PostgreSQL schema through a proxy the test can cut."""
-    if not TEST_DB_URL:
-        pytest.skip("needs PostgreSQL (set SAFKAT_TEST_DATABASE_URL)")
+    """An application that reaches its PostgreSQL schema through a proxy the test can cut
+    (``instances`` skips, with its reason, when no PostgreSQL is configured)."""
     instance = instances("postgresql")
     with instance.session() as session:
         make = instance.make(session)
