@@ -134,17 +134,42 @@ def notifications_group():
 
 
 @notifications_group.command("send")
+@click.option(
+    "--watch",
+    type=click.FloatRange(min=0.5),
+    default=None,
+    metavar="SECONDS",
+    help="Keep running, looking for due e-mails every SECONDS (a service instead of cron).",
+)
 @with_appcontext
-def notifications_send():
-    """Deliver due e-mails (meant for cron; safe to run on several machines, and to kill)."""
+def notifications_send(watch: float | None):
+    """Deliver due e-mails, issuing the documents they attach (meant for cron, or run with
+    --watch as a service; safe to run on several machines, and to kill)."""
+    import time
+
     from safkat.ops.outbox import send_due
 
-    extensions = current_app.extensions
+    while True:
+        sent, failed = _send_due_once(send_due)
+        if watch is None:
+            click.echo(f"Sent {sent}, failed {failed} (will be retried).")
+            return
+        if sent or failed:
+            click.echo(f"Sent {sent}, failed {failed} (will be retried).")
+        time.sleep(watch)
+
+
+def _send_due_once(send_due) -> tuple[int, int]:
+    from safkat.documents.services import document_named
+    from safkat.documents.views import make_issuer
+
+    extensions, issuer, now = current_app.extensions, make_issuer(), _clock().now()
+
+    def issue(session, kind, subject, language):
+        return document_named(session, kind, subject, language, issuer, now)
+
     sender = current_app.config["MAIL_SENDER"]
-    sent, failed = send_due(
-        get_database(), extensions["safkat.mail"], sender, _clock().now(), extensions["safkat.files"]
-    )
-    click.echo(f"Sent {sent}, failed {failed} (will be retried).")
+    return send_due(get_database(), extensions["safkat.mail"], sender, now, extensions["safkat.files"], issue=issue)
 
 
 @notifications_group.command("digest")

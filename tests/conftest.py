@@ -154,6 +154,19 @@ def mailbox(app):
 
 
 @pytest.fixture
+def send_outbox(app, mailbox):
+    """``send_outbox()`` runs ``safkat notifications send`` (the cron job that sends the
+    e-mails whose documents are still to issue) and returns what it printed."""
+
+    def send() -> str:
+        result = app.test_cli_runner().invoke(args=["notifications", "send"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return send
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -157,20 +157,16 @@ def explain(assessment_id: int):
 
 def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
     """Tell each bidder its own result: the winner, and the others with score, rank and reasons,
-    with its signed letter attached (issued here, with the notice and the reports)."""
+    with its signed letter attached (issued by the sender; the notice and reports are issued here)."""
     from safkat.documents import events
 
     session = get_session()
-
-    def members(enterprise_id):
-        return session.scalars(select(User).where(User.enterprise_id == enterprise_id)).all()
-
-    letters = events.provisional_award_published(tender, outcomes, members)
+    letters = events.provisional_award_published(tender, outcomes)
     link = emails.absolute_url("awards.notice", url_reference=tender.url_reference)
     for outcome in outcomes:
-        editions = letters.get((outcome.enterprise_id, outcome.lot_number), {})
-        for member in members(outcome.enterprise_id):
-            letter = editions.get(events.edition_for(member.locale))
+        letter = letters.get((outcome.enterprise_id, outcome.lot_number))
+        for member in session.scalars(select(User).where(User.enterprise_id == outcome.enterprise_id)):
+            reference = f"{tender.url_reference}-{outcome.lot_number}"
             emails.queue(
                 "award_outcome",
                 member.email,
@@ -180,7 +176,7 @@ def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
                 tender=tender,
                 outcome=outcome,
                 link=link,
-                attachments=events.attachment(letter, f"{tender.url_reference}-{outcome.lot_number}"),
+                attachments=[events.to_issue(*letter, member.locale, reference)] if letter else [],
             )
 
 

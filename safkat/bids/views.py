@@ -139,14 +139,15 @@ def bid_form(url_reference: str):
 
 
 def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
-    """Every member of the firm gets the signed receipt by e-mail, in their language, with its PDF."""
+    """Every member of the firm gets the signed receipt by e-mail, in their language, with
+    its PDF (issued by the sender: the bidder sees the receipt on screen at once)."""
     from safkat.documents import events
     from safkat.notifications import emails
 
-    pdfs = events.receipt_issued(receipt, bid.enterprise.members)
     document = json.dumps(
         receipt_document(receipt.payload, receipt.signature, platform_keys().verify_key), ensure_ascii=False, indent=2
     )
+    reference = f"{bid.tender.url_reference}-{receipt.id}"
     for member in bid.enterprise.members:
         emails.queue(
             "bid_receipt",
@@ -159,9 +160,7 @@ def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
             receipt_json=document,
             verify_url=emails.absolute_url("bids.verify"),
             link=emails.absolute_url("bids.show_bid", bid_id=bid.id),
-            attachments=events.attachment(
-                pdfs.get(events.edition_for(member.locale)), f"{bid.tender.url_reference}-{receipt.id}"
-            ),
+            attachments=[events.to_issue("bid_receipt", receipt, member.locale, reference)],
         )
 
 

@@ -1,15 +1,16 @@
 """Issuing documents when what they record happens (the Flask side of :func:`issue_quietly`).
 
 Called by the views right after the service that made the event, in the same transaction:
-the receipt with a submission, the notice, the evaluation reports and each bidder's
-letter with the provisional award, the decision with the final award. A document that
-cannot be issued then is logged and issued at its first download instead; the event
-itself stands (see :func:`safkat.documents.services.issue_quietly`).
+the notice and the evaluation reports with the provisional award, the decision with the
+final award. A document that cannot be issued then is logged and issued at its first
+download instead; the event itself stands (see :func:`safkat.documents.services.issue_quietly`).
+
+Documents sent to one firm by e-mail (a bid receipt, each bidder's letter) are named
+:func:`to_issue` in the message instead: ``safkat notifications send`` issues them, so a
+bid in the last-minute rush is not held up by a PDF being rendered and signed.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from safkat.documents.kinds import KINDS
 from safkat.documents.models import IssuedDocument
 from safkat.documents.render import LANGUAGES
 from safkat.evaluation.models import Assessment, LotEvaluation
+from safkat.notifications.services import ToIssue
 from safkat.tenders.models import Lot
 from safkat.web import get_session, now
 
@@ -31,10 +33,6 @@ def edition_for(locale: str | None) -> str:
     return "ar" if locale == "ar" else "fr"
 
 
-def editions_for(people: Iterable) -> list[str]:
-    return sorted({edition_for(person.locale) for person in people})
-
-
 def _issue(kind: str, subject, languages) -> dict[str, IssuedDocument]:
     from safkat.documents.views import make_issuer
 
@@ -42,24 +40,15 @@ def _issue(kind: str, subject, languages) -> dict[str, IssuedDocument]:
     return services.issue_quietly(get_session(), kind, subject, languages, make_issuer(), now(), actor)
 
 
-def attachment(document: IssuedDocument | None, reference: str) -> list[tuple[int, str]]:
-    """The outbox attachment of ``document`` (none if it could not be issued)."""
-    if document is None:
-        return []
-    return [(document.id, KINDS[document.kind].file_name(reference, document.language, document.version))]
+def to_issue(kind_name: str, subject, reader_locale: str | None, reference: str) -> ToIssue:
+    """The outbox attachment of a document for one reader, issued when the e-mail is sent."""
+    kind, edition = KINDS[kind_name], edition_for(reader_locale)
+    return ToIssue(kind_name, kind.subject_key(subject), edition, kind.file_name(reference, edition, None))
 
 
-def receipt_issued(receipt, readers) -> dict[str, IssuedDocument]:
-    """The receipt of a submission, replacement or withdrawal, in the editions its firm reads."""
-    return _issue("bid_receipt", receipt, editions_for(readers))
-
-
-def provisional_award_published(tender, outcomes, readers_of) -> dict[int, dict[str, IssuedDocument]]:
-    """The public notice and summary, the authority's full report, and each bidder's letter.
-
-    ``readers_of(enterprise_id)`` lists the people a letter is sent to (its editions).
-    Returns the letters by ``(enterprise id, lot number)``, then edition.
-    """
+def provisional_award_published(tender, outcomes) -> dict[tuple[int, int], tuple[str, Assessment]]:
+    """Issue the public notice and summary and the authority's full report; returns each
+    bidder's letter to send, as ``(kind, assessment)`` by ``(enterprise id, lot number)``."""
     for kind in PROVISIONAL_AWARD_DOCUMENTS:
         _issue(kind, tender, LANGUAGES)
     session, letters = get_session(), {}
@@ -76,8 +65,7 @@ def provisional_award_published(tender, outcomes, readers_of) -> dict[int, dict[
         )
         kind = letter_kind(session, assessment) if assessment else None
         if kind is not None:
-            readers = editions_for(readers_of(outcome.enterprise_id))
-            letters[outcome.enterprise_id, outcome.lot_number] = _issue(kind, assessment, readers)
+            letters[outcome.enterprise_id, outcome.lot_number] = kind, assessment
     return letters
 
 

@@ -57,9 +57,11 @@ class DocumentKind:
             raise ValueError(f"not a subject of {self.name}: {subject_key!r}")
         return session.get(self.model, int(ident))
 
-    def file_name(self, reference: str, language: str, version: int) -> str:
-        """The name of the downloaded or attached file."""
-        return f"safkat-{self.file_stem}-{reference}-{language}-v{version}.pdf"
+    def file_name(self, reference: str, language: str, version: int | None) -> str:
+        """The name of the downloaded or attached file (an attachment issued by the sender
+        is named before its version is known, so without it)."""
+        suffix = f"-v{version}" if version else ""
+        return f"safkat-{self.file_stem}-{reference}-{language}{suffix}.pdf"
 
 
 def _letter(name: str, title: str, values_function, file_stem: str) -> DocumentKind:

@@ -1,8 +1,9 @@
 """Issuing, finding and checking official documents. No Flask here.
 
-A document is issued when what it records happens (a receipt with the submission, the
-letters and notices with the award: :func:`issue_quietly`), or else the first time someone
-asks for it (a download), then reused: the PDF is rendered, signed, stored once and never
+A document is issued when what it records happens (the notices and reports with the
+award: :func:`issue_quietly`), by the e-mail sender when a message attaches it (a
+receipt, a letter: :func:`document_named`), or else the first time someone asks for it
+(a download), then reused: the PDF is rendered, signed, stored once and never
 changed. When what a document would say changes (a tender amended, an authority renamed),
 the next request issues a new version that supersedes the old one; ``safkat documents
 regenerate`` does the same after a template change. Every version stays verifiable by its
@@ -133,6 +134,18 @@ def document_for(
     Checking who may read it is the caller's business (a view checks its subject).
     """
     return _issue(session, KINDS[kind_name], subject, language, issuer, now, actor, force=False)
+
+
+def document_named(
+    session: Session, kind_name: str, subject_key: str, language: str, issuer: Issuer, now: datetime
+) -> IssuedDocument:
+    """:func:`document_for` a subject named by its key (``"receipts:12"``), as the outbox names
+    the documents it is to attach."""
+    kind = KINDS[kind_name]
+    subject = kind.load_subject(session, subject_key)
+    if subject is None:
+        raise DomainError(N_("The subject of this document no longer exists."))
+    return _issue(session, kind, subject, language, issuer, now, None, force=False)
 
 
 def reissue(session: Session, document: IssuedDocument, issuer: Issuer, now: datetime, actor=None) -> IssuedDocument:

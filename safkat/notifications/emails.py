@@ -23,11 +23,12 @@ def queue(
     kind: str, recipient: str, locale: str, template: str, *, user_id=None, attachments=(), **context
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` in ``locale`` and queue it, with
-    ``attachments``: ``(issued document id, file name)`` pairs.
+    ``attachments``: ``(issued document id, file name)`` pairs or documents to issue.
 
     The first line of the rendered template is the subject. Delivery is attempted right
     after the request's transaction commits; if it fails, ``safkat notifications send``
-    retries it.
+    retries it. A message with documents still to issue is left to ``safkat
+    notifications send`` altogether, so that no request waits for a PDF to be signed.
     """
     with force_locale(locale):
         rendered = render_template(f"email/{template}.txt", **context).strip()
@@ -44,9 +45,10 @@ def queue(
         now=clock.now(),
         attachments=attachments,
     )
-    app = current_app._get_current_object()
-    message_id = message.id
-    after_commit(lambda: deliver_now(app, message_id))
+    if not services.has_documents_to_issue(message):
+        app = current_app._get_current_object()
+        message_id = message.id
+        after_commit(lambda: deliver_now(app, message_id))
     return message
 
 

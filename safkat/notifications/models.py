@@ -45,17 +45,31 @@ class OutboxMessage(Base):
 
 class OutboxAttachment(Base):
     """A file sent with a message: an issued document, read from the file store when the
-    message is sent (its bytes are not copied into the outbox)."""
+    message is sent (its bytes are not copied into the outbox).
+
+    A document may still be *to issue* when the message is queued (``issue_*`` set,
+    ``document_id`` empty): rendering and signing a PDF takes a third of a second, too
+    long for the request that made the event (a bid in the last-minute rush), so the
+    sender issues it just before sending and records it here.
+    """
 
     __tablename__ = "outbox_attachments"
+    __table_args__ = (CheckConstraint("document_id IS NOT NULL OR issue_kind IS NOT NULL", name="issued_or_to_issue"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("issued_documents.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("issued_documents.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
+    issue_kind: Mapped[str | None] = mapped_column(String(40))
+    issue_subject: Mapped[str | None] = mapped_column(String(80))  # "receipts:12"
+    issue_language: Mapped[str | None] = mapped_column(String(5))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
     document = relationship("IssuedDocument")
+
+    @property
+    def is_to_issue(self) -> bool:
+        return self.document_id is None and self.document is None
 
 
 class Subscription(Base):

@@ -2,13 +2,18 @@
 
 A message may carry issued documents (a receipt, an award letter) as PDF attachments:
 the outbox keeps a reference to each document, and its bytes are read from the file
-store, and checked against the document's digest, when the message is sent.
+store, and checked against the document's digest, when the message is sent. A document
+may also be named still *to issue* (:class:`ToIssue`): the sender issues it first, with
+the ``issue`` function it is given, so that the request that queued the message never
+waits for a PDF to be rendered and signed.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -19,7 +24,24 @@ from safkat.notifications.models import OutboxAttachment, OutboxMessage, OutboxS
 from safkat.notifications.transports import Transport
 from safkat.storage import FileStore
 
+log = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class ToIssue:
+    """An attachment whose document the sender issues: ``kind`` of documents, about
+    ``subject`` (``"receipts:12"``), in ``language``, attached as ``filename``."""
+
+    kind: str
+    subject: str
+    language: str
+    filename: str
+
+
+# (session, kind, subject, language) -> the issued document; raises when it cannot be issued
+IssueDocument = Callable[[Session, str, str, str], object]
 
 
 def enqueue_email(
@@ -32,11 +54,11 @@ def enqueue_email(
     locale: str,
     now: datetime,
     user_id: int | None = None,
-    attachments: Sequence[tuple[int, str]] = (),
+    attachments: Sequence[tuple[int, str] | ToIssue] = (),
 ) -> OutboxMessage:
     """Store a message to send; it is sent once the transaction commits.
 
-    ``attachments`` are ``(issued document id, file name)`` pairs.
+    ``attachments`` are ``(issued document id, file name)`` pairs or documents :class:`ToIssue`.
     """
     message = OutboxMessage(
         kind=kind,
@@ -49,11 +71,24 @@ def enqueue_email(
         attempts=0,
         created_at=now,
         next_attempt_at=now,
-        attachments=[OutboxAttachment(document_id=document_id, filename=name) for document_id, name in attachments],
+        attachments=[_attachment(item) for item in attachments],
     )
     session.add(message)
     session.flush()
     return message
+
+
+def _attachment(item: tuple[int, str] | ToIssue) -> OutboxAttachment:
+    if isinstance(item, ToIssue):
+        return OutboxAttachment(
+            filename=item.filename, issue_kind=item.kind, issue_subject=item.subject, issue_language=item.language
+        )
+    document_id, filename = item
+    return OutboxAttachment(document_id=document_id, filename=filename)
+
+
+def has_documents_to_issue(message: OutboxMessage) -> bool:
+    return any(attachment.is_to_issue for attachment in message.attachments)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -75,8 +110,27 @@ def _attachment_bytes(attachment: OutboxAttachment, files: FileStore | None) -> 
     return data
 
 
+def _issue_attachments(session: Session, message: OutboxMessage, issue: IssueDocument | None) -> None:
+    """Issue the documents this message is waiting for. One that cannot be issued (a
+    signing token unplugged) is logged and left out of this e-mail: the message says where
+    to download it, and the download issues it; the news itself must not wait."""
+    for attachment in message.attachments:
+        if not attachment.is_to_issue:
+            continue
+        if issue is None:
+            raise AttachmentUnavailable("documents to issue are issued by `safkat notifications send`")
+        try:
+            with session.begin_nested():
+                document = issue(session, attachment.issue_kind, attachment.issue_subject, attachment.issue_language)
+        except Exception:
+            log.exception("sending %s without %s: it could not be issued", message.id, attachment.filename)
+            continue
+        attachment.document = document
+    session.flush()
+
+
 def build_email(message: OutboxMessage, sender: str, files: FileStore | None = None) -> EmailMessage:
-    """The MIME message: the text, and each attachment as a PDF (multipart/mixed then)."""
+    """The MIME message: the text, and each issued attachment as a PDF (multipart/mixed then)."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
@@ -84,6 +138,8 @@ def build_email(message: OutboxMessage, sender: str, files: FileStore | None = N
     email.set_content(message.body_text)
     email["Content-Language"] = message.locale  # after set_content, which drops Content-* headers
     for attachment in message.attachments:
+        if attachment.is_to_issue:
+            continue  # could not be issued (see _issue_attachments)
         data = _attachment_bytes(attachment, files)
         email.add_attachment(data, maintype="application", subtype="pdf", filename=attachment.filename)
     return email
@@ -96,13 +152,16 @@ def deliver(
     sender: str,
     now: datetime,
     files: FileStore | None = None,
+    issue: IssueDocument | None = None,
 ) -> bool:
     """Try to send one message, recording the outcome on it. Returns whether it was sent.
 
-    ``files`` is the store of the issued documents, needed when the message has attachments.
+    ``files`` is the store of the issued documents, needed when the message has attachments;
+    ``issue`` issues those it names still to issue.
     """
     message.attempts += 1
     try:
+        _issue_attachments(session, message, issue)
         transport.send(build_email(message, sender, files))
     except Exception as error:  # any transport failure: retry later, never lose the message
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -133,12 +192,17 @@ def due_messages(session: Session, now: datetime, limit: int = 100) -> list[Outb
 
 
 def deliver_due(
-    session: Session, transport: Transport, sender: str, now: datetime, files: FileStore | None = None
+    session: Session,
+    transport: Transport,
+    sender: str,
+    now: datetime,
+    files: FileStore | None = None,
+    issue: IssueDocument | None = None,
 ) -> tuple[int, int]:
     """Send every due message; returns (sent, failed). The caller commits."""
     sent = failed = 0
     for message in due_messages(session, now):
-        if deliver(session, message, transport, sender, now, files):
+        if deliver(session, message, transport, sender, now, files, issue):
             sent += 1
         else:
             failed += 1

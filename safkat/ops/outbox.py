@@ -41,13 +41,20 @@ def claim_next(session: Session, now: datetime) -> int | None:
 
 
 def send_claimed(
-    session: Session, message_id: int, transport: Transport, sender: str, now: datetime, files: FileStore | None = None
+    session: Session,
+    message_id: int,
+    transport: Transport,
+    sender: str,
+    now: datetime,
+    files: FileStore | None = None,
+    issue: services.IssueDocument | None = None,
 ) -> bool:
     """Send a claimed message and record the outcome (the caller commits); ``files`` holds
-    the issued documents some messages carry as attachments."""
+    the issued documents some messages carry as attachments, ``issue`` issues those still
+    to issue."""
     message = session.get(OutboxMessage, message_id, populate_existing=True)
     message.status, message.last_error = OutboxStatus.PENDING, None  # deliver() sets the outcome
-    delivered = services.deliver(session, message, transport, sender, now, files=files)
+    delivered = services.deliver(session, message, transport, sender, now, files=files, issue=issue)
     checkpoint("outbox.sent")
     return delivered
 
@@ -59,6 +66,7 @@ def send_due(
     now: datetime,
     files: FileStore | None = None,
     limit: int = 1000,
+    issue: services.IssueDocument | None = None,
 ) -> tuple[int, int]:
     """Send up to ``limit`` due messages, one transaction pair each; returns (sent, failed)."""
     sent = failed = 0
@@ -68,7 +76,7 @@ def send_due(
         if message_id is None:
             break
         with database.session() as session, session.begin():
-            if send_claimed(session, message_id, transport, sender, now, files):
+            if send_claimed(session, message_id, transport, sender, now, files, issue):
                 sent += 1
             else:
                 failed += 1

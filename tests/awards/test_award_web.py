@@ -30,14 +30,16 @@ def evaluate_all(client, tender, db_session, reviewer_client):
         )
 
 
-def test_award_through_the_web(login, make, opened, db_session, client, mailbox, clock):
+def test_award_through_the_web(login, make, opened, db_session, client, mailbox, clock, send_outbox):
     tender, officer, firms = opened
     officer_client, reviewer = login(officer), login(make.officer(authority=officer.authority))
     evaluate_all(officer_client, tender, db_session, reviewer)
+    send_outbox()  # the receipts of the bids, first
     mailbox.sent.clear()
     assert officer_client.post(f"/officer/tenders/{tender.id}/award", data={}).status_code == 302
     db_session.expire_all()
     assert db_session.get(type(tender), tender.id).status == "provisional_award"
+    send_outbox()
     # Every member of every bidding firm hears its own result.
     assert {m["To"] for m in mailbox.sent} == {firm.email for firm in firms.values()}
     notice = client.get(f"/tenders/{tender.url_reference}/award?lang=en").get_data(as_text=True)

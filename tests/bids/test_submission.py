@@ -45,9 +45,11 @@ def test_submission_is_sealed_and_acknowledged(login, firm, tender, db_session, 
     assert bid.digest in page and "Submitted, sealed" in page
 
 
-def test_receipt_is_mailed_to_the_firm(login, firm, tender, db_session, app, mailbox):
+def test_receipt_is_mailed_to_the_firm(login, firm, tender, db_session, app, mailbox, send_outbox):
     post_bid(login(firm), tender)
     bid = db_session.scalar(select(Bid))
+    assert mailbox.sent == [], "the e-mail waits for the sender, which issues its PDF"
+    assert "Sent 1, failed 0" in send_outbox()
     [message] = mailbox.sent
     body = message.get_body(("plain",)).get_content()  # the receipt PDF is attached
     assert message["To"] == firm.email and bid.digest in body

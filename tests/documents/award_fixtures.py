@@ -78,11 +78,14 @@ def evaluated(make, login, db_session, app, clock):
 
 
 @pytest.fixture
-def awarded(evaluated, login, db_session, mailbox):
-    """The provisional award published by the officer (letters, notice and reports issued)."""
+def awarded(evaluated, login, db_session, mailbox, send_outbox):
+    """The provisional award published by the officer (notice and reports issued), and the
+    e-mails sent by the sender (which issues each bidder's letter)."""
+    send_outbox()  # the receipts of the bids, first
     mailbox.sent.clear()
     response = login(evaluated.officer).post(f"/officer/tenders/{evaluated.tender.id}/award", data={})
     assert response.status_code == 302
+    send_outbox()
     db_session.expire_all()
     return evaluated
 

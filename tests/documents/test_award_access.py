@@ -67,7 +67,7 @@ def test_nothing_before_the_award(client, login, evaluated, db_session):
     assert login(evaluated.officer).get(report_url(tender)).status_code == 404
     firm = evaluated.firms["A"]
     assert login(firm).get(letter_url(db_session, firm, 1, "fr")).status_code == 404
-    assert count_documents(db_session) == 3, "the three receipts only"
+    assert count_documents(db_session) == 0, "no award document yet (the receipts wait for the sender)"
 
 
 def test_public_documents_are_public(client, awarded):

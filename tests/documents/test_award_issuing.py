@@ -71,7 +71,10 @@ def test_a_letter_signature_validates_and_a_tampered_letter_fails(app, login, aw
     assert "Not authentic" in page
 
 
-def test_a_signing_failure_does_not_stop_the_award(app, login, evaluated, db_session, mailbox, monkeypatch):
+def test_a_signing_failure_does_not_stop_the_award(
+    app, login, evaluated, db_session, mailbox, send_outbox, monkeypatch
+):
+    send_outbox()  # the receipts of the bids, first
     store = app.extensions["safkat.files"].root
     before_files, before_documents = files_in(store), kinds_issued(db_session)
 
@@ -84,6 +87,7 @@ def test_a_signing_failure_does_not_stop_the_award(app, login, evaluated, db_ses
     assert login(evaluated.officer).post(f"/officer/tenders/{tender.id}/award", data={}).status_code == 302
     db_session.expire_all()
     assert db_session.get(Tender, tender.id).status == "provisional_award", "the award stands"
+    send_outbox()
     assert kinds_issued(db_session) == before_documents and files_in(store) == before_files
     assert len(mailbox.sent) == 5 and not any(list(m.iter_attachments()) for m in mailbox.sent), "told, without PDF"
     monkeypatch.undo()

@@ -39,20 +39,44 @@ def stored_bytes(app, document: IssuedDocument) -> bytes:
     return app.extensions["safkat.files"].path_for(document.storage_key).read_bytes()
 
 
-def test_the_receipt_email_carries_the_receipt_pdf(app, login, make, mailbox, db_session):
+def test_the_receipt_email_carries_the_receipt_pdf(app, login, make, mailbox, db_session, send_outbox):
     tender = make.tender(state="open")
     firm = make.bidder(enterprise=make.enterprise(name="SARL Fibre Oranaise"))
     arabic_colleague = make.bidder(enterprise=firm.enterprise, locale="ar")
     assert post_bid(login(firm), tender).status_code == 302
+    # The submission renders no PDF: the bidder is not kept waiting in the last-minute rush.
+    assert db_session.scalars(select(IssuedDocument)).all() == [] and mailbox.sent == []
+    assert "Sent 2, failed 0" in send_outbox()
     by_recipient = {message["To"]: message for message in mailbox.sent}
     receipts = {d.language: d for d in db_session.scalars(select(IssuedDocument))}
     for person, lang in ((firm, "fr"), (arabic_colleague, "ar")):
         [(filename, data)] = pdf_attachments(by_recipient[person.email])
         document = receipts[lang]
         assert document.kind == "bid_receipt" and document.recipient_enterprise_id == firm.enterprise_id
-        assert filename == f"safkat-receipt-{tender.url_reference}-{document.subject.split(':')[1]}-{lang}-v1.pdf"
+        assert filename == f"safkat-receipt-{tender.url_reference}-{document.subject.split(':')[1]}-{lang}.pdf"
         assert data == stored_bytes(app, document) and hashlib.sha256(data).hexdigest() == document.sha256
     assert by_recipient[firm.email].get_body(("plain",)).get_content().strip(), "the text is still there"
+    attachments = db_session.scalars(select(OutboxAttachment)).all()
+    assert sorted(a.document_id for a in attachments) == sorted(d.id for d in receipts.values()), "recorded"
+
+
+def test_a_receipt_that_cannot_be_issued_does_not_hold_the_email(
+    app, login, make, mailbox, db_session, send_outbox, monkeypatch
+):
+    from safkat.documents.signing import PlatformSigner, SigningError
+
+    def refuse(self, pdf, **kwargs):
+        raise SigningError("the token is not plugged in")
+
+    tender, firm = make.tender(state="open"), make.bidder()
+    assert post_bid(login(firm), tender).status_code == 302
+    monkeypatch.setattr(PlatformSigner, "sign", refuse)
+    assert "Sent 1, failed 0" in send_outbox()
+    [message] = mailbox.sent
+    assert message["To"] == firm.email and pdf_attachments(message) == [], "told at once, without the PDF"
+    assert db_session.scalars(select(IssuedDocument)).all() == [], "nothing half-issued"
+    [attachment] = db_session.scalars(select(OutboxAttachment)).all()
+    assert attachment.is_to_issue, "still named, for the download to issue it"
 
 
 def test_each_bidder_gets_its_own_letter(app, awarded, mailbox, db_session):
@@ -65,7 +89,7 @@ def test_each_bidder_gets_its_own_letter(app, awarded, mailbox, db_session):
         firm = firms[names[message["To"]]]
         assert document.recipient_enterprise_id == firm.enterprise_id, "its own letter, not another firm's"
         assert document.kind in ("winner_letter", "unsuccessful_letter")
-        assert filename.endswith(f"-{'ar' if firm.locale == 'ar' else 'fr'}-v1.pdf")
+        assert filename.endswith(f"-{'ar' if firm.locale == 'ar' else 'fr'}.pdf")
         letters += 1
     assert letters == 5  # A and C on both lots, B on lot 1
 
@@ -85,7 +109,7 @@ def test_the_outbox_keeps_a_reference_not_the_bytes(app, make, db_session):
     [attachment] = message.attachments
     assert attachment.document_id == document.id and attachment.filename == "avis.pdf"
     columns = {column.key for column in inspect(OutboxAttachment).columns}
-    assert columns == {"id", "message_id", "document_id", "filename"}
+    assert columns == {"id", "message_id", "document_id", "filename", "issue_kind", "issue_subject", "issue_language"}
 
 
 def queue_with_attachment(db_session, document, clock) -> OutboxMessage:
