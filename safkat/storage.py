@@ -1,4 +1,5 @@
-"""Storing uploaded files: streamed to disk with a size limit, typed by content, hashed.
+"""Storing uploaded files: streamed to disk with a size limit, typed by content, hashed;
+ZIP files are checked too (:mod:`safkat.zipcheck`).
 
 File names given by users are never used as paths: each stored file gets a random key.
 """
@@ -88,6 +89,11 @@ class FileStore:
                     chunk = stream.read(CHUNK)
                 out.flush()
                 os.fsync(out.fileno())
+            if content_type == "application/zip":
+                from safkat.zipcheck import check_zip
+
+                with open(temporary, "rb") as archive:
+                    check_zip(archive)
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)

@@ -27,6 +27,7 @@ from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender
+from safkat.zipcheck import check_zip
 
 MAX_CHUNK = 1024 * 1024
 LIFETIME = timedelta(hours=48)
@@ -119,6 +120,20 @@ def add_chunk(
     return upload
 
 
+def _received_chunks(source, upload: BidUpload, upload_key: bytes):
+    return crypto.open_chunks(io.BufferedReader(_Bounded(source, upload.stored_bytes)), upload_key, upload.token)
+
+
+def _check_received_zip(store: FileStore, upload: BidUpload, upload_key: bytes) -> None:
+    """Check an archive before sealing it: decrypted a first time into memory (bounded by
+    the upload limit), since the checks need to seek and nothing is written in clear."""
+    plain = io.BytesIO()
+    with store.open(upload.storage_key) as source:
+        for chunk in _received_chunks(source, upload, upload_key):
+            plain.write(chunk)
+    check_zip(plain)
+
+
 class _ChunkReader:
     """A read() interface over the decrypted chunks, hashing and typing as it goes."""
 
@@ -161,12 +176,12 @@ def complete(
     upload_key = crypto.unwrap_draft_key(keys.kek, upload.data_key)
     envelope_key = crypto.new_data_key()
     with store.open(upload.storage_key) as source:
-        reader = _ChunkReader(
-            crypto.open_chunks(io.BufferedReader(_Bounded(source, upload.stored_bytes)), upload_key, upload.token)
-        )
+        reader = _ChunkReader(_received_chunks(source, upload, upload_key))
         content_type = sniff_content_type(reader.peek(64))
         if content_type not in BID_DOCUMENT_TYPES:
             raise UploadRejected(N_("This type of file is not accepted."))
+        if content_type == "application/zip":
+            _check_received_zip(store, upload, upload_key)
         with store.writer() as (out, storage_key):
             size, digest, _plain = crypto.encrypt_envelope(
                 reader, out, envelope_key, {"name": meta["name"], "type": content_type}
