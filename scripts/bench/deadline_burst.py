@@ -18,6 +18,10 @@ What happens, in real time:
    ``--size-mb``, as a browser without JavaScript does.
 4. ``--late`` more firms POST between 0.5 and 3 seconds *after* the deadline.
 5. A probe asks ``/healthz`` every 200 ms throughout, the trivial endpoint to compare with.
+6. With ``--sender``, the e-mail sender runs throughout as production runs it
+   (``nice -n 10 safkat notifications send --watch 1``), issuing every receipt PDF while
+   the burst goes on; the script then waits for the last receipt e-mail and says when it
+   left.
 
 Then the database is checked: every bid the server confirmed (303/302 to the bid's page)
 is there, sealed, with a receipt stamped before the deadline; no late bid is stored.
@@ -33,6 +37,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -70,6 +76,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--late", type=int, default=10, help="firms that send after the deadline")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sender", action="store_true", help="run the e-mail sender during the burst")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
     if not args.database_url:
@@ -222,6 +229,49 @@ def check_database(app, tender_id: int, deadline: datetime, firms: list[Firm]) -
     }
 
 
+def start_sender(environment: dict[str, str], workdir: Path) -> subprocess.Popen:
+    """The e-mail sender at a lower priority than the web workers (mails go to a file)."""
+    safkat = Path(sys.executable).with_name("safkat")
+    return subprocess.Popen(
+        ["nice", "-n", "10", str(safkat), "notifications", "send", "--watch", "1"],
+        env={**os.environ, **environment},
+        stdout=open(workdir / "mail.log", "wb"),  # noqa: SIM115 (closed with the process)
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_receipts(app, tender_id: int, deadline: datetime, timeout: float = 900) -> dict:
+    """Wait until every receipt e-mail of the tender has left; when the last one did."""
+    from sqlalchemy import func, select
+
+    from safkat.bids.models import Bid
+    from safkat.documents.models import IssuedDocument
+    from safkat.notifications.models import OutboxMessage
+
+    limit = time.monotonic() + timeout
+    while True:
+        with app.extensions["safkat.db"].session() as session:
+            bidders = select(Bid.created_by_id).where(Bid.tender_id == tender_id)
+            messages = session.execute(
+                select(OutboxMessage.status, func.count(), func.max(OutboxMessage.sent_at))
+                .where(OutboxMessage.kind == "bid_receipt", OutboxMessage.user_id.in_(bidders))
+                .group_by(OutboxMessage.status)
+            ).all()
+            pdfs = session.scalar(
+                select(func.count()).where(IssuedDocument.kind == "bid_receipt", IssuedDocument.tender_id == tender_id)
+            )
+        by_status = {status: (count, last) for status, count, last in messages}
+        if "pending" not in by_status or time.monotonic() > limit:
+            sent, last = by_status.get("sent", (0, None))
+            return {
+                "sent": sent,
+                "unsent": sum(count for status, (count, _) in by_status.items() if status != "sent"),
+                "pdfs": pdfs,
+                "last_after_deadline_s": (last - deadline).total_seconds() if last else float("nan"),
+            }
+        time.sleep(1)
+
+
 def render_section(args, on_time: list[Firm], checks: dict, probe: Probe, info: dict) -> str:
     latencies = [f.latency_ms for f in on_time]
     errors = [f for f in on_time if f.error or f.status not in (302, 303)]
@@ -266,11 +316,23 @@ def render_section(args, on_time: list[Firm], checks: dict, probe: Probe, info: 
             f"{percentile(latencies, 0.95):.0f} / {percentile(latencies, 0.99):.0f} / {max(latencies):.0f} ms |",
             f"| `/healthz` during the burst p50 / p99 (failures) | {percentile(probe.latencies_ms, 0.5):.1f} / "
             f"{percentile(probe.latencies_ms, 0.99):.1f} ms ({probe.failures}) |",
+            *_receipt_rows(info.get("receipts")),
             "",
             verdict,
             "",
         ]
     )
+
+
+def _receipt_rows(receipts: dict | None) -> list[str]:
+    if receipts is None:
+        return ["| e-mail sender | not running (`--sender` to run it) |"]
+    return [
+        "| sender (`nice -n 10`, during the burst): receipt e-mails sent / not sent | "
+        f"{receipts['sent']} / {receipts['unsent']} |",
+        f"| receipt PDFs issued by the sender | {receipts['pdfs']} |",
+        f"| last receipt e-mail left, after the deadline | {receipts['last_after_deadline_s']:.0f} s |",
+    ]
 
 
 def main(argv=None) -> None:
@@ -289,6 +351,8 @@ def main(argv=None) -> None:
     log_in(app, firms)
 
     server = Server(args.database_url, free_port(), args.workers, workdir, extra_env=environment, threads=args.threads)
+    sender = start_sender(environment, workdir) if args.sender else None
+    receipts = None
     try:
         server.wait_ready()
         preparation = 20 + total * 0.05  # long enough for every firm to load the form first
@@ -330,13 +394,19 @@ def main(argv=None) -> None:
         probe.stop.set()
         threads[0].join()
         busy = busy_share(busy_before, _cpu_busy())
+        if sender is not None:
+            receipts = wait_for_receipts(app, tender_id, deadline)
     finally:
         server.stop()
+        if sender is not None:
+            sender.terminate()
+            sender.wait()
     checks = check_database(app, tender_id, deadline, firms)
     info = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load": f"load average {load_before} before the burst, CPU busy {busy:.0f} % during it",
         "dialect": "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite",
+        "receipts": receipts,
     }
     section = render_section(args, firms[: args.bidders], checks, probe, info)
     print(section)
