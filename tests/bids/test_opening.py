@@ -1,5 +1,6 @@
 """The opening: only after the deadline, once, checking every bid against its receipt."""
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from safkat.bids import opening as bid_opening
+from safkat.bids import unsealing
 from safkat.bids.models import Bid, Envelope, Opening
 from tests.bids.helpers import document, post_bid
 
@@ -74,7 +76,21 @@ def test_opening_is_idempotent(db_session, tender, two_bids, clock, app):
     assert first is second and first.opened_at == at and len(first.rows) == 2
 
 
-def test_a_tampered_envelope_is_flagged_and_the_rest_opened(db_session, tender, two_bids, clock, app):
+@pytest.fixture(params=["in this process", "in worker processes"])
+def unsealed_in(request, monkeypatch):
+    """Open in this process, or force the worker processes a large opening uses; returns
+    the bids this process decrypted itself, and how many it should have."""
+    calls = []
+    real = unsealing.unseal
+    monkeypatch.setattr(unsealing, "unseal", lambda *args: calls.append(1) or real(*args))
+    if request.param == "in worker processes":
+        monkeypatch.setattr(unsealing, "PARALLEL_FROM_BYTES", 0)
+        monkeypatch.setattr(unsealing.os, "cpu_count", lambda: 2)
+        return calls, 0
+    return calls, 2
+
+
+def test_a_tampered_envelope_is_flagged_and_the_rest_opened(db_session, tender, two_bids, clock, app, unsealed_in):
     store = app.extensions["safkat.files"]
     victim = db_session.scalar(select(Envelope).where(Envelope.bid_id == two_bids[0].id, Envelope.is_offer_data))
     path = store.path_for(victim.storage_key)
@@ -88,6 +104,10 @@ def test_a_tampered_envelope_is_flagged_and_the_rest_opened(db_session, tender, 
     assert not flagged[two_bids[0].id].is_intact and "altered" in flagged[two_bids[0].id].problem
     assert flagged[two_bids[0].id].amounts == "{}"
     assert flagged[two_bids[1].id].is_intact and "180000000" in flagged[two_bids[1].id].amounts
+    [application] = flagged[two_bids[1].id].documents
+    assert hashlib.sha256(store.path_for(application.storage_key).read_bytes()).hexdigest() == application.sha256
+    calls, expected = unsealed_in
+    assert len(calls) == expected, "decrypted where it was meant to be"
 
 
 def test_a_tender_without_bids_becomes_unsuccessful(db_session, make, app, client, login):

@@ -24,11 +24,12 @@ def _firms(session: Session, facts: Facts) -> dict[int, dict]:
     if facts.opening is None:  # before the opening no firm is named
         return parties
     bidders = {row.bid.enterprise_id for row in facts.opened}
-    session.scalars(select(Enterprise).where(Enterprise.id.in_(bidders))).all()  # one query, not one per firm
+    # One query, not one per firm; held here, since the session keeps objects only weakly.
+    firms = {e.id: e for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(bidders)))}
     suppliers = {a.enterprise_id for a in facts.awards if a.status in ("provisional", "final")}
     suppliers |= {contract.enterprise_id for contract in facts.contracts}
     for row in facts.opened:
-        enterprise = row.bid.enterprise
+        enterprise = firms[row.bid.enterprise_id]
         if enterprise.id not in parties:
             roles = ["tenderer", "supplier"] if enterprise.id in suppliers else ["tenderer"]
             parties[enterprise.id] = enterprise_party(enterprise, roles)
