@@ -243,15 +243,25 @@ def register_commands(app: Flask) -> None:
 @click.command("open-due")
 @with_appcontext
 def open_due_command():
-    """Open the bids of every tender whose deadline has passed (cron, every minute)."""
+    """Open the bids of every tender whose deadline has passed (cron, every minute), then
+    issue their minutes, so that no visitor waits for a long one to be rendered."""
+    from safkat.bids.models import Opening
     from safkat.bids.opening import open_due
+    from safkat.documents.render import LANGUAGES
+    from safkat.documents.services import issue_quietly
+    from safkat.documents.views import make_issuer
 
     extensions = current_app.extensions
     with _session() as session, session.begin():
         openings = open_due(session, extensions["safkat.keys"], extensions["safkat.files"], _clock().now())
-        for opening in openings:
-            click.echo(f"Opened tender {opening.tender_id}: {len(opening.rows)} bid(s).")
-    click.echo(f"{len(openings)} tender(s) opened.")
+        opened = [(opening.tender_id, len(opening.rows)) for opening in openings]
+    for tender_id, bids in opened:
+        click.echo(f"Opened tender {tender_id}: {bids} bid(s).")
+        with _session() as session, session.begin():  # a failure is logged: the first download issues them
+            opening = session.get(Opening, tender_id)
+            issued = issue_quietly(session, "opening_minutes", opening, LANGUAGES, make_issuer(), _clock().now())
+        click.echo(f"  minutes issued: {', '.join(issued) or 'none (issued at the first download)'}.")
+    click.echo(f"{len(opened)} tender(s) opened.")
 
 
 @click.group("receipt")

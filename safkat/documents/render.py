@@ -10,9 +10,11 @@ a document never depends on what is installed or reachable.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import re
 import threading
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -90,7 +92,23 @@ def render_pdf(template_name: str, values: dict, lang: str, *, digits: str = "we
     html = _environment(lang, digits).get_template(template_name).render(values)
     stylesheet, font_config = _stylesheet(lang, digits)
     document = HTML(string=html, base_url=_BASE_URL, url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    with _no_cycle_collection():
+        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Layout builds hundreds of thousands of short-lived objects (boxes, styles), and
+    Python's cycle collector kept scanning them: a quarter of a long document's time
+    (Arabic minutes of 500 bids, interleaved runs: median 4.17 s of CPU with it, 3.19 s
+    without). Reference counting still frees them; the collector resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _BASE_URL = STATIC_ROOT.as_uri() + "/"

@@ -40,6 +40,34 @@ sys.path.insert(0, str(PROJECT_ROOT))
 TARGETS = {"receipt": 0.400, "notice": 0.400, "decision": 0.400, "minutes": 5.0}
 
 
+REPORT: list[str] = []
+
+
+def say(text: str = "") -> None:
+    """Print a line of the report, and keep it for ``--output``."""
+    print(text, flush=True)
+    REPORT.extend(text.lstrip("\n").splitlines() if text.strip() else [""])
+
+
+def write_section(output: Path, args) -> None:
+    from run_bench import _code_version, update_markdown
+
+    section = "\n".join(
+        [
+            "### Official documents (PDF)",
+            "",
+            f"Measured by `scripts/bench/documents.py --bids {args.bids} --batch {args.batch} --repeat {args.repeat}`"
+            f" (code: {_code_version()}); wall and CPU time of one process, SQLite, medians:",
+            "",
+            "```",
+            *REPORT,
+            "```",
+            "",
+        ]
+    )
+    update_markdown(output, "documents", section)
+
+
 def timed(function, repeat: int) -> tuple[float, float, object]:
     """Median wall and CPU seconds of ``repeat`` calls, and the last result."""
     walls, cpus, result = [], [], None
@@ -63,6 +91,7 @@ def main() -> int:
     parser.add_argument("--bids", type=int, default=500)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--output", type=Path, help="Markdown file whose documents section to rewrite")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="safkat-bench-documents-"))
@@ -73,9 +102,13 @@ def main() -> int:
         SAFKAT_BASE_URL="https://safkat.example.dz",
     )
     try:
-        return run(args, folder)
+        status = run(args, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if args.output:
+        write_section(args.output, args)
+        print(f"written to {args.output}")
+    return status
 
 
 def run(args, folder: Path) -> int:
@@ -101,20 +134,20 @@ def run(args, folder: Path) -> int:
     issuer = services.Issuer(app.extensions["safkat.files"], signer, app.config["BASE_URL"])
     session = Database(engine=engine).session()
 
-    print(f"Safkat documents benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"  machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
-    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    say(f"Safkat documents benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    say(f"  machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}")
+    say(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     # The trivial document, measured in the same run: what this machine does for nothing.
     wall, cpu, _ = timed(lambda: HTML(string="<p>Safkat</p>").write_pdf(), args.repeat)
-    print("\nBaseline")
-    print(line("trivial PDF (one line, default font, unsigned)", wall, cpu))
+    say("\nBaseline")
+    say(line("trivial PDF (one line, default font, unsigned)", wall, cpu))
 
     tender, receipts, opening = build_data(session, app, start, args.bids, args.batch)
     award = build_award(session, tender, opening, start)
     session.commit()
 
-    print(f"\nReceipt, tender notice and award decision (median of {args.repeat})")
+    say(f"\nReceipt, tender notice and award decision (median of {args.repeat})")
     documents = (("bid_receipt", receipts[0], "receipt"), ("tender_notice", tender, "notice"))
     for kind, subject, name in (*documents, ("award_decision", award, "decision")):
         for lang in ("fr", "ar"):
@@ -130,9 +163,9 @@ def run(args, folder: Path) -> int:
             template = KINDS[kind].template
             values = {**values, "document": document}
             wall, cpu, pdf = timed(lambda t=template, v=values, lang=lang: render_pdf(t, v, lang), args.repeat)
-            print(line(f"{name} {lang}: render", wall, cpu))
+            say(line(f"{name} {lang}: render", wall, cpu))
             wall, cpu, _ = timed(lambda pdf=pdf: signer.sign(pdf, reason="bench"), args.repeat)
-            print(line(f"{name} {lang}: sign (PAdES)", wall, cpu))
+            say(line(f"{name} {lang}: sign (PAdES)", wall, cpu))
 
             existing = services.document_for(session, kind, subject, lang, issuer, start)
             session.commit()
@@ -144,11 +177,11 @@ def run(args, folder: Path) -> int:
 
             wall, cpu, issued = timed(issue_anew, args.repeat)
             pages = render_pages(pdf)
-            print(line(f"{name} {lang}: issue (values+render+sign+store)", wall, cpu, TARGETS[name], f"  {pages} p."))
+            say(line(f"{name} {lang}: issue (values+render+sign+store)", wall, cpu, TARGETS[name], f"  {pages} p."))
 
-    print(f"\nOpening minutes with {len(opening.rows)} bids")
+    say(f"\nOpening minutes with {len(opening.rows)} bids")
     wall, cpu, _ = timed(lambda: KINDS["opening_minutes"].values(opening, "fr"), args.repeat)
-    print(line("minutes: values (database rows to plain values)", wall, cpu))
+    say(line("minutes: values (database rows to plain values)", wall, cpu))
     for lang in ("fr", "ar"):
         existing = services.document_for(session, "opening_minutes", opening, lang, issuer, start)
         session.commit()
@@ -159,11 +192,18 @@ def run(args, folder: Path) -> int:
             return document
 
         wall, cpu, document = timed(issue_minutes, max(1, args.repeat // 3))
+        if os.environ.get("SAFKAT_BENCH_PROFILE"):  # where the minutes' time goes
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(issue_minutes)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         pdf = services.read_pdf(document, issuer.store)
         note = f"  {render_pages(pdf)} pages, {len(pdf) // 1024} KiB"
-        print(line(f"minutes {lang}: issue", wall, cpu, TARGETS["minutes"], note))
+        say(line(f"minutes {lang}: issue", wall, cpu, TARGETS["minutes"], note))
 
-    print(f"\n{len(receipts)} receipts in a batch (French), committed every 50")
+    say(f"\n{len(receipts)} receipts in a batch (French), committed every 50")
     wall, cpu = time.perf_counter(), time.process_time()
     with click.progressbar(receipts, label="Issuing receipts", show_pos=True, show_eta=True) as bar:
         for count, receipt in enumerate(bar, start=1):
@@ -172,9 +212,9 @@ def run(args, folder: Path) -> int:
                 session.commit()
     session.commit()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(line(f"{len(receipts)} receipts: total", wall, cpu))
-    print(line("per receipt", wall / len(receipts), cpu / len(receipts), note=f"  ({len(receipts) / wall:.1f}/s)"))
-    print(f"\n  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    say(line(f"{len(receipts)} receipts: total", wall, cpu))
+    say(line("per receipt", wall / len(receipts), cpu / len(receipts), note=f"  ({len(receipts) / wall:.1f}/s)"))
+    say(f"\n  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     session.close()
     engine.dispose()
     return 0

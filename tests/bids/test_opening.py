@@ -10,6 +10,7 @@ from sqlalchemy import select
 from safkat.bids import opening as bid_opening
 from safkat.bids import unsealing
 from safkat.bids.models import Bid, Envelope, Opening
+from safkat.documents.models import IssuedDocument
 from tests.bids.helpers import document, post_bid
 
 
@@ -133,6 +134,10 @@ def test_open_due_command_opens_what_is_due(app, db_session, make, clock):
     db_session.expire_all()
     assert db_session.get(type(due), due.id).status == "unsuccessful"
     assert db_session.get(type(later), later.id).status == "published"
+    # The minutes are issued by the job, not by the first visitor to download them.
+    minutes = db_session.scalars(select(IssuedDocument).where(IssuedDocument.kind == "opening_minutes")).all()
+    assert sorted((m.tender_id, m.language) for m in minutes) == [(due.id, "ar"), (due.id, "fr")]
+    assert "minutes issued: fr, ar" in result.output
 
 
 def test_wrong_platform_key_stops_the_start(tmp_path, monkeypatch, engine, app):
