@@ -14,10 +14,11 @@ from dataclasses import replace
 from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority
-from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.i18n import current_language, text_direction
 from safkat.opendata import redflags
 from safkat.opendata.charts import CHARTS
@@ -61,26 +62,32 @@ def _page(filters: StatsFilters, authority: ContractingAuthority | None):
     cached = not_modified(etag, changed)
     if cached:
         return cached
-    session = get_session()
-    slugs = ["summary", *(AUTHORITY_CHARTS if authority else PUBLIC_CHARTS)]
-    if authority:
-        slugs.append("tenders-by-state")
-    data, built = _built(filters, slugs)
-    html = render_template(
-        "opendata/stats.html",
-        filters=filters,
-        authority=authority,
-        data=data,
-        summary=built.pop("summary"),
-        pipeline=built.pop("tenders-by-state") if authority else None,
-        charts=list(built.values()),
-        svg=partial(render_svg, rtl=text_direction() == "rtl"),
-        csv_url=lambda slug: url_for("stats.download_csv", chart=slug, **filters.as_args()),
-        years=available_years(session, now()),
-        authorities=session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)).all(),
-        wilayas=wilaya_choices(current_language()),
-        short_period_days=short_period_days(),
-    )
+
+    def render() -> str:
+        session = get_session()
+        slugs = ["summary", *(AUTHORITY_CHARTS if authority else PUBLIC_CHARTS)]
+        if authority:
+            slugs.append("tenders-by-state")
+        data, built = _built(filters, slugs)
+        return render_template(
+            "opendata/stats.html",
+            filters=filters,
+            authority=authority,
+            data=data,
+            summary=built.pop("summary"),
+            pipeline=built.pop("tenders-by-state") if authority else None,
+            charts=list(built.values()),
+            svg=partial(render_svg, rtl=text_direction() == "rtl"),
+            csv_url=lambda slug: url_for("stats.download_csv", chart=slug, **filters.as_args()),
+            years=available_years(session, now()),
+            authorities=session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)).all(),
+            wilayas=wilaya_choices(current_language()),
+            short_period_days=short_period_days(),
+        )
+
+    # The figures are computed over the whole database: the public page is rendered once per
+    # process and change of data (its ETag names both), not once per visitor.
+    html = rendered.get_or_render(etag, render) if not current_user.is_authenticated else render()
     return cacheable(current_app.make_response(html), etag, changed)
 
 
@@ -106,8 +113,8 @@ def download_csv(chart: str):
     cached = not_modified(etag, changed)
     if cached:
         return cached
-    _data, built = _built(filters, [chart])
-    response = Response(csv_bytes(built[chart]), mimetype="text/csv")
+    body = rendered.get_or_render(etag, lambda: csv_bytes(_built(filters, [chart])[1][chart]))
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename(chart, filters)}"'
     return cacheable(response, etag, changed)
 

@@ -554,3 +554,26 @@ def test_empty_database_pages(client):
     html = client.get("/stats?lang=en").get_data(as_text=True)
     assert "No data for these filters." in html
     assert client.get("/stats/summary.csv").status_code == 200
+
+
+def test_public_figures_are_computed_once_per_change_of_data(
+    world, client, db_session, clock, login, make, monkeypatch
+):
+    from safkat.opendata import stats_views
+
+    built = []
+    real = stats_views._built
+    monkeypatch.setattr(stats_views, "_built", lambda *args: built.append(args[1]) or real(*args))
+    first = client.get("/stats?year=2026&lang=en")
+    assert client.get("/stats?year=2026&lang=en").data == first.data  # a second visitor
+    assert client.get("/stats/summary.csv?year=2026").data == client.get("/stats/summary.csv?year=2026").data
+    assert len(built) == 2, "the page once, the CSV file once"
+    client.get("/stats?year=2025&lang=en")  # other filters, other figures
+    login(make.officer()).get("/stats?year=2026&lang=en")  # a logged-in page has the user's menu
+    assert len(built) == 4
+    clock.advance(days=1)
+    award = db_session.query(LotAward).filter_by(lot_id=world.t1.lots[0].id).one()
+    award.status, award.finalized_at = "final", clock.now()
+    db_session.flush()
+    assert client.get("/stats?year=2026&lang=en").status_code == 200
+    assert len(built) == 5, "the data changed: computed anew"
