@@ -1,129 +1,29 @@
-"""Whole instances with real commits (a database and an uploads folder), for backups,
-restores, crashes and outages.
-
-An instance is a SQLite file, or a schema of its own in the PostgreSQL test database
-(dropped afterwards), so the rolled-back tests around it are not disturbed.
-"""
+"""Instances for backups, restores, crashes and outages (:mod:`tests.instances`), and what
+fills and compares them."""
 
 from __future__ import annotations
 
-import itertools
-import os
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select
 
-from safkat import create_app
-from safkat.clock import FixedClock
-from safkat.db import Database, make_engine
-from safkat.migrate import upgrade
-from safkat.notifications.transports import MemoryTransport
-from tests.conftest import START, TEST_DB_URL, CSRFClient
-from tests.factories import Factory
-
-_numbers = itertools.count(1)
-
-
-@dataclass
-class Instance:
-    app: object
-    engine: object
-    url: str
-    schema: str | None
-    uploads: Path
-    clock: FixedClock
-
-    @property
-    def kind(self) -> str:
-        return "postgresql" if self.schema else "sqlite"
-
-    def session(self):
-        return sessionmaker(bind=self.engine, expire_on_commit=False)()
-
-    def client(self, user=None):
-        client = self.app.test_client()
-        if user is not None:
-            with client.session_transaction() as session:
-                session["_user_id"] = user.get_id()
-        return client
-
-    def make(self, session) -> Factory:
-        extensions = self.app.extensions
-        return Factory(
-            session, extensions["safkat.hasher"], self.clock, extensions["safkat.files"], extensions["safkat.keys"].kek
-        )
-
-    def cli(self, *args):
-        return self.app.test_cli_runner().invoke(args=[str(a) for a in args])
-
-
-def engine_for(kind: str, url: str, schema: str | None):
-    if kind == "postgresql":
-        return make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    return make_engine(url)
-
-
-def make_app(engine, uploads: Path, clock: FixedClock, keys):
-    """An application on ``engine`` with its own uploads folder, sharing the test keys."""
-    instance_app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": Database(engine=engine),
-            "CLOCK": clock,
-            "MAIL_TRANSPORT": MemoryTransport(),
-            "ARGON2_PROFILE": "fast",
-            "UPLOAD_FOLDER": str(uploads),
-            "RATELIMIT_ENABLED": False,
-            "BASE_URL": "http://safkat.test",
-        }
-    )
-    instance_app.test_client_class = CSRFClient
-    instance_app.extensions["safkat.keys"] = keys
-    return instance_app
+from tests.instances import Instance, Instances
 
 
 @pytest.fixture
 def instances(tmp_path, app):
     """``instances(kind, migrate=True)`` makes an instance on ``sqlite`` or ``postgresql``."""
-    made: list[Instance] = []
+    made = Instances(tmp_path, app.extensions["safkat.keys"])
 
-    def make_instance(kind: str = "postgresql" if TEST_DB_URL else "sqlite", migrate: bool = True) -> Instance:
-        number = next(_numbers)
-        schema = None
-        if kind == "postgresql":
-            if not TEST_DB_URL:
-                pytest.skip("needs PostgreSQL (set SAFKAT_TEST_DATABASE_URL)")
-            schema = f"ops_{os.getpid()}_{number}"
-            admin = make_engine(TEST_DB_URL)
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                connection.execute(text(f"CREATE SCHEMA {schema}"))
-            admin.dispose()
-            url = TEST_DB_URL
-        else:
-            url = f"sqlite:///{tmp_path / f'instance-{number}.db'}"
-        engine = engine_for(kind, url, schema)
-        if migrate:
-            upgrade(engine)
-        clock = FixedClock(START)
-        uploads = tmp_path / f"uploads-{number}"
-        instance_app = make_app(engine, uploads, clock, app.extensions["safkat.keys"])
-        instance = Instance(instance_app, engine, url, schema, uploads, clock)
-        made.append(instance)
-        return instance
+    def make_instance(kind: str | None = None, migrate: bool = True) -> Instance:
+        try:
+            return made.new(kind, migrate)
+        except LookupError as missing:
+            pytest.skip(str(missing))
 
     yield make_instance
-    for instance in made:
-        instance.engine.dispose()
-        if instance.schema:
-            admin = make_engine(TEST_DB_URL)
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA IF EXISTS {instance.schema} CASCADE"))
-            admin.dispose()
+    made.close()
 
 
 def populate(instance: Instance) -> dict:

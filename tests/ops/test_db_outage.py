@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from safkat.db import make_engine
 from tests.conftest import TEST_DB_URL, requires_postgresql
-from tests.ops.conftest import make_app
+from tests.instances import make_app
 from tests.ops.tcp_proxy import TcpProxy
 
 APPLICATION_NAME = f"safkat-outage-{os.getpid()}"
