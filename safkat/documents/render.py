@@ -10,6 +10,7 @@ a document never depends on what is installed or reachable.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import mimetypes
 import re
@@ -113,6 +114,15 @@ def _no_cycle_collection():
 
 _BASE_URL = STATIC_ROOT.as_uri() + "/"
 _local = threading.local()
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Drop the main thread's fonts while the libraries behind them are still loaded. Left
+    to the interpreter's last clean-up, Pango's objects are freed after their library and
+    a command that issued documents (``safkat open-due``, ``notifications send``) ends in a
+    segmentation fault."""
+    _local.__dict__.pop("stylesheets", None)
 
 
 def _stylesheet(lang: str, digits: str) -> tuple[CSS, FontConfiguration]:
