@@ -94,7 +94,10 @@ class LiveServer:
         return moment.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
 
     def mail_to(self, address: str) -> list:
-        """The e-mails sent to ``address`` so far, oldest first."""
+        """The e-mails sent to ``address`` so far, oldest first, once the e-mail sender has
+        run (as cron runs it every minute: it sends those whose PDF it has to issue)."""
+        result = self.app.test_cli_runner().invoke(args=["notifications", "send"])
+        assert result.exit_code == 0, result.output
         return [message for message in self.mailbox.sent if message["To"] == address]
 
     def seed_demo(self) -> None:
