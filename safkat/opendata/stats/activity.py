@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from safkat.bids.models import Bid, OpenedBid, Opening, bid_lots
 from safkat.opendata.stats.figures import ratio
-from safkat.opendata.stats.scope import StatsFilters, scope
+from safkat.opendata.stats.scope import StatsFilters, scope, tender_in_scope
 from safkat.opendata.stats.sql import local_period
 from safkat.tenders.models import Lot, Tender
 
@@ -39,7 +39,7 @@ def fill_months(rows: list[MonthCount]) -> list[MonthCount]:
 
 def tenders_per_month(session: Session, filters: StatsFilters) -> list[MonthCount]:
     month = local_period(session, Tender.published_at, "month").label("month")
-    query = select(month, func.count(Tender.id)).where(Tender.id.in_(scope(filters))).group_by(month).order_by(month)
+    query = select(month, func.count(Tender.id)).where(*tender_in_scope(filters)).group_by(month).order_by(month)
     return fill_months([MonthCount(m, n) for m, n in session.execute(query)])
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from safkat.accounts.models import ContractingAuthority, Enterprise, Sector, SupportScheme
 from safkat.awards.models import LotAward
 from safkat.opendata.stats.figures import localized, ratio
-from safkat.opendata.stats.scope import StatsFilters, scope, standing_awards
+from safkat.opendata.stats.scope import StatsFilters, standing_awards, tender_in_scope
 from safkat.opendata.stats.sql import local_period, seconds_between
 from safkat.tenders.models import Lot, Tender, TenderStatus, tender_sectors
 from safkat.wilayas import WILAYAS_BY_CODE
@@ -158,7 +158,7 @@ def reserved_shares(session: Session, filters: StatsFilters) -> list[ReservedSha
         )
         .join(Tender, Tender.id == Lot.tender_id)
         .join(ContractingAuthority, ContractingAuthority.id == Tender.authority_id)
-        .where(Tender.id.in_(scope(filters)), Tender.status != TenderStatus.CANCELLED)
+        .where(*tender_in_scope(filters), Tender.status != TenderStatus.CANCELLED)
         .group_by(ContractingAuthority.code, year)
         .order_by(year.desc(), ContractingAuthority.code)
     )

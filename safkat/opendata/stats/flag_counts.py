@@ -9,14 +9,14 @@ from safkat.awards.models import LotAward
 from safkat.bids.models import OpenedBid, Opening
 from safkat.evaluation.models import Assessment
 from safkat.opendata import redflags
-from safkat.opendata.stats.scope import StatsFilters, scope, standing_awards
+from safkat.opendata.stats.scope import StatsFilters, scope, standing_awards, tender_in_scope
 from safkat.opendata.stats.sql import seconds_between
 from safkat.tenders.models import Amendment, AmendmentKind, Lot, Tender
 
 
 def red_flag_counts(session: Session, filters: StatsFilters, short_period_days: int) -> dict[str, int]:
     """How many tenders carry each flag: the rules of :mod:`safkat.opendata.redflags`, in SQL."""
-    in_scope = Tender.id.in_(scope(filters))
+    in_scope = tender_in_scope(filters)
     one_bid = (
         select(Opening.tender_id)
         .join(OpenedBid, OpenedBid.tender_id == Opening.tender_id)
@@ -31,7 +31,7 @@ def red_flag_counts(session: Session, filters: StatsFilters, short_period_days: 
     counts = {
         "single_bid": select(func.count()).select_from(one_bid),
         "short_period": select(func.count(Tender.id)).where(
-            in_scope, Tender.submission_deadline_at.is_not(None), period < short_period_days * 86400
+            *in_scope, Tender.submission_deadline_at.is_not(None), period < short_period_days * 86400
         ),
         "late_extension": select(func.count(func.distinct(Amendment.tender_id))).where(
             Amendment.tender_id.in_(scope(filters)),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from safkat.bids.models import Opening
 from safkat.opendata.stats.figures import ratio
-from safkat.opendata.stats.scope import StatsFilters, scope
+from safkat.opendata.stats.scope import StatsFilters, tender_in_scope
 from safkat.tenders.models import Tender, TenderStatus
 from safkat.tenders.queries import PUBLIC_STATUSES
 
@@ -21,13 +21,13 @@ def tenders_by_state(session: Session, filters: StatsFilters, now: datetime) -> 
     """Tenders per public state; ``open`` and ``closed`` come from the clock, as on the tender pages."""
     stored = dict(
         session.execute(
-            select(Tender.status, func.count(Tender.id)).where(Tender.id.in_(scope(filters))).group_by(Tender.status)
+            select(Tender.status, func.count(Tender.id)).where(*tender_in_scope(filters)).group_by(Tender.status)
         ).all()
     )
     still_open = (
         session.scalar(
             select(func.count(Tender.id)).where(
-                Tender.id.in_(scope(filters)),
+                *tender_in_scope(filters),
                 Tender.status == TenderStatus.PUBLISHED,
                 Tender.submission_deadline_at > now,
             )
@@ -48,7 +48,7 @@ def upcoming_deadlines(session: Session, filters: StatsFilters, now: datetime, l
     query = (
         select(Tender)
         .where(
-            Tender.id.in_(scope(filters)),
+            *tender_in_scope(filters),
             Tender.status == TenderStatus.PUBLISHED,
             Tender.submission_deadline_at > now,
         )
@@ -64,7 +64,7 @@ def open_evaluations(session: Session, filters: StatsFilters, limit: int = 50) -
         select(Tender, Opening.opened_at)
         .join(Opening, Opening.tender_id == Tender.id)
         .where(
-            Tender.id.in_(scope(filters)),
+            *tender_in_scope(filters),
             Tender.status.in_((TenderStatus.OPENED, TenderStatus.EVALUATION)),
         )
         .order_by(Opening.opened_at, Tender.id)

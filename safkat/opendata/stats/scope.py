@@ -51,23 +51,30 @@ class StatsFilters:
         return start, end
 
 
-def scope(filters: StatsFilters) -> Select:
-    """The ids of the public tenders the figures cover."""
-    query = select(Tender.id).where(Tender.status.not_in(HIDDEN_STATUSES), Tender.published_at.is_not(None))
+def tender_in_scope(filters: StatsFilters) -> tuple:
+    """Conditions on :class:`Tender`: a public tender the figures cover. A query that reads
+    ``tenders`` already uses these rather than ``Tender.id IN (scope)``, which PostgreSQL
+    answers with a second pass over the table (a quarter of the dashboard's time)."""
+    conditions = [Tender.status.not_in(HIDDEN_STATUSES), Tender.published_at.is_not(None)]
     bounds = filters.year_bounds()
     if bounds:
-        query = query.where(Tender.published_at >= bounds[0], Tender.published_at < bounds[1])
+        conditions += [Tender.published_at >= bounds[0], Tender.published_at < bounds[1]]
     if filters.authority:
-        query = query.where(
+        conditions.append(
             Tender.authority_id.in_(
                 select(ContractingAuthority.id).where(ContractingAuthority.code == filters.authority)
             )
         )
     if filters.wilaya:
-        query = query.where(
+        conditions.append(
             Tender.id.in_(select(tender_wilayas.c.tender_id).where(tender_wilayas.c.wilaya_code == filters.wilaya))
         )
-    return query
+    return tuple(conditions)
+
+
+def scope(filters: StatsFilters) -> Select:
+    """The ids of the public tenders the figures cover (for queries on other tables)."""
+    return select(Tender.id).where(*tender_in_scope(filters))
 
 
 def standing_awards(filters: StatsFilters) -> tuple:
