@@ -103,3 +103,45 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
         ]
     assert counts == [1, 3, 1]
     engine.dispose()
+
+
+def _schema(engine) -> dict:
+    """Tables, columns (type, nullability), indexes and constraints, as the database reports them."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    return {
+        table: (
+            sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)),
+            sorted(i["name"] for i in inspector.get_indexes(table)),
+            sorted(str(c["name"]) for c in inspector.get_check_constraints(table)),
+            sorted(str(c["name"]) for c in inspector.get_unique_constraints(table)),
+            sorted(str(fk["name"]) for fk in inspector.get_foreign_keys(table)),
+        )
+        for table in inspector.get_table_names()
+        if table != "alembic_version"
+    }
+
+
+def test_every_migration_goes_down_to_the_schema_it_came_from(tmp_path, app):
+    """A release can be rolled back: each downgrade leaves exactly the schema its revision found."""
+    from alembic.script import ScriptDirectory
+
+    from safkat.migrate import alembic_config, current_revision, downgrade, upgrade
+    from tests.instances import Instances
+
+    revisions = [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    made = Instances(tmp_path, app.extensions["safkat.keys"])
+    try:
+        engine = made.new(migrate=False).engine
+        schemas = {None: _schema(engine)}
+        for revision in reversed(revisions):  # up the stairs, noting each schema
+            upgrade(engine, revision)
+            schemas[revision] = _schema(engine)
+        test_migrations_match_the_models(engine)
+        for below in [*revisions[1:], None]:  # and down again, one revision at a time
+            downgrade(engine, below or "base")
+            assert current_revision(engine) == below
+            assert _schema(engine) == schemas[below], f"the downgrade to {below} left a different schema"
+    finally:
+        made.close()
