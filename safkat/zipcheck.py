@@ -73,7 +73,7 @@ def is_safe_name(name: str) -> bool:
     normalised = name.replace("\\", "/")
     if normalised.startswith("/") or (len(normalised) > 1 and normalised[1] == ":"):
         return False  # absolute: /etc/passwd, C:/Windows
-    return all(part not in ("..",) for part in normalised.split("/"))
+    return ".." not in normalised.split("/")
 
 
 def _is_link(member: zipfile.ZipInfo) -> bool:
