@@ -147,10 +147,8 @@ def notifications_send(watch: float | None):
     --watch as a service; safe to run on several machines, and to kill)."""
     import time
 
-    from safkat.ops.outbox import send_due
-
     while True:
-        sent, failed = _send_due_once(send_due)
+        sent, failed = _send_due_once()
         if watch is None:
             click.echo(f"Sent {sent}, failed {failed} (will be retried).")
             return
@@ -159,9 +157,10 @@ def notifications_send(watch: float | None):
         time.sleep(watch)
 
 
-def _send_due_once(send_due) -> tuple[int, int]:
+def _send_due_once() -> tuple[int, int]:
     from safkat.documents.services import document_named
     from safkat.documents.views import make_issuer
+    from safkat.ops.outbox import send_due
 
     extensions, issuer, now = current_app.extensions, make_issuer(), _clock().now()
 

@@ -91,3 +91,9 @@ class RenderedCache:
 
 
 rendered = RenderedCache()
+
+
+def public_body(etag: str, render: Callable[[], bytes | str]) -> bytes | str:
+    """The body of a page named by ``etag``: shared between anonymous visitors through
+    :data:`rendered`, rendered afresh for a logged-in user (whose page shows their menu)."""
+    return render() if current_user.is_authenticated else rendered.get_or_render(etag, render)

@@ -165,8 +165,8 @@ def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
     link = emails.absolute_url("awards.notice", url_reference=tender.url_reference)
     for outcome in outcomes:
         letter = letters.get((outcome.enterprise_id, outcome.lot_number))
+        reference = f"{tender.url_reference}-{outcome.lot_number}"
         for member in session.scalars(select(User).where(User.enterprise_id == outcome.enterprise_id)):
-            reference = f"{tender.url_reference}-{outcome.lot_number}"
             emails.queue(
                 "award_outcome",
                 member.email,

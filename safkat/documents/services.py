@@ -142,19 +142,21 @@ def document_named(
     """:func:`document_for` a subject named by its key (``"receipts:12"``), as the outbox names
     the documents it is to attach."""
     kind = KINDS[kind_name]
-    subject = kind.load_subject(session, subject_key)
-    if subject is None:
-        raise DomainError(N_("The subject of this document no longer exists."))
-    return _issue(session, kind, subject, language, issuer, now, None, force=False)
+    return _issue(session, kind, _subject(session, kind, subject_key), language, issuer, now, None, force=False)
 
 
 def reissue(session: Session, document: IssuedDocument, issuer: Issuer, now: datetime, actor=None) -> IssuedDocument:
     """A new version of ``document``'s latest version, rendered anew (after a template change)."""
     kind = KINDS[document.kind]
-    subject = kind.load_subject(session, document.subject)
+    subject = _subject(session, kind, document.subject)
+    return _issue(session, kind, subject, document.language, issuer, now, actor, force=True)
+
+
+def _subject(session: Session, kind: DocumentKind, subject_key: str):
+    subject = kind.load_subject(session, subject_key)
     if subject is None:
         raise DomainError(N_("The subject of this document no longer exists."))
-    return _issue(session, kind, subject, document.language, issuer, now, actor, force=True)
+    return subject
 
 
 def _issue(

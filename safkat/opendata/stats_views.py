@@ -14,11 +14,10 @@ from dataclasses import replace
 from functools import partial
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority
-from safkat.http_cache import cacheable, make_etag, not_modified, rendered
+from safkat.http_cache import cacheable, make_etag, not_modified, public_body, rendered
 from safkat.i18n import current_language, text_direction
 from safkat.opendata import redflags
 from safkat.opendata.charts import CHARTS
@@ -87,7 +86,7 @@ def _page(filters: StatsFilters, authority: ContractingAuthority | None):
 
     # The figures are computed over the whole database: the public page is rendered once per
     # process and change of data (its ETag names both), not once per visitor.
-    html = rendered.get_or_render(etag, render) if not current_user.is_authenticated else render()
+    html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, changed)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.errors import DomainError
-from safkat.http_cache import cacheable, make_etag, not_modified, rendered
+from safkat.http_cache import cacheable, make_etag, not_modified, public_body
 from safkat.i18n import current_language
 from safkat.opendata import redflags
 from safkat.tenders import queries, services
@@ -61,7 +61,7 @@ def list_tenders():
         page = queries.listing_page(session, filters, now(), request.args.get("page"))
         return render_template("tenders/list.html", page=page, filters=filters, form=_search_form(filters))
 
-    html = rendered.get_or_render(etag, render) if not current_user.is_authenticated else render()
+    html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, last_change)
 
 

@@ -229,13 +229,13 @@ def check_database(app, tender_id: int, deadline: datetime, firms: list[Firm]) -
     }
 
 
-def start_sender(environment: dict[str, str], workdir: Path) -> subprocess.Popen:
+def start_sender(environment: dict[str, str], log) -> subprocess.Popen:
     """The e-mail sender at a lower priority than the web workers (mails go to a file)."""
     safkat = Path(sys.executable).with_name("safkat")
     return subprocess.Popen(
         ["nice", "-n", "10", str(safkat), "notifications", "send", "--watch", "1"],
         env={**os.environ, **environment},
-        stdout=open(workdir / "mail.log", "wb"),  # noqa: SIM115 (closed with the process)
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
 
@@ -351,7 +351,8 @@ def main(argv=None) -> None:
     log_in(app, firms)
 
     server = Server(args.database_url, free_port(), args.workers, workdir, extra_env=environment, threads=args.threads)
-    sender = start_sender(environment, workdir) if args.sender else None
+    mail_log = open(workdir / "mail.log", "wb")  # noqa: SIM115 (closed after the sender stops)
+    sender = start_sender(environment, mail_log) if args.sender else None
     receipts = None
     try:
         server.wait_ready()
@@ -401,6 +402,7 @@ def main(argv=None) -> None:
         if sender is not None:
             sender.terminate()
             sender.wait()
+        mail_log.close()
     checks = check_database(app, tender_id, deadline, firms)
     info = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
