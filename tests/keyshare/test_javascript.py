@@ -20,11 +20,9 @@ from nacl.public import PrivateKey
 from safkat.keyshare import backup, messages, shamir, tenderkey
 from safkat.keyshare.sealing import public_bytes
 from safkat.keyshare.tenderkey import MemberKey, Recipient
-from safkat.security import CONTENT_SECURITY_POLICY
+from tests.keyshare.chromium import ORIGIN, Browser
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("js") / "node-driver.mjs"
-CHROMIUM = Path("/usr/bin/chromium")
 PASSPHRASE = "مفتاح اللجنة الطويل 2026"
 KEK = os.urandom(32)
 
@@ -51,37 +49,14 @@ def _node_runner():
     return run
 
 
-class _ChromiumRunner:
-    """A page at http://localhost/ (a secure context) whose files come from the tree."""
-
-    FILES = {"/ops.mjs": DRIVER.with_name("ops.mjs")}
-
+class _ChromiumRunner(Browser):
     def __init__(self):
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        self.page = self.browser.new_page()
-        self.page.route("http://localhost/**", self._serve)
-        self.page.goto("http://localhost/")
-
-    def _serve(self, route):
-        path = route.request.url.removeprefix("http://localhost")
-        if path == "/":
-            headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
-            return route.fulfill(body="<!doctype html><title>keys</title>", content_type="text/html", headers=headers)
-        file = self.FILES.get(path) or ROOT / path.lstrip("/")
-        if not (path.startswith("/static/js/keyshare/") or path in self.FILES) or not file.is_file():
-            return route.fulfill(status=404)
-        return route.fulfill(body=file.read_text(), content_type="text/javascript")
+        super().__init__({"/": "<!doctype html><title>keys</title>"}, {"/ops.mjs": DRIVER.with_name("ops.mjs")})
+        self.page.goto(f"{ORIGIN}/")
 
     def __call__(self, ops):
         script = "async (ops) => (await import('/ops.mjs')).run('/static/js/keyshare', ops)"
         return self.page.evaluate(script, ops)
-
-    def close(self):
-        self.browser.close()
-        self.playwright.stop()
 
 
 @pytest.fixture(scope="module", params=["node", "chromium"])
@@ -89,9 +64,6 @@ def js(request):
     if request.param == "node":
         yield _node_runner()
         return
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: the Chromium half of the JavaScript tests is skipped")
-    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     runner = _ChromiumRunner()
     yield runner
     runner.close()
