@@ -111,6 +111,21 @@ def unseal_share(
 # --- the tender key ---------------------------------------------------------------------------
 
 
+def keep_received_share(kek: bytes, tender_id: int, epoch: int, member_id: int, share: Share) -> bytes:
+    """A verified share handed in after the deadline, kept until the quorum comes: under
+    the KEK, bound to its tender, commission and member (a database alone reads none)."""
+    label = share_label(tender_id, epoch, member_id, share.index)
+    return _encrypt(_hkdf(kek, b"safkat received share v1"), shamir.to_bytes(share.value), label)
+
+
+def received_share(kek: bytes, tender_id: int, epoch: int, member_id: int, index: int, kept: bytes) -> Share:
+    try:
+        value = _decrypt(_hkdf(kek, b"safkat received share v1"), kept, share_label(tender_id, epoch, member_id, index))
+    except InvalidTag:
+        raise ShareRefused(member_id, index) from None
+    return Share(index, shamir.from_bytes(value))
+
+
 def check_value(tender_id: int, secret: int) -> str:
     return _hkdf(shamir.to_bytes(secret), b"safkat commission check v1|" + tender_label(tender_id)).hex()
 

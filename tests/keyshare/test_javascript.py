@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from nacl.public import PrivateKey
 
+from safkat.bids.crypto import public_key_fingerprint
 from safkat.keyshare import backup, messages, shamir, tenderkey
 from safkat.keyshare.sealing import public_bytes
 from safkat.keyshare.tenderkey import MemberKey, Recipient
@@ -116,7 +117,8 @@ def test_javascript_reads_a_python_backup_and_refuses_bad_ones(js):
             {"op": "read_backup", "backup": "a letter, not a key", "passphrase": PASSPHRASE},
         ]
     )
-    assert good == {"public_key": messages.b64(public_bytes(key)), "extractable": False}
+    fingerprint = public_key_fingerprint(public_bytes(key))
+    assert good == {"public_key": messages.b64(public_bytes(key)), "extractable": False, "fingerprint": fingerprint}
     assert [wrong, corrupt, weakened, other] == [
         {"error": "wrong-passphrase"},
         {"error": "wrong-passphrase"},

@@ -189,3 +189,15 @@ def test_bad_commissions_are_refused():
         tenderkey.protect(KEK, TENDER, os.urandom(32), [MemberKey(1, key)], 2)
     with pytest.raises(KeyShareError, match="not a valid key"):  # a low-order point
         tenderkey.protect(KEK, TENDER, os.urandom(32), [MemberKey(1, bytes(32))], 1)
+
+
+def test_shares_kept_until_the_quorum_are_bound_to_their_member(commission):
+    share = commission.share_of(101)
+    kept = tenderkey.keep_received_share(KEK, TENDER, 1, 101, share)
+    assert shamir.to_bytes(share.value) not in kept
+    assert tenderkey.received_share(KEK, TENDER, 1, 101, share.index, kept) == share
+    with pytest.raises(ShareRefused) as refused:  # the row copied to another member
+        tenderkey.received_share(KEK, TENDER, 1, 102, share.index, kept)
+    assert refused.value.member_id == 102
+    with pytest.raises(ShareRefused):  # or to another commission
+        tenderkey.received_share(KEK, TENDER, 2, 101, share.index, kept)

@@ -75,3 +75,10 @@ export async function combineReply(key, request) {
     tender, epoch, member, index, sealed: toBase64(sealed), commitment: await commitment(tender, epoch, member, share),
   };
 }
+
+// The fingerprint the platform shows for a public key (safkat.bids.crypto.public_key_fingerprint):
+// the first 128 bits of its SHA-256, in groups of four hex digits, for a member to compare.
+export async function fingerprint(publicKey) {
+  const hex = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", publicKey))).slice(0, 32);
+  return hex.match(/.{4}/g).join(" ");
+}

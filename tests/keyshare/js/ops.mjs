@@ -19,7 +19,11 @@ export async function run(base, ops) {
     },
     async read_backup(op) {
       const key = await keyOf(op);
-      return { public_key: btoa(String.fromCharCode(...key.publicKey)), extractable: key.privateKey.extractable };
+      return {
+        public_key: btoa(String.fromCharCode(...key.publicKey)),
+        extractable: key.privateKey.extractable,
+        fingerprint: await member.fingerprint(key.publicKey),
+      };
     },
     clear_share: async (op) => member.clearShare(await keyOf(op), op.request),
     reshare: async (op) => member.reshareReply(await keyOf(op), op.request),
