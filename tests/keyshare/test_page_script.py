@@ -11,9 +11,11 @@ import os
 from urllib.parse import parse_qs
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from nacl.public import PrivateKey
 
 from safkat.keyshare import backup, messages, tenderkey
+from safkat.keyshare.sealing import public_bytes
 from safkat.keyshare.tenderkey import MemberKey
 from tests.keyshare.chromium import ORIGIN, Browser
 
@@ -23,6 +25,7 @@ MESSAGES = (
     'data-keyshare-message-short-passphrase="12 caractères au moins." '
     'data-keyshare-message-passphrase-mismatch="Les deux phrases diffèrent." '
     'data-keyshare-message-wrong-passphrase="Phrase de passe erronée ou sauvegarde modifiée." '
+    'data-keyshare-message-share-does-not-open="Cette part ne s’ouvre pas avec votre clé." '
     'data-keyshare-message-default="Erreur."'
 )
 FORM_END = """<p data-keyshare-error role="alert" tabindex="-1" hidden></p>
@@ -37,10 +40,11 @@ GENERATE = f"""<!doctype html><html lang="fr"><title>Clé</title>
 {FORM_END}{SCRIPT}"""
 
 
-def _unseal_page(request: dict) -> str:
+def _unseal_page(request: dict, kind: str = "unseal") -> str:
     attribute = html.escape(json.dumps(request))
     return f"""<!doctype html><html lang="fr"><title>Ouverture</title>
-<form method="post" action="/posted" data-keyshare="unseal" data-keyshare-request="{attribute}" {MESSAGES}>
+<form method="post" action="/posted" data-keyshare="{kind}" data-keyshare-request="{attribute}" {MESSAGES}>
+<p data-keyshare-ok hidden>Votre part s'ouvre avec votre clé.</p>
 <input type="hidden" name="csrf_token" value="jeton">
 <input type="file" id="backup" data-keyshare-backup>
 <input type="password" id="passphrase" data-keyshare-passphrase>
@@ -112,3 +116,23 @@ def test_a_member_makes_a_key_and_opens_with_it_posting_no_secret(member_browser
         assert secret not in body and secret not in posted["share"][0]
     tender_id, epoch, member_id, share = messages.parse_clear_share(posted["share"][0])
     tenderkey.verify_share(tender_id, epoch, member_id, share, record)
+
+
+def test_a_member_checks_their_share_before_the_deadline_sending_nothing(member_browser):
+    key = X25519PrivateKey.generate()
+    saved = backup.make_backup(key, PASSPHRASE)
+    impostor = X25519PrivateKey.generate()  # a key the server put in the member's place
+    members = [MemberKey(1, public_bytes(key)), MemberKey(2, public_bytes(impostor))]
+    records = tenderkey.protect(os.urandom(32), 5, bytes(PrivateKey.generate()), members, 2).shares
+    page = member_browser.page
+    for record, outcome in ((records[0], "ok"), (records[1], "error")):
+        member_browser.pages["/check"] = _unseal_page(messages.share_request(5, 1, record), kind="check")
+        page.goto(f"{ORIGIN}/check")
+        files = [{"name": "cle.json", "mimeType": "application/json", "buffer": saved.encode()}]
+        page.set_input_files("#backup", files=files)
+        page.fill("#passphrase", PASSPHRASE)
+        page.click("button")
+        page.locator(f"[data-keyshare-{outcome}]").wait_for(state="visible")
+    assert page.locator("[data-keyshare-error]").inner_text() == "Cette part ne s’ouvre pas avec votre clé."
+    assert member_browser.posted == []
+    assert page.url == f"{ORIGIN}/check"

@@ -9,6 +9,9 @@
 //   member's backup ([data-keyshare-backup], a file field) with [data-keyshare-passphrase],
 //   answers the server's request (safkat/keyshare/messages.py) into [data-keyshare-result]
 //   and submits.
+// <form data-keyshare="check" data-keyshare-request="{share request}"> only unseals, in
+//   this browser, and shows [data-keyshare-ok]: a member checks, before the deadline, that
+//   the share the platform keeps opens with their key. Nothing is sent.
 //
 // The passphrase, confirmation and backup fields carry no name and are disabled before the
 // form is sent, so only the result (a public key, a clear share of one tender, sealed
@@ -19,7 +22,7 @@
 
 import { clearShare, combineReply, generateMemberKey, readBackup, reshareReply } from "./member.js";
 
-const ANSWERS = { unseal: clearShare, reshare: reshareReply, combine: combineReply };
+const ANSWERS = { unseal: clearShare, check: clearShare, reshare: reshareReply, combine: combineReply };
 
 function field(form, name) {
   return form.querySelector(`[data-keyshare-${name}]`);
@@ -74,7 +77,13 @@ for (const form of document.querySelectorAll("form[data-keyshare]")) {
     if (button) { button.disabled = true; }
     field(form, "error").hidden = true;
     try {
-      send(form, kind === "generate" ? await generate(form) : await answer(form, kind));
+      const result = kind === "generate" ? await generate(form) : await answer(form, kind);
+      if (kind === "check") {
+        field(form, "ok").hidden = false;
+        if (button) { button.disabled = false; }
+      } else {
+        send(form, result);
+      }
     } catch (error) {
       if (button) { button.disabled = false; }
       showError(form, error.code || "default");
