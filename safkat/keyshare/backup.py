@@ -76,7 +76,7 @@ def _fields(text: str) -> tuple[str, int, bytes, bytes, bytes]:
     try:
         document = json.loads(text)
         if document["format"] != FORMAT or document["version"] != VERSION:
-            raise BackupError(N_("This file is not a Safkat key backup, or is of a newer version."))
+            raise BackupError(N_("This file is not a Safkat key backup."))
         iterations = document["kdf"]["iterations"]
         if document["kdf"]["name"] != "PBKDF2-SHA256" or document["cipher"]["name"] != "AES-256-GCM":
             raise ValueError

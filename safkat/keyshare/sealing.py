@@ -35,7 +35,7 @@ def public_bytes(private_key: X25519PrivateKey) -> bytes:
 
 def load_public_key(public_key: bytes) -> X25519PublicKey:
     if len(public_key) != KEY_BYTES:
-        raise KeyShareError(N_("A member's public key is 32 bytes."))
+        raise KeyShareError(N_("A member's public key is not a valid key."))
     return X25519PublicKey.from_public_bytes(public_key)
 
 
@@ -63,7 +63,7 @@ def open_sealed(private_key: X25519PrivateKey, sealed: bytes, associated_data: b
     """The message; :class:`KeyShareError` if it is not for this key and this purpose."""
     header = 1 + KEY_BYTES + NONCE_BYTES
     if len(sealed) < header + 16 or sealed[:1] != VERSION:
-        raise KeyShareError(N_("This sealed share is not in a format Safkat knows."))
+        raise KeyShareError(N_("This message is not one Safkat understands."))
     ephemeral_public, nonce = sealed[1 : 1 + KEY_BYTES], sealed[1 + KEY_BYTES : header]
     key = _key(_exchange(private_key, load_public_key(ephemeral_public)), ephemeral_public, public_bytes(private_key))
     try:

@@ -98,7 +98,7 @@ def combine(shares: list[Share]) -> int:
     """The secret, if the shares are at least the threshold and all of the same sharing.
     Fewer, or mixed, give a number unrelated to it: callers check the result."""
     if not shares:
-        raise KeyShareError(N_("No share was given."))
+        raise KeyShareError(N_("Fewer shares than the quorum: nothing can be decrypted yet."))
     weights = lagrange_at_zero([share.index for share in shares])
     return sum(weights[share.index] * share.value for share in shares) % P
 
