@@ -21,6 +21,8 @@ from safkat.keyshare.errors import KeyShareError
 from safkat.keyshare.shamir import Share
 from safkat.keyshare.tenderkey import Recipient
 
+SEALED_ELEMENT_BYTES = 1 + 32 + 12 + shamir.ELEMENT_BYTES + 16  # version, ephemeral key, nonce, value, tag
+
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
@@ -123,13 +125,32 @@ def reshare_reply(private_key: X25519PrivateKey, request: str | dict) -> dict:
     }
 
 
+def parse_reshare_reply(text: str | dict, tender_id: int, new_epoch: int, recipients: list[int]) -> dict:
+    """Server side: an old member's reply, checked to be for this tender and redistribution
+    and to hold one sealed piece for each new member (``recipients``: their member ids)."""
+    message = _load(text)
+    subshares = message.get("subshares")
+    well_formed = (
+        message.get("tender") == tender_id
+        and message.get("new_epoch") == new_epoch
+        and type(message.get("from")) is int
+        and isinstance(subshares, dict)
+        and set(subshares) == {str(member) for member in recipients}
+        and all(len(unb64(blob)) == SEALED_ELEMENT_BYTES for blob in subshares.values())
+    )
+    if not well_formed:
+        raise KeyShareError(N_("This message is not one Safkat understands."))
+    return message
+
+
 def _share_of(private_key: X25519PrivateKey, message: dict) -> Share:
     tender_id, epoch, member_id, index = _ids(message)
     return tenderkey.unseal_share(private_key, tender_id, epoch, member_id, index, unb64(message.get("sealed")))
 
 
 def combine_request(tender_id: int, new_epoch: int, member_id: int, index: int, replies: list[dict]) -> dict:
-    """What a new member receives: from each old member's reply, the sub-share for it."""
+    """What a new member receives: from each old member's reply (checked by
+    :func:`parse_reshare_reply`), the sub-share for it."""
     subshares = {str(reply["from"]): reply["subshares"][str(member_id)] for reply in replies}
     return {"tender": tender_id, "epoch": new_epoch, "member": member_id, "index": index, "subshares": subshares}
 

@@ -72,7 +72,7 @@ def _encrypt(key: bytes, plaintext: bytes, label: bytes) -> bytes:
 
 
 def _decrypt(key: bytes, wrapped: bytes, label: bytes) -> bytes:
-    if wrapped[:1] != _VERSION:
+    if wrapped[:1] != _VERSION or len(wrapped) < 1 + 12 + 16:
         raise InvalidTag
     return AESGCM(key).decrypt(wrapped[1:13], wrapped[13:], label)
 

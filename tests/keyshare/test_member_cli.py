@@ -76,7 +76,11 @@ def test_members_open_and_redistribute_with_the_tool(tool):
         request = messages.reshare_request(9, 1, records[member], 2, [1, 2], 2, recipients)
         code, out, _ = tool("reshare", files[member], stdin=request)
         assert code == 0
-        replies.append(json.loads(out))
+        replies.append(messages.parse_reshare_reply(out, 9, 2, [3, 4]))
+    with pytest.raises(KeyShareError):  # a reply for another redistribution, or missing a member
+        messages.parse_reshare_reply(out, 9, 3, [3, 4])
+    with pytest.raises(KeyShareError):
+        messages.parse_reshare_reply(out, 9, 2, [3, 4, 5])
     new_records = {}
     for recipient in recipients:
         request = messages.combine_request(9, 2, recipient.member_id, recipient.index, replies)
