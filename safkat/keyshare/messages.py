@@ -70,7 +70,7 @@ def clear_share(private_key: X25519PrivateKey, request: str | dict) -> dict:
     """Member side: unseal the share of a share request."""
     message = _load(request)
     tender_id, epoch, member_id, index = _ids(message)
-    share = tenderkey.unseal_share(private_key, tender_id, epoch, member_id, index, unb64(message.get("sealed")))
+    share = _share_of(private_key, message)
     return {"tender": tender_id, "epoch": epoch, "member": member_id, "index": index, "value": f"{share.value:064x}"}
 
 

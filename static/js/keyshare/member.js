@@ -46,7 +46,8 @@ export async function reshareReply(key, request) {
   const share = await unsealShare(key, request);
   const { tender, new_epoch: newEpoch, senders, threshold, recipients } = request;
   if (!Number.isInteger(newEpoch) || !Array.isArray(senders) || !Array.isArray(recipients)
-      || !senders.every(Number.isInteger) || !Number.isInteger(threshold)) {
+      || !senders.every(Number.isInteger) || !Number.isInteger(threshold)
+      || !recipients.every((r) => r && Number.isInteger(r.member) && Number.isInteger(r.index))) {
     throw new KeyShareError("bad-message");
   }
   if (!senders.includes(share.index)) { throw new KeyShareError("not-a-sender"); }
