@@ -15,7 +15,7 @@ a page view does not always rewrite the cookie; the idle timeout is exact to tha
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, Response, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import event, inspect
@@ -120,8 +120,26 @@ def check_session() -> None:
         session[SEEN_AT] = stamp
 
 
+def is_signed_in() -> bool:
+    """Whether this request comes from a logged-in session (or one owing its second factor)."""
+    if PENDING in session:
+        return True
+    return "_user_id" in session and current_user.is_authenticated
+
+
+def keep_private(response: Response) -> Response:
+    """After each request: what a logged-in user sees is never stored, by a shared proxy or
+    by the browser (the back button of a shared computer). Public pages keep their ETag
+    and, for anonymous visitors, their public lifetime (:mod:`safkat.http_cache`)."""
+    if request.endpoint not in UNCHECKED_ENDPOINTS and is_signed_in():
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.pop("Expires", None)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(check_session)
+    app.after_request(keep_private)
 
 
 def _changed(obj, attributes) -> bool:
