@@ -29,7 +29,7 @@ from safkat.statemachine import StateMachine
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender, TenderStatus
 from safkat.tenders.services import lock_tender
-from safkat.zipcheck import check_zip
+from safkat.zipcheck import check_archives
 
 BID_LIFECYCLE = StateMachine(
     "bid",
@@ -171,9 +171,7 @@ def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: 
             content_type = sniff_content_type(head)
             if content_type not in BID_DOCUMENT_TYPES:
                 raise UploadRejected(N_("This type of file is not accepted."))
-            if content_type == "application/zip":
-                check_zip(document.stream)  # in memory or the request's spool: never stored in clear
-            document.stream.seek(0)
+            check_archives(document.stream, content_type)  # in memory: never stored in clear
             limited = _Limited(document.stream, max_bytes)
             envelope = _seal(store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
             envelope.kind, envelope.is_offer_data = document.kind, False
