@@ -34,6 +34,7 @@ from safkat.accounts.validators import (
     normalise_rc,
 )
 from safkat.errors import N_, DomainError, InvalidTransition
+from safkat.filenames import clean_file_name
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore
 
@@ -266,7 +267,7 @@ def submit_enterprise_documents(
             saved.append(
                 EnterpriseDocument(
                     kind=document.kind,
-                    original_name=document.filename[-255:] or "document",
+                    original_name=clean_file_name(document.filename),
                     content_type=stored.content_type,
                     size_bytes=stored.size_bytes,
                     sha256=stored.sha256,

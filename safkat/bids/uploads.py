@@ -24,6 +24,7 @@ from safkat.bids.models import Bid, BidStatus, BidUpload, Envelope, EnvelopeKind
 from safkat.bids.services import BID_DOCUMENT_TYPES, check_can_bid, draft_bid
 from safkat.errors import N_, DomainError, NotFound
 from safkat.faults import checkpoint
+from safkat.filenames import clean_file_name
 from safkat.keys import PlatformKeys
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender
@@ -60,7 +61,7 @@ def start(
         enterprise_id=actor.enterprise_id,
         user_id=actor.id,
         kind=kind,
-        sealed_meta=crypto.seal_small(keys.kek, {"name": filename[-200:], "sha256": sha256}),
+        sealed_meta=crypto.seal_small(keys.kek, {"name": clean_file_name(filename), "sha256": sha256}),
         data_key=crypto.wrap_draft_key(keys.kek, crypto.new_data_key()),
         declared_size=size,
         received_size=0,

@@ -146,7 +146,7 @@ def test_registration_answers_the_same_whether_the_account_exists(app, make, db_
         with client.session_transaction() as session:
             assert "_user_id" not in session, "nobody is logged in by registering"
     assert [m["To"] for m in mailbox.sent] == ["new@example.dz", owner.email, owner.email]
-    assert "already uses" in mailbox.sent[1].get_content()
+    assert "que votre compte utilise déjà" in mailbox.sent[1].get_content()  # the owner's language
     assert "000312345678901" in mailbox.sent[2].get_content() and "other@example.dz" in mailbox.sent[2].get_content()
     assert count(db_session, Enterprise) == 2, "only the new one"
 
