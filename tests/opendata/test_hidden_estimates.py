@@ -34,11 +34,10 @@ def published_figures(client) -> dict[str, bytes]:
 def test_no_statistic_depends_on_a_hidden_estimate(client, make, db_session, clock):
     authority = make.authority(code="AT-ORN")
     published = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    hidden = make.tender(
-        authority=authority, wilayas=["01"], lots=1, is_budget_public=False, estimated_budget=HIDDEN, published_at=published
-    )
+    place = {"authority": authority, "wilayas": ["01"], "lots": 1, "published_at": published}
+    hidden = make.tender(**place, is_budget_public=False, estimated_budget=HIDDEN)
     hidden.lots[0].estimated_amount = HIDDEN
-    public = make.tender(authority=authority, wilayas=["01"], lots=1, reserved=True, published_at=published)
+    public = make.tender(**place, reserved=True)
     public.lots[0].estimated_amount = 1_000_000_00
     db_session.flush()
     before = published_figures(client)
