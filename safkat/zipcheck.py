@@ -43,6 +43,7 @@ POLYGLOT = N_(
 EOCD = b"PK\x05\x06"  # end of central directory: where an unzip tool starts reading
 EOCD_SIZE = 22
 MAX_ARCHIVES = 16  # more archive ends in one file than this is refused unchecked
+MAX_SIGNATURES = 1_000  # end signatures looked at, plausible or not
 
 
 class EocdScanner:
@@ -89,7 +90,8 @@ def check_archives(file: BinaryIO, content_type: str | None, limits: ZipLimits =
 
 def archive_ends(file: BinaryIO, size: int) -> set[int]:
     """Where the archives held in ``file`` end: after each plausible end-of-central-directory
-    record (its central directory right before it, its comment inside the file)."""
+    record (its central directory right before it, its comment inside the file). A file
+    holding more than :data:`MAX_SIGNATURES` such signatures is refused."""
     found, position, tail = [], 0, b""
     file.seek(0)
     while chunk := file.read(CHUNK):
@@ -97,6 +99,8 @@ def archive_ends(file: BinaryIO, size: int) -> set[int]:
         at = data.find(EOCD)
         while at != -1:
             found.append(start + at)
+            if len(found) > MAX_SIGNATURES:  # bytes made to cost time, not a document
+                raise UploadRejected(POLYGLOT)
             at = data.find(EOCD, at + 1)
         position += len(chunk)
         tail = data[-(len(EOCD) - 1) :]

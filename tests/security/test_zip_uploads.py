@@ -178,6 +178,11 @@ def test_polyglots_are_checked_as_the_archives_they_are(content, message):
     assert message in refused.value.message % refused.value.params
 
 
+def test_a_file_full_of_archive_end_signatures_is_refused_quickly():
+    with pytest.raises(UploadRejected, match="ambiguous"):
+        check_archives(io.BytesIO(PDF_HEAD + b"PK\x05\x06" * 1_000_000), "application/pdf")
+
+
 def test_a_pdf_is_not_refused_for_bytes_that_only_look_like_an_archive_end():
     stray = PDF_HEAD + os.urandom(5000) + b"PK\x05\x06" + os.urandom(40) + b"\n%%EOF\n"
     check_archives(io.BytesIO(stray), "application/pdf")
