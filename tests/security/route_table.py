@@ -166,7 +166,7 @@ TABLE: dict[str, list[Case]] = {
     "bids.bid_form": [on("open", GET=firms(200), POST=firms(422)), on("draft", GET=roles(404, anonymous=LOGIN))],
     "bids.start_upload": [on("open", POST=firms(422))],
     "bids.upload_state": [on("open", GET=firm_1(200, others=404))],
-    "bids.upload_chunk": [on("open", PUT=firm_1(200, others=404))],
+    "bids.upload_chunk": [on("open", PUT=firm_1(400, others=404))],  # no offset: a bad request
     "bids.complete_upload": [on("open", POST=firm_1(422, others=404))],
     "bids.my_bids": [on("open", GET=firms(200))],
     "bids.show_bid": [on("open", GET=firm_1(200), POST=firm_1(422))],
