@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from safkat import db, i18n, ratelimits, security
+from safkat import db, i18n, numbers, ratelimits, security
 from safkat.accounts import sessions
 from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
@@ -90,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     sessions.init_app(app)
+    numbers.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     from safkat.cli import register_commands

@@ -36,12 +36,10 @@ def not_modified(etag: str, last_modified: datetime | None) -> Response | None:
 
 
 def cacheable(response: Response, etag: str, last_modified: datetime | None, max_age: int = 60) -> Response:
-    """Stamp a public response with its validators and a short shared-cache lifetime."""
+    """Stamp a public response with its validators and a short shared-cache lifetime (a
+    logged-in user's copy is made ``private, no-store`` by :func:`safkat.accounts.sessions.keep_private`)."""
     _stamp(response, etag, last_modified)
-    if current_user.is_authenticated:
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
-    else:
+    if not current_user.is_authenticated:
         response.cache_control.public = True
         response.cache_control.max_age = max_age
     return response

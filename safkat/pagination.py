@@ -8,17 +8,15 @@ from math import ceil
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from safkat.numbers import parse_int
+
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
 
 
 def parse_page(value: str | None) -> int:
     """A page number from a query string; anything absurd becomes 1."""
-    try:
-        page = int(value or 1)
-    except (TypeError, ValueError):
-        return 1
-    return page if 1 <= page <= MAX_PAGE else 1
+    return parse_int(value, default=1, minimum=1, maximum=MAX_PAGE)
 
 
 @dataclass

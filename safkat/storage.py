@@ -1,5 +1,5 @@
 """Storing uploaded files: streamed to disk with a size limit, typed by content, hashed;
-ZIP files are checked too (:mod:`safkat.zipcheck`).
+ZIP files, and files of other types that also are ZIPs, are checked too (:mod:`safkat.zipcheck`).
 
 File names given by users are never used as paths: each stored file gets a random key.
 """
@@ -68,10 +68,12 @@ class FileStore:
         content_type = sniff_content_type(head)
         if content_type not in allowed_types:
             raise UploadRejected(N_("This type of file is not accepted."))
+        from safkat.zipcheck import EocdScanner, check_archives, must_check
+
         key = secrets.token_hex(20)
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        digest, scanner = hashlib.sha256(), EocdScanner()
         size = 0
         temporary = path.with_suffix(".part")
         try:
@@ -85,15 +87,14 @@ class FileStore:
                             limit=max_bytes // (1024 * 1024),
                         )
                     digest.update(chunk)
+                    scanner.feed(chunk)
                     out.write(chunk)
                     chunk = stream.read(CHUNK)
                 out.flush()
                 os.fsync(out.fileno())
-            if content_type == "application/zip":
-                from safkat.zipcheck import check_zip
-
+            if must_check(content_type, scanner):  # a ZIP, or a file that also is one
                 with open(temporary, "rb") as archive:
-                    check_zip(archive)
+                    check_archives(archive, content_type)
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from safkat.accounts import services
 from safkat.accounts.forms import EnterpriseDocumentsForm, ReviewForm
 from safkat.accounts.models import DocumentKind, Enterprise, EnterpriseDocument, EnterpriseStatus
 from safkat.errors import DomainError
+from safkat.filenames import content_disposition
 from safkat.pagination import paginate
 from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, require
 
@@ -87,12 +88,12 @@ def overview():
 def download_document(document_id: int):
     document = get_or_404(EnterpriseDocument, document_id)
     require("enterprise.download_document", document.enterprise)
-    return send_file(
+    response = send_file(
         file_store().path_for(document.storage_key),
         mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
     )
+    response.headers["Content-Disposition"] = content_disposition(document.original_name)
+    return response
 
 
 @bp.route("/review/enterprises")

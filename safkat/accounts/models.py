@@ -235,3 +235,15 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EndedSession(Base):
+    """A login session ended by logging out, whose cookie, replayed, must open nothing.
+
+    Sessions are signed cookies: the server cannot delete one, so it remembers the ids of
+    the ended ones until the moment they would have expired anyway (issue 18)."""
+
+    __tablename__ = "ended_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

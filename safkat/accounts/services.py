@@ -34,6 +34,7 @@ from safkat.accounts.validators import (
     normalise_rc,
 )
 from safkat.errors import N_, DomainError, InvalidTransition
+from safkat.filenames import clean_file_name
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore
 
@@ -95,18 +96,43 @@ class InvalidCredentials(DomainError):
     pass
 
 
-def register_enterprise(session: Session, data: EnterpriseRegistration, hasher: PasswordHasher, now: datetime) -> User:
-    """Create an enterprise and its owner account; the e-mail is still to be verified."""
+@dataclass
+class RegistrationOutcome:
+    """What a registration did. The visitor gets the same answer either way (no account
+    enumeration); the view e-mails ``created`` a confirmation link, or ``existing`` (the owner
+    of the address, or of the enterprise with that NIF) a warning."""
+
+    created: User | None = None
+    existing: User | None = None
+    conflict: str | None = None  # "email" or "nif"
+
+
+def register_enterprise(
+    session: Session, data: EnterpriseRegistration, hasher: PasswordHasher, now: datetime
+) -> RegistrationOutcome:
+    """Create an enterprise and its owner account (the e-mail still to be verified), unless
+    the address or the NIF is already registered. Both paths do the same work (the password
+    is hashed first), so neither the answer nor its time says which accounts exist."""
     email = normalise_email(data.email)
     nif = normalise_digits(data.nif)
     if not is_valid_nif(nif):
         raise DomainError(N_("The NIF must have 15 digits (20 for some entities)."))
     if len(data.password) < MIN_PASSWORD_LENGTH:
         raise DomainError(N_("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise DomainError(N_("An account with this e-mail address already exists."))
-    if session.scalar(select(Enterprise.id).where(Enterprise.nif == nif)) is not None:
-        raise DomainError(N_("An enterprise with this NIF is already registered."))
+    password_hash = hasher.hash(data.password)
+    owner = session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        return RegistrationOutcome(existing=owner, conflict="email")
+    enterprise = session.scalar(select(Enterprise).where(Enterprise.nif == nif))
+    if enterprise is not None:
+        owners = [member for member in enterprise.members if member.is_enterprise_owner and member.is_active]
+        return RegistrationOutcome(existing=owners[0] if owners else None, conflict="nif")
+    return RegistrationOutcome(created=_create_enterprise(session, data, email, nif, password_hash, now))
+
+
+def _create_enterprise(
+    session: Session, data: EnterpriseRegistration, email: str, nif: str, password_hash: str, now: datetime
+) -> User:
     sectors = session.scalars(select(Sector).where(Sector.id.in_(data.sector_ids))).all()
     enterprise = Enterprise(
         name=data.company_name.strip(),
@@ -128,7 +154,7 @@ def register_enterprise(session: Session, data: EnterpriseRegistration, hasher: 
     )
     user = User(
         email=email,
-        password_hash=hasher.hash(data.password),
+        password_hash=password_hash,
         full_name=data.contact_person.strip(),
         role=Role.BIDDER,
         locale=data.locale,
@@ -241,7 +267,7 @@ def submit_enterprise_documents(
             saved.append(
                 EnterpriseDocument(
                     kind=document.kind,
-                    original_name=document.filename[-255:] or "document",
+                    original_name=clean_file_name(document.filename),
                     content_type=stored.content_type,
                     size_bytes=stored.size_bytes,
                     sha256=stored.sha256,

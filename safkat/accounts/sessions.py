@@ -9,22 +9,31 @@ the change and through whatever code path. When people change their own credenti
 (password, two-factor), the view calls :func:`rotate` so that they stay logged in with a
 fresh cookie while their other devices are logged out.
 
+Logging out ends that one session on the server side too: each login gets a random
+session id (``_sid``, in the cookie), checked on every request against
+:class:`~safkat.accounts.models.EndedSession`, so a copy of the cookie taken before the
+logout opens nothing afterwards (issue 18).
+
 Times come from the app's clock. The last-seen time is written at most once a minute, so
 a page view does not always rewrite the cookie; the idle timeout is exact to that minute.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, request, session
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, Response, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import event, inspect
+from sqlalchemy import delete, event, inspect
 from sqlalchemy.orm import Session
 
-from safkat.accounts.models import Enterprise, EnterpriseStatus, User
+from safkat.accounts.models import EndedSession, Enterprise, EnterpriseStatus, User
 from safkat.web import get_session, now, safe_next_url
 
 AUTH_AT = "_auth_at"
+SESSION_ID = "_sid"
 SEEN_AT = "_seen_at"
 PENDING = "_second_factor"
 PENDING_SECONDS = 5 * 60
@@ -47,6 +56,7 @@ def start(user: User, remember: bool = False, authenticated_at: int | None = Non
     session.clear()
     login_user(user)
     session.permanent = bool(remember)
+    session[SESSION_ID] = secrets.token_hex(16)
     session[SEEN_AT] = _stamp()
     session[AUTH_AT] = authenticated_at or session[SEEN_AT]
 
@@ -58,9 +68,28 @@ def rotate(user: User) -> None:
 
 
 def end() -> None:
-    """Log out. Clear first: Flask-Login leaves a note to delete any remember-me cookie."""
+    """Log out, and remember the session as ended so that its cookie cannot be replayed.
+    Clear first: Flask-Login leaves a note to delete any remember-me cookie."""
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        _remember_ended(session_id, session.get(AUTH_AT, _stamp()))
     session.clear()
     logout_user()
+
+
+def _remember_ended(session_id: str, authenticated_at: int) -> None:
+    """Record an ended session until it would have expired anyway; forget those past it."""
+    db, moment = get_session(), now()
+    lifetime = timedelta(seconds=current_app.config["SESSION_ABSOLUTE_TIMEOUT"])
+    expires_at = datetime.fromtimestamp(int(authenticated_at), moment.tzinfo) + lifetime
+    db.execute(delete(EndedSession).where(EndedSession.expires_at < moment))
+    if db.get(EndedSession, session_id) is None:
+        db.add(EndedSession(session_id=session_id, expires_at=max(expires_at, moment)))
+    db.flush()
+
+
+def _is_ended(session_id: object) -> bool:
+    return not isinstance(session_id, str) or get_session().get(EndedSession, session_id) is not None
 
 
 def begin_second_factor(user: User, remember: bool, next_url: str | None) -> None:
@@ -102,6 +131,12 @@ def check_session() -> None:
     """
     if request.endpoint in UNCHECKED_ENDPOINTS or "_user_id" not in session:
         return
+    if SESSION_ID not in session:  # a session from before session ids: it gets one now
+        session[SESSION_ID] = secrets.token_hex(16)
+    elif _is_ended(session[SESSION_ID]):  # logged out, and the old cookie replayed
+        session.clear()
+        logout_user()
+        return
     if not current_user.is_authenticated:  # logged out everywhere, privileges changed, disabled
         session.clear()
         flash(_("Your session has ended. Log in again to go on."), "info")
@@ -120,8 +155,26 @@ def check_session() -> None:
         session[SEEN_AT] = stamp
 
 
+def is_signed_in() -> bool:
+    """Whether this request comes from a logged-in session (or one owing its second factor)."""
+    if PENDING in session:
+        return True
+    return "_user_id" in session and current_user.is_authenticated
+
+
+def keep_private(response: Response) -> Response:
+    """After each request: what a logged-in user sees is never stored, by a shared proxy or
+    by the browser (the back button of a shared computer). Public pages keep their ETag
+    and, for anonymous visitors, their public lifetime (:mod:`safkat.http_cache`)."""
+    if request.endpoint not in UNCHECKED_ENDPOINTS and is_signed_in():
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.pop("Expires", None)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(check_session)
+    app.after_request(keep_private)
 
 
 def _changed(obj, attributes) -> bool:

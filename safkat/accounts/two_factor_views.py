@@ -6,7 +6,7 @@ the enrolment page from every other page until it is on.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -108,9 +108,7 @@ def enable():
             flash_domain_error(error)
         else:
             sessions.rotate(current_user)
-            response = make_response(render_template("accounts/recovery_codes.html", codes=codes))
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            return render_template("accounts/recovery_codes.html", codes=codes)  # private: sessions.keep_private
     return _settings_page(422, form=form)
 
 

@@ -112,14 +112,42 @@ def register():
             locale=language,
         )
         try:
-            user = services.register_enterprise(get_session(), data, hasher(), now())
+            outcome = services.register_enterprise(get_session(), data, hasher(), now())
         except DomainError as error:
             flash_domain_error(error)
         else:
-            _send_verification_email(user)
-            sessions.start(user)
-            return redirect(url_for("auth.verify_email_sent"))
+            _send_registration_email(outcome, data)
+            return redirect(url_for("auth.verify_email_sent"))  # the same answer, whoever exists
     return render_template("accounts/register.html", form=form), 422 if request.method == "POST" else 200
+
+
+def _send_registration_email(outcome: services.RegistrationOutcome, data: services.EnterpriseRegistration) -> None:
+    """The new owner gets the confirmation link; an existing owner, a warning instead."""
+    existing = outcome.existing
+    if outcome.created is not None:
+        _send_verification_email(outcome.created)
+    elif existing is not None and outcome.conflict == "email":
+        emails.queue(
+            "registration_exists",
+            existing.email,
+            existing.locale or current_language(),
+            "registration_exists",
+            user_id=existing.id,
+            user=existing,
+            login=emails.absolute_url("auth.login"),
+            reset=emails.absolute_url("auth.forgot_password"),
+        )
+    elif existing is not None:
+        emails.queue(
+            "registration_nif_taken",
+            existing.email,
+            existing.locale or current_language(),
+            "registration_nif_taken",
+            user_id=existing.id,
+            user=existing,
+            nif=data.nif,
+            email=data.email,
+        )
 
 
 def _send_verification_email(user: User) -> None:
@@ -137,9 +165,10 @@ def _send_verification_email(user: User) -> None:
 
 
 @bp.route("/verify-email")
-@login_required
 def verify_email_sent():
-    if current_user.is_email_verified:
+    """After registering (not logged in: the answer must not say whether the account is
+    new), or when an unconfirmed user logs in."""
+    if current_user.is_authenticated and current_user.is_email_verified:
         return redirect(home_for(current_user))
     return render_template("accounts/verify_sent.html", form=EmptyForm())
 
@@ -189,6 +218,14 @@ def forgot_password():
                 user=user,
                 link=emails.absolute_url("auth.reset_password", token=token),
                 minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+            )
+        else:  # the same work (an e-mail rendered, queued and sent) and the same answer
+            emails.queue(
+                "reset_unknown",
+                services.normalise_email(form.email.data),
+                current_language(),
+                "reset_unknown",
+                register=emails.absolute_url("auth.register"),
             )
         # Same answer whether the address is known or not: no account enumeration.
         flash(

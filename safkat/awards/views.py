@@ -15,6 +15,7 @@ from safkat.errors import DomainError
 from safkat.evaluation import services as evaluation
 from safkat.evaluation.forms import ComplaintForm, ExplanationAnswerForm
 from safkat.evaluation.models import Assessment
+from safkat.filenames import clean_file_name
 from safkat.notifications import emails
 from safkat.storage import UploadRejected
 from safkat.tenders.services import find_by_reference
@@ -124,7 +125,7 @@ def lodge(url_reference: str):
                 max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
                 allowed_types={"application/pdf", "image/jpeg", "image/png"},
             )
-            document = (form.document.data.filename[-255:], stored.storage_key, stored.sha256)
+            document = (clean_file_name(form.document.data.filename), stored.storage_key, stored.sha256)
         awards.lodge_complaint(get_session(), tender, form.lot.data, current_user, form.grounds.data, now(), document)
     except (DomainError, UploadRejected) as error:
         if document:

@@ -24,12 +24,13 @@ from safkat.bids.receipts import sign_receipt
 from safkat.db import add_commit_guard
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.faults import checkpoint
+from safkat.filenames import clean_file_name
 from safkat.keys import PlatformKeys
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender, TenderStatus
 from safkat.tenders.services import lock_tender
-from safkat.zipcheck import check_zip
+from safkat.zipcheck import check_archives
 
 BID_LIFECYCLE = StateMachine(
     "bid",
@@ -171,11 +172,9 @@ def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: 
             content_type = sniff_content_type(head)
             if content_type not in BID_DOCUMENT_TYPES:
                 raise UploadRejected(N_("This type of file is not accepted."))
-            if content_type == "application/zip":
-                check_zip(document.stream)  # in memory or the request's spool: never stored in clear
-            document.stream.seek(0)
+            check_archives(document.stream, content_type)  # in memory: never stored in clear
             limited = _Limited(document.stream, max_bytes)
-            envelope = _seal(store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
+            envelope = _seal(store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
             envelope.kind, envelope.is_offer_data = document.kind, False
             envelopes.append(envelope)
     except Exception:

@@ -25,6 +25,7 @@ from nacl.public import PrivateKey
 
 from safkat.bids import crypto
 from safkat.errors import N_
+from safkat.filenames import clean_file_name
 from safkat.storage import FileStore
 
 # Below this much sealed data, starting processes costs more than it saves.
@@ -178,7 +179,7 @@ def _decrypt_document(store: FileStore, envelope: SealedEnvelope, data_key: byte
         metadata = _decrypt_checked(_HashingReader(source), sink, data_key, envelope)
     return ClearDocument(
         kind=envelope.kind,
-        original_name=metadata.get("name", "document")[-255:],
+        original_name=clean_file_name(metadata.get("name")),
         content_type=metadata.get("type", "application/octet-stream"),
         size_bytes=sink.size,
         sha256=sink.sha256.hexdigest(),

@@ -24,10 +24,11 @@ from safkat.bids.models import Bid, BidStatus, BidUpload, Envelope, EnvelopeKind
 from safkat.bids.services import BID_DOCUMENT_TYPES, check_can_bid, draft_bid
 from safkat.errors import N_, DomainError, NotFound
 from safkat.faults import checkpoint
+from safkat.filenames import clean_file_name
 from safkat.keys import PlatformKeys
 from safkat.storage import FileStore, UploadRejected, sniff_content_type
 from safkat.tenders.models import Tender
-from safkat.zipcheck import check_zip
+from safkat.zipcheck import EocdScanner, check_archives, must_check
 
 MAX_CHUNK = 1024 * 1024
 LIFETIME = timedelta(hours=48)
@@ -60,7 +61,7 @@ def start(
         enterprise_id=actor.enterprise_id,
         user_id=actor.id,
         kind=kind,
-        sealed_meta=crypto.seal_small(keys.kek, {"name": filename[-200:], "sha256": sha256}),
+        sealed_meta=crypto.seal_small(keys.kek, {"name": clean_file_name(filename), "sha256": sha256}),
         data_key=crypto.wrap_draft_key(keys.kek, crypto.new_data_key()),
         declared_size=size,
         received_size=0,
@@ -124,14 +125,14 @@ def _received_chunks(source, upload: BidUpload, upload_key: bytes):
     return crypto.open_chunks(io.BufferedReader(_Bounded(source, upload.stored_bytes)), upload_key, upload.token)
 
 
-def _check_received_zip(store: FileStore, upload: BidUpload, upload_key: bytes) -> None:
-    """Check an archive before sealing it: decrypted a first time into memory (bounded by
-    the upload limit), since the checks need to seek and nothing is written in clear."""
+def _check_received_archives(store: FileStore, upload: BidUpload, upload_key: bytes, content_type: str) -> None:
+    """Check a file that is (or holds) an archive: decrypted a second time into memory
+    (bounded by the upload limit), since the checks need to seek and nothing is written in clear."""
     plain = io.BytesIO()
     with store.open(upload.storage_key) as source:
         for chunk in _received_chunks(source, upload, upload_key):
             plain.write(chunk)
-    check_zip(plain)
+    check_archives(plain, content_type)
 
 
 class _ChunkReader:
@@ -139,7 +140,7 @@ class _ChunkReader:
 
     def __init__(self, chunks):
         self.chunks, self.buffer = chunks, b""
-        self.sha256, self.size = hashlib.sha256(), 0
+        self.sha256, self.size, self.scanner = hashlib.sha256(), 0, EocdScanner()
 
     def peek(self, size: int) -> bytes:
         """The first ``size`` bytes, left in place for the next read."""
@@ -153,6 +154,7 @@ class _ChunkReader:
             if chunk is None:
                 break
             self.sha256.update(chunk)
+            self.scanner.feed(chunk)
             self.size += len(chunk)
             self.buffer += chunk
         out, self.buffer = (self.buffer, b"") if size < 0 else (self.buffer[:size], self.buffer[size:])
@@ -180,15 +182,18 @@ def complete(
         content_type = sniff_content_type(reader.peek(64))
         if content_type not in BID_DOCUMENT_TYPES:
             raise UploadRejected(N_("This type of file is not accepted."))
-        if content_type == "application/zip":
-            _check_received_zip(store, upload, upload_key)
         with store.writer() as (out, storage_key):
             size, digest, _plain = crypto.encrypt_envelope(
                 reader, out, envelope_key, {"name": meta["name"], "type": content_type}
             )
-    if reader.sha256.hexdigest() != meta["sha256"] or reader.size != upload.declared_size:
+    try:
+        if reader.sha256.hexdigest() != meta["sha256"] or reader.size != upload.declared_size:
+            raise UploadRejected(N_("The file received differs from the file announced: send it again."))
+        if must_check(content_type, reader.scanner):  # a ZIP, or a file that also is one
+            _check_received_archives(store, upload, upload_key, content_type)
+    except UploadRejected:
         store.delete(storage_key)
-        raise UploadRejected(N_("The file received differs from the file announced: send it again."))
+        raise
     bid = draft_bid(session, tender, actor.enterprise_id)
     if bid is None:
         bid = Bid(

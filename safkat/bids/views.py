@@ -16,6 +16,7 @@ from safkat.bids.forms import ReceiptCheckForm, WithdrawForm, bid_form_class, ch
 from safkat.bids.models import Bid, BidStatus, EnvelopeKind, Opening, Receipt, TenderKey
 from safkat.bids.receipts import receipt_document, verify_receipt
 from safkat.errors import DomainError
+from safkat.numbers import parse_int
 from safkat.tenders.models import Tender
 from safkat.tenders.services import find_by_reference
 from safkat.web import clock, file_store, flash_domain_error, get_or_404, get_session, now, platform_keys, require
@@ -75,9 +76,9 @@ def _bid_input(form, tender) -> services.BidInput:
         if upload and upload.filename
     ]
     removed = [
-        int(key.split("_", 1)[1])
+        number
         for key in request.form
-        if key.startswith("remove_") and key.split("_", 1)[1].isdigit()
+        if key.startswith("remove_") and (number := parse_int(key.removeprefix("remove_"))) is not None
     ]
     return services.BidInput(
         lot_ids=lot_ids,
@@ -337,8 +338,10 @@ def upload_state(token: str):
 @login_required
 def upload_chunk(token: str):
     upload = _upload(token)
+    offset = parse_int(request.args.get("offset"))
+    if offset is None:
+        return {"error": _("The announced file is not valid.")}, 400
     try:
-        offset = int(request.args.get("offset", "-1"))
         uploads.add_chunk(
             get_session(),
             upload,

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from safkat import ratelimits
 from safkat.http_cache import cacheable, make_etag, not_modified, rendered
+from safkat.numbers import parse_int
 from safkat.opendata import openapi
 from safkat.opendata.openapi import MAX_PER_PAGE
 from safkat.pagination import Page, parse_page
@@ -187,11 +188,7 @@ def _conditional(etag: str, last_modified: datetime | None, render: Callable[[],
 
 
 def _per_page(value: str | None) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return queries.PER_PAGE
-    return number if 1 <= number <= MAX_PER_PAGE else queries.PER_PAGE
+    return parse_int(value, default=queries.PER_PAGE, minimum=1, maximum=MAX_PER_PAGE)
 
 
 # --- views ----------------------------------------------------------------------------------

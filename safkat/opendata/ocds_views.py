@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from safkat.db import get_database
 from safkat.http_cache import cacheable, make_etag, not_modified
+from safkat.numbers import parse_int
 from safkat.opendata.models import OcdsRelease
 from safkat.opendata.ocds.packages import BulkExport, package_metadata, release_package_text
 from safkat.opendata.ocds.publisher import BID_EXTENSION, PAGINATION_EXTENSION, current_publisher
@@ -104,11 +105,7 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def _per_page(value: str | None) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return PER_PAGE
-    return number if 1 <= number <= MAX_PER_PAGE else PER_PAGE
+    return parse_int(value, default=PER_PAGE, minimum=1, maximum=MAX_PER_PAGE)
 
 
 def _bulk_url(since: str | None, page: int, per_page: int) -> str:

@@ -7,8 +7,6 @@ conditional (ETag and Last-Modified from :func:`safkat.opendata.stats.dashboard.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import replace
 from functools import partial
@@ -17,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority
+from safkat.csvfiles import csv_bytes
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body, rendered
 from safkat.i18n import current_language, text_direction
 from safkat.opendata import redflags
@@ -112,19 +111,14 @@ def download_csv(chart: str):
     cached = not_modified(etag, changed)
     if cached:
         return cached
-    body = rendered.get_or_render(etag, lambda: csv_bytes(_built(filters, [chart])[1][chart]))
+    body = rendered.get_or_render(etag, lambda: chart_csv(_built(filters, [chart])[1][chart]))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{csv_filename(chart, filters)}"'
     return cacheable(response, etag, changed)
 
 
-def csv_bytes(chart: Chart) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads Arabic names right), comma-separated, CRLF."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(chart.csv_header)
-    writer.writerows([[str(value) for value in row] for row in chart.csv_rows])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def chart_csv(chart: Chart) -> bytes:
+    return csv_bytes(chart.csv_header, chart.csv_rows)
 
 
 def csv_filename(chart: str, filters: StatsFilters) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, not_, select
 from sqlalchemy.orm import Session, selectinload
 
 from safkat.accounts.models import ContractingAuthority, Sector
+from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import freshness, search
 from safkat.tenders.models import Category, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
@@ -99,11 +100,7 @@ def _date(value: str | None) -> date | None:
 
 
 def _amount(value: str | None) -> int | None:
-    try:
-        amount = int((value or "").replace(" ", ""))
-    except ValueError:
-        return None
-    return amount if 0 <= amount <= MAX_AMOUNT_DZD else None
+    return parse_int((value or "").replace(" ", ""), maximum=MAX_AMOUNT_DZD)
 
 
 def _algiers_midnight(day: date) -> datetime:

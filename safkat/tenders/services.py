@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from safkat import audit
 from safkat.accounts.models import ContractingAuthority, EnterpriseStatus, Sector, User
 from safkat.errors import N_, DomainError, PermissionDenied
+from safkat.filenames import clean_file_name
 from safkat.opendata import ocds
 from safkat.statemachine import StateMachine
 from safkat.storage import FileStore
@@ -277,7 +278,7 @@ def _store_documents(
             saved.append(
                 TenderDocument(
                     title=document.title.strip()[:200],
-                    original_name=(document.filename or "document")[-255:],
+                    original_name=clean_file_name(document.filename),
                     content_type=stored.content_type,
                     size_bytes=stored.size_bytes,
                     sha256=stored.sha256,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.errors import DomainError
+from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
 from safkat.i18n import current_language
 from safkat.opendata import redflags
@@ -105,12 +106,12 @@ def download_document(url_reference: str, document_id: int):
         abort(404)
     user = current_user if current_user.is_authenticated else None
     services.record_download(get_session(), document, user, now())
-    return send_file(
+    response = send_file(
         file_store().path_for(document.storage_key),
         mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
     )
+    response.headers["Content-Disposition"] = content_disposition(document.original_name)
+    return response
 
 
 @bp.route("/tenders/<url_reference>/questions", methods=["POST"])

@@ -1,5 +1,7 @@
 """Login, logout, password reset, sessions and safe redirects."""
 
+import re
+
 from sqlalchemy import select
 
 from safkat.audit import AuditEvent
@@ -99,10 +101,18 @@ def test_password_reset_works_once_and_ends_sessions(client, login, make, mailbo
     assert "user.password_changed" in actions
 
 
-def test_password_reset_for_unknown_address_reveals_nothing(client, mailbox):
-    response = client.post("/password/forgot?lang=en", data={"email": "ghost@example.dz"})
-    assert response.status_code == 302
-    assert mailbox.sent == []
+def test_password_reset_answers_and_works_the_same_for_an_unknown_address(app, make, mailbox):
+    """Issue 18, finding 8: the same answer, and the same work (an e-mail), on both paths."""
+    make.bidder(email="known@example.dz")
+    answers = []
+    for address in ("known@example.dz", "ghost@example.dz"):
+        client = app.test_client()
+        response = client.post("/password/forgot?lang=en", data={"email": address})
+        page = client.get("/login?lang=en").get_data(as_text=True)  # with the flashed message
+        answers.append((response.status_code, response.headers["Location"], re.sub(r'csrf_token"[^>]*', "", page)))
+    assert answers[0] == answers[1]
+    assert [m["To"] for m in mailbox.sent] == ["known@example.dz", "ghost@example.dz"]
+    assert "no active account uses it" in mailbox.sent[1].get_content()
 
 
 def test_reset_link_expires_after_an_hour(client, make, mailbox, clock):

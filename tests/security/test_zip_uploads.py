@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from safkat.bids.models import Bid
 from safkat.storage import UploadRejected
 from safkat.tenders.models import TenderDocument
-from safkat.zipcheck import ZipLimits, check_zip, is_safe_name
+from safkat.zipcheck import ZipLimits, check_archives, check_zip, is_safe_name
 from tests.bids.helpers import post_bid
 from tests.bids.test_chunked_upload import complete, send_all, start
 from tests.tenders.test_drafting import create_ready_draft
@@ -150,3 +150,90 @@ def test_an_office_document_goes_through_the_chunked_upload(login, make, db_sess
     send_all(client, state, content)
     assert complete(client, state).status_code == 200
     assert len(db_session.scalar(select(Bid)).envelopes) == 1
+
+
+# Issue 18, finding 1: a "PDF" that also is a ZIP is checked as the archive it is.
+
+PDF_HEAD = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+
+
+def polyglot(zip_bytes: bytes, after: bytes = b"") -> bytes:
+    """What the probe sent: a PDF's first bytes, then an archive (then, maybe, more PDF)."""
+    return PDF_HEAD + zip_bytes + after
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (polyglot(bomb()), "expands to far more than its size"),
+        (polyglot(traversal()), "would write outside its folder"),
+        (polyglot(traversal(), after=b"\n%%EOF\n" + os.urandom(70_000)), "would write outside its folder"),
+        (polyglot(lying_sizes()), "cannot be checked. Such ambiguous files are refused"),
+    ],
+    ids=["bomb", "traversal", "traversal-inside", "unreadable"],
+)
+def test_polyglots_are_checked_as_the_archives_they_are(content, message):
+    with pytest.raises(UploadRejected) as refused:
+        check_archives(io.BytesIO(content), "application/pdf")
+    assert message in refused.value.message % refused.value.params
+
+
+def test_a_file_full_of_archive_end_signatures_is_refused_quickly():
+    with pytest.raises(UploadRejected, match="ambiguous"):
+        check_archives(io.BytesIO(PDF_HEAD + b"PK\x05\x06" * 1_000_000), "application/pdf")
+
+
+def test_a_pdf_is_not_refused_for_bytes_that_only_look_like_an_archive_end():
+    stray = PDF_HEAD + os.urandom(5000) + b"PK\x05\x06" + os.urandom(40) + b"\n%%EOF\n"
+    check_archives(io.BytesIO(stray), "application/pdf")
+    check_archives(io.BytesIO(polyglot(office_document())), "application/pdf")  # harmless: checked, passes
+
+
+def test_a_polyglot_tender_amendment_is_refused(login, make, clock, db_session):
+    from tests.tenders.test_drafting import create_ready_draft as ready
+
+    officer = make.officer()
+    client = login(officer)
+    tender_id = ready(client, clock, make)
+    client.post(f"/officer/tenders/{tender_id}/publish", data={})
+    response = client.post(
+        f"/officer/tenders/{tender_id}/amend?lang=en",
+        data={
+            "reason": "Plans",
+            "document_title": "Plans",
+            "document": (io.BytesIO(polyglot(bomb())), "plans.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "expands to far more" in response.get_data(as_text=True)
+    count = select(func.count()).select_from(TenderDocument).where(TenderDocument.tender_id == tender_id)
+    assert db_session.scalar(count) == 1, "only the draft's own document"
+
+
+def test_a_polyglot_bid_document_is_refused_on_the_form_and_in_chunks(login, make, db_session):
+    tender, firm = make.tender(state="open", lots=1), make.bidder()
+    client = login(firm)
+    response = post_bid(client, tender, technical=polyglot(traversal()))
+    assert response.status_code == 422 and "would write outside its folder" in response.get_data(as_text=True)
+    content = polyglot(bomb())
+    state = start(client, tender, content).get_json()
+    send_all(client, state, content)
+    response = complete(client, state)
+    assert response.status_code == 422 and "expands to far more" in response.get_json()["error"]
+    assert db_session.scalar(select(Bid)) is None
+
+
+def test_a_polyglot_attestation_is_refused(login, make, db_session):
+    from safkat.accounts.models import EnterpriseDocument
+
+    firm = make.bidder(enterprise=make.enterprise(status="registered"))
+    response = login(firm).post(
+        "/enterprise?lang=en",
+        data={
+            "trade_register": (io.BytesIO(polyglot(traversal())), "rc.pdf"),
+            "support_attestation": (io.BytesIO(PDF_HEAD + b"%%EOF\n"), "anade.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "would write outside its folder" in response.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(EnterpriseDocument)) == 0

@@ -128,8 +128,8 @@ class ReservedShare:
     year: int
     lots: int
     reserved_lots: int
-    estimated: int  # centimes: all lots' estimates
-    reserved_estimated: int  # centimes: reserved lots' estimates
+    estimated: int  # centimes: all lots' public estimates
+    reserved_estimated: int  # centimes: reserved lots' public estimates
 
     @property
     def share(self) -> Decimal | None:
@@ -144,16 +144,21 @@ class ReservedShare:
 
 
 def reserved_shares(session: Session, filters: StatsFilters) -> list[ReservedShare]:
-    """Each authority's reserved share per year of publication; cancelled tenders left out."""
+    """Each authority's reserved share per year of publication; cancelled tenders left out.
+
+    Only public estimates are added up: a lot whose tender hides its budget counts in the
+    numbers of lots, never in the amounts, so no filter can isolate it and give its
+    estimate away (issue 18; see the methodology page)."""
     year = local_period(session, Tender.published_at, "year").label("year")
-    reserved_amount = case((Lot.is_reserved.is_(True), func.coalesce(Lot.estimated_amount, 0)), else_=0)
+    public_amount = case((Tender.is_budget_public.is_(True), func.coalesce(Lot.estimated_amount, 0)), else_=0)
+    reserved_amount = case((Lot.is_reserved.is_(True), public_amount), else_=0)
     query = (
         select(
             ContractingAuthority.code,
             year,
             func.count(Lot.id),
             func.sum(case((Lot.is_reserved.is_(True), 1), else_=0)),
-            func.coalesce(func.sum(Lot.estimated_amount), 0),
+            func.coalesce(func.sum(public_amount), 0),
             func.coalesce(func.sum(reserved_amount), 0),
         )
         .join(Tender, Tender.id == Lot.tender_id)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from safkat.accounts.models import ContractingAuthority
 from safkat.awards.models import LotAward
+from safkat.numbers import parse_int
 from safkat.opendata import redflags
 from safkat.tenders.models import Tender, TenderStatus, tender_wilayas
 from safkat.tenders.queries import ALGIERS
@@ -29,8 +30,7 @@ class StatsFilters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> StatsFilters:
-        raw_year = (args.get("year") or "").strip()
-        year = int(raw_year) if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR else None
+        year = parse_int(args.get("year"), minimum=MIN_YEAR, maximum=MAX_YEAR)
         wilaya = (args.get("wilaya") or "").strip()
         return cls(
             year=year,
