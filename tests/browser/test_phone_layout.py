@@ -1,4 +1,4 @@
-"""Every page type fits a 360 × 740 phone screen, in French and in Arabic (right to left).
+"""Every page type fits a 360 × 740 phone screen, in French, Arabic (right to left) and English.
 
 The pages are those of :mod:`tests.browser.inventory`, as each person sees them, plus the
 pages answering a form. On each one (see ``phone.js``):
@@ -36,7 +36,7 @@ def problems_of(page) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_every_page_type_fits_a_phone(page, live_server, tmp_path, lang):
     live_server.seed_demo()
     page.set_viewport_size(PHONE)
