@@ -8,7 +8,9 @@ Usage (from the project's root, with the test extras installed)::
 It starts the application on a throw-away SQLite database loaded with the demo data, as the
 browser tests do, and drives Debian's Chromium with Playwright. Each page is a function
 below, registered in ``PAGES``: it receives a Playwright page, the live server and the
-language, and brings the page to what the screenshot shows (logging in, filling a form…).
+language, and brings the page to what the screenshot shows (logging in, filling a form…);
+it raises ``PageMissing`` when this version of the application has no such page, which is
+then skipped with a line saying why.
 Pictures are whole pages, saved as 8-bit palette PNGs to keep the repository small.
 """
 
@@ -61,9 +63,35 @@ def bid_form(page, server, lang: str) -> None:
     page.goto(f"{server.url}/tenders/{facts(server)['open_for_bidder']}/bid?lang={lang}")
 
 
+class PageMissing(Exception):
+    """This version of the application has no such page (yet)."""
+
+
+def bid_review(page, server, lang: str) -> None:
+    """The review page shown before sealing: one lot, its amounts and a file, as a firm fills them."""
+    bid_form(page, server, lang)
+    review = page.locator("main form button[name=action][value=review]")
+    if review.count() == 0:
+        raise PageMissing("the bid form has no review step")
+    lot = page.locator("input[type=checkbox][name^=lot_]").first
+    lot.check()
+    lot_id = lot.get_attribute("name").removeprefix("lot_")
+    page.fill(f"#excl_vat_{lot_id}", "4 500 000,00" if lang == "fr" else "4500000")
+    page.fill(f"#vat_{lot_id}", "855 000" if lang == "fr" else "855000")
+    if page.locator("#statement").count():
+        page.fill("#statement", "Équipe de 5 techniciens, 3 mois." if lang == "fr" else "فريق من 5 تقنيين، 3 أشهر.")
+    record = {"name": "registre.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n% registre\n%%EOF\n"}
+    page.set_input_files("#application_files", record)
+    with page.expect_navigation():
+        review.click()
+    if not page.url.split("?")[0].endswith("/bid/review"):
+        raise PageMissing(f"the form did not lead to the review page but to {page.url}")
+
+
 PAGES = {
     "tender": tender_page,
     "bid-form": bid_form,
+    "bid-review": bid_review,
 }
 
 
@@ -99,11 +127,17 @@ def take(names: list[str], output: Path) -> list[Path]:
                 for lang in LANGUAGES:
                     context = browser.new_context(viewport=PHONE, locale={"ar": "ar-DZ", "fr": "fr-DZ"}[lang])
                     page = context.new_page()
-                    PAGES[name](page, server, lang)
+                    try:
+                        PAGES[name](page, server, lang)
+                        picture = page.screenshot(full_page=True)
+                    except PageMissing as missing:
+                        print(f"{name}-{lang}: skipped, {missing}")
+                        continue
+                    finally:
+                        context.close()
                     path = output / f"{name}-{lang}.png"
-                    path.write_bytes(optimised_png(page.screenshot(full_page=True)))
+                    path.write_bytes(optimised_png(picture))
                     saved.append(path)
-                    context.close()
             browser.close()
     finally:
         engine.dispose()
