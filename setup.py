@@ -44,6 +44,7 @@ setup(
             "aiosmtpd>=1.4,<2",
             "hypothesis>=6.100,<7",
             "schemathesis>=4.0,<5",
+            "pdfplumber>=0.11,<0.12",  # word boxes of the documents (tests/documents/test_layout.py)
         ],
         "bench": [
             "locust>=2.30,<3",
