@@ -8,10 +8,9 @@ from flask_login import current_user
 
 from safkat.accounts.forms import EmptyForm
 from safkat.errors import DomainError
-from safkat.notifications import emails
+from safkat.notifications.dispatch import notify_new_tender, notify_tender_event
 from safkat.tenders import services
 from safkat.tenders.forms import AmendmentForm, CancelForm, to_utc
-from safkat.tenders.models import Tender
 from safkat.tenders.officer_views.blueprint import back_to_tender, bp, managed_tender, max_upload, to_tender_page
 from safkat.tenders.officer_views.tender_page import render_manage
 from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys, require
@@ -29,8 +28,6 @@ def publish_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422)
-    from safkat.notifications.dispatch import notify_new_tender
-
     notify_new_tender(tender)
     return back_to_tender(tender, _("Published under the reference %(ref)s.", ref=tender.reference))
 
@@ -70,7 +67,7 @@ def amend_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422, amendment_form=form)
-    _notify(tender, "tender_amended", amendment=amendment)
+    notify_tender_event(tender, "tender_amended", amendment=amendment)
     return back_to_tender(tender, _("Amendment no. %(n)s is published; bidders are told.", n=amendment.number))
 
 
@@ -85,16 +82,8 @@ def cancel_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422, cancel_form=form)
-    _notify(tender, "tender_cancelled")
+    notify_tender_event(tender, "tender_cancelled")
     return back_to_tender(tender, _("The call for tender is cancelled; bidders are told."))
-
-
-def _notify(tender: Tender, template: str, **context) -> None:
-    link = emails.absolute_url("tenders.show_tender", url_reference=tender.url_reference)
-    for user in services.interested_users(get_session(), tender):
-        emails.queue(
-            template, user.email, user.locale or "fr", template, user_id=user.id, tender=tender, link=link, **context
-        )
 
 
 @bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
@@ -123,6 +112,8 @@ def opening(tender_id: int):
             )
         except DomainError as error:
             flash_domain_error(error)
+        else:
+            notify_tender_event(tender, "tender_opened")
     if existing is None:
         flash(_("The bids stay sealed until the submission deadline."), "info")
         return to_tender_page(tender)
