@@ -137,3 +137,27 @@ def test_readyz_checks_database_and_storage(client, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocked / "uploads"))
     response = client.get("/readyz")
     assert response.status_code == 503 and b"storage" in response.data
+
+
+def _app_on(tmp_path, monkeypatch, **variables):
+    monkeypatch.setenv("SAFKAT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SAFKAT_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.delenv("SAFKAT_BASE_URL", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(f"SAFKAT_{name}", value)
+    return create_app()
+
+
+def test_links_follow_the_development_port(tmp_path, monkeypatch):
+    from safkat.notifications.emails import absolute_url
+
+    app = _app_on(tmp_path, monkeypatch, PORT="8080")
+    with app.test_request_context():
+        assert absolute_url("tenders.list_tenders") == "http://127.0.0.1:8080/tenders"
+    assert _app_on(tmp_path, monkeypatch, PORT="8080", BASE_URL="https://safkat.dz/").config["BASE_URL"] == (
+        "https://safkat.dz"
+    ), "an explicit public URL wins"
+    monkeypatch.delenv("SAFKAT_PORT")
+    assert _app_on(tmp_path, monkeypatch).config["BASE_URL"] == "http://127.0.0.1:5000"
+    with pytest.raises(ConfigError, match="SAFKAT_PORT"):
+        _app_on(tmp_path, monkeypatch, PORT="80a")
