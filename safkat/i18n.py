@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request
@@ -38,6 +39,15 @@ def select_locale() -> str:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale else "fr"
+
+
+def language_url(code: str) -> str:
+    """The page being read, in language ``code``: the same path and query string (filters,
+    page, search kept), ``lang`` replaced. Always a path on this site: leading slashes are
+    collapsed, so a request for ``//elsewhere.example`` cannot make it a link to another host."""
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    path = quote("/" + request.path.lstrip("/"))
+    return f"{path}?{urlencode([*args, ('lang', code)])}"
 
 
 def text_direction() -> str:
@@ -117,6 +127,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         current_language=current_language,
+        language_url=language_url,
         text_direction=text_direction,
         wilaya_name=wilaya_name,
         time_left=time_left,

@@ -40,7 +40,7 @@ PER_PAGE = 20
 class TenderFilters:
     """Validated filters; anything absurd in the query string is dropped, never an error."""
 
-    q: str = ""
+    q: str = ""  # as typed (shown back in the search box); searched through search.query_terms
     status: str = ""
     category: str = ""
     procedure: str = ""
@@ -61,7 +61,7 @@ class TenderFilters:
             return value if value in allowed else ""
 
         return cls(
-            q=" ".join(search.query_terms(args.get("q"))),
+            q=" ".join((args.get("q") or "")[: search.MAX_QUERY_LENGTH].split()),
             status=choice("status", PUBLIC_STATUSES),
             category=choice("category", [c.value for c in Category]),
             procedure=choice("procedure", [p.value for p in Procedure]),
@@ -155,8 +155,9 @@ def filtered(session: Session, filters: TenderFilters, now: datetime) -> Select:
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget >= filters.budget_min * 100)
     if filters.budget_max is not None:
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
-    if filters.q:
-        query = query.where(search.matching_condition(session, filters.q.split()))
+    terms = search.query_terms(filters.q)
+    if terms:
+        query = query.where(search.matching_condition(session, terms))
     return query
 
 
