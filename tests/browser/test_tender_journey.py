@@ -45,6 +45,7 @@ def test_officer_publishes_and_the_public_finds_it(page, live_server, tmp_path):
     page.fill("form[action$='/documents'] #title", "Cahier des charges")
     page.set_input_files("form[action$='/documents'] #file", str(pdf))
     page.click("form[action$='/documents'] button[type=submit]")
+    page.click("a[href$='/publish']")  # the confirmation page
     page.click("form[action$='/publish'] button")
     assert page.locator(".flash-success").filter(has_text="AT-ORN/").is_visible()
     reference = re.search(r"AT-ORN/\d{4}/\d{4}", page.locator(".flash-success").inner_text()).group(0)

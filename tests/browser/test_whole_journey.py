@@ -155,6 +155,7 @@ def publish_tender(officer: Person, tmp_path) -> tuple[int, str]:
     documents.locator("#title").fill("Cahier des charges")
     documents.locator("#file").set_input_files(str(specifications))
     officer.submit(documents)
+    officer.follow("a[href$='/publish']")  # the confirmation page
     officer.submit("form[action$='/publish']")
     reference = re.search(r"AT-ORN/\d{4}/\d{4}", officer.flash()).group(0)
     return tender_id, reference
@@ -264,6 +265,7 @@ def test_the_whole_life_of_a_call_for_tender(browser, live_server, tmp_path, lan
 
     evaluate(officer, reviewer, tender_id)
     officer.go(f"/officer/tenders/{tender_id}/evaluation")
+    officer.follow("a[href$='/award']")  # the confirmation page
     officer.submit("form[action$='/award']")
     officer.see("The provisional award is published; every bidder is told.")
 
