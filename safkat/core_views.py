@@ -9,13 +9,27 @@ from flask import Blueprint, Response, current_app, render_template
 from sqlalchemy import text
 
 from safkat.db import get_database
+from safkat.http_cache import cacheable, make_etag, not_modified, public_body
+from safkat.web import get_session, now
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def index():
-    return render_template("core/index.html")
+    """The way in: the latest open calls for tender and the deadlines closing soon, cached
+    like the listing (a tender enters the "closing soon" window with no write: the hour is
+    part of the validator, so the window is exact to the hour)."""
+    from safkat.tenders import queries
+
+    session = get_session()
+    last_change = queries.last_change(session, now())
+    etag = make_etag("home", last_change, now().strftime("%Y%m%d%H"))
+    cached = not_modified(etag, last_change)
+    if cached:
+        return cached
+    html = public_body(etag, lambda: render_template("core/index.html", tenders=queries.home_tenders(session, now())))
+    return cacheable(current_app.make_response(html), etag, last_change)
 
 
 @bp.route("/healthz")

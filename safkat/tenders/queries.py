@@ -234,6 +234,24 @@ def newest_published(session: Session, filters: TenderFilters, now: datetime, li
     return list(session.scalars(_load(query)))
 
 
+@dataclass(frozen=True)
+class HomeTenders:
+    latest: list[Tender]  # the open tenders published last
+    closing_soon: list[Tender]  # the open tenders whose deadline is nearest, within the window
+
+
+def home_tenders(session: Session, now: datetime, count: int = 5, window: timedelta = timedelta(days=7)) -> HomeTenders:
+    """What the home page shows: two small queries on the indexed status and dates."""
+    open_now = select(Tender).where(_is_open(now))
+    latest = open_now.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(count)
+    closing = (
+        open_now.where(Tender.submission_deadline_at <= now + window)
+        .order_by(Tender.submission_deadline_at, Tender.id)
+        .limit(count)
+    )
+    return HomeTenders(list(session.scalars(_load(latest))), list(session.scalars(_load(closing))))
+
+
 def last_change(session: Session, now: datetime) -> datetime | None:
     """When the public listing last changed: the Last-Modified of listing pages.
 
