@@ -81,6 +81,8 @@ GARBAGE_TOKEN = {"token": "garbage_token"}
 TABLE: dict[str, list[Case]] = {
     # --- public pages and open data ---------------------------------------------------------
     "core.index": [on("open", GET=everyone(200))],
+    "core.favicon": [on("open", GET=everyone(200))],
+    "core.manifest": [on("open", GET=everyone(200))],
     "core.healthz": [on("open", GET=everyone(200))],
     "core.readyz": [on("open", GET=everyone(200))],
     "static": [on("open", GET=everyone(200))],
