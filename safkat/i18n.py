@@ -12,9 +12,11 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, gettext, ngettext
+from flask_babel import Babel, format_date, format_time, get_locale, gettext, ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
 RTL_LANGUAGES = {"ar"}
@@ -54,6 +56,12 @@ def text_direction() -> str:
     return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
 
 
+def back_arrow() -> Markup:
+    """The arrow of a "back to…" link, pointing back in the reading direction (→ in Arabic),
+    hidden from screen readers, which read the link's words."""
+    return Markup('<span aria-hidden="true">{}</span>').format("→" if text_direction() == "rtl" else "←")
+
+
 def format_when(value: datetime | None, format: str = "medium") -> str:
     """A UTC datetime shown in Algiers time, to the minute, in the page's language.
 
@@ -62,8 +70,8 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     """
     if value is None:
         return ""
-    if format == "short":
-        return format_datetime(value, "short")
+    if format == "short":  # CLDR's short time is 12-hour in English: Algeria reads 24 hours
+        return f"{format_date(value, 'short')} {format_time(value, 'HH:mm')}"
     if format == "full":
         return gettext(
             "%(date)s at %(time)s, Algiers time", date=format_date(value, "full"), time=format_time(value, "HH:mm")
@@ -79,6 +87,18 @@ def format_dzd(centimes: int | None, locale: str | None = None) -> str:
     amount = Decimal(centimes) / 100
     number = format_decimal(amount, format="#,##0.00", locale=locale)
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
+
+
+def format_size(num_bytes: int | None, locale: str | None = None) -> str:
+    """A file size in the page's language, by Babel: ``39,2 ko``, ``39.2 kB``, ``2,5 Mo``."""
+    if num_bytes is None:
+        return ""
+    locale = locale or current_language()
+    if num_bytes < 1024:
+        return format_unit(num_bytes, "digital-byte", length="short", locale=locale)
+    if num_bytes < 1024 * 1024:
+        return format_unit(num_bytes / 1024, "digital-kilobyte", length="short", locale=locale, format="#,##0.#")
+    return format_unit(num_bytes / 1024 / 1024, "digital-megabyte", length="short", locale=locale, format="#,##0.#")
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -128,11 +148,12 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
         current_language=current_language,
         language_url=language_url,
+        back_arrow=back_arrow,
         text_direction=text_direction,
         wilaya_name=wilaya_name,
         time_left=time_left,
     )
-    app.jinja_env.filters.update(when=format_when, dzd=format_dzd)
+    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size)
 
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"

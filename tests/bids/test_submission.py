@@ -1,8 +1,8 @@
 """Sealed submission, drafts, replacement, withdrawal, receipts, and every refusal."""
 
 import json
-from urllib.parse import urlsplit
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
