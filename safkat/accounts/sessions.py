@@ -30,7 +30,7 @@ PENDING = "_second_factor"
 PENDING_SECONDS = 5 * 60
 TOUCH_EVERY_SECONDS = 60
 # Endpoints that must not open the database (load balancers) or need no session.
-UNCHECKED_ENDPOINTS = frozenset({"static", "core.healthz", "core.readyz"})
+UNCHECKED_ENDPOINTS = frozenset({"static", "core.favicon", "core.healthz", "core.readyz"})
 PRIVILEGE_ATTRIBUTES = ("role", "authority", "authority_id", "enterprise", "enterprise_id", "is_enterprise_owner")
 
 
