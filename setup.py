@@ -1,15 +1,26 @@
 """Packaging for Safkat, a public-procurement platform for micro-enterprises."""
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
+
+# The folders of data files (translations, the OCDS schema) hold no __init__.py: found as
+# namespace packages, they are named in ``packages`` and their files in ``package_data``, so
+# that setuptools installs them without its "Package would be ignored" warnings.
+# MANIFEST.in names the same files for a source distribution.
 
 setup(
     name="safkat",
     version="0.1.0",
     description="Public procurement for micro-enterprises: tenders, sealed bids, awards.",
     python_requires=">=3.11",
-    packages=find_packages(include=["safkat", "safkat.*"]),
+    packages=find_namespace_packages(include=["safkat", "safkat.*"], exclude=["*.__pycache__"]),
     include_package_data=True,
-    package_data={"safkat": ["translations/*/LC_MESSAGES/*.po", "translations/*/LC_MESSAGES/*.mo"]},
+    package_data={
+        "safkat.translations": ["*.pot"],
+        "safkat.translations.ar.LC_MESSAGES": ["*.po", "*.mo"],
+        "safkat.translations.fr.LC_MESSAGES": ["*.po", "*.mo"],
+        "safkat.opendata.ocds_schema": ["*.json", "*.md", "LICENSE"],
+        "safkat.opendata.ocds_schema.codelists": ["*.csv", "*.json"],
+    },
     install_requires=[
         "Flask>=3.1,<4",
         "Flask-Login>=0.6.3,<0.7",

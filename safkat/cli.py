@@ -249,11 +249,16 @@ def open_due_command():
     from safkat.documents.render import LANGUAGES
     from safkat.documents.services import issue_quietly
     from safkat.documents.views import make_issuer
+    from safkat.notifications.dispatch import notify_tender_event
+    from safkat.tenders.models import Tender
 
     extensions = current_app.extensions
-    with _session() as session, session.begin():
+    with current_app.test_request_context(), _session() as session, session.begin():
         openings = open_due(session, extensions["safkat.keys"], extensions["safkat.files"], _clock().now())
         opened = [(opening.tender_id, len(opening.rows)) for opening in openings]
+        for opening in openings:  # in the same transaction: told if and only if opened
+            tender = session.get(Tender, opening.tender_id)
+            _in_request(session, lambda tender=tender: notify_tender_event(tender, "tender_opened"))
     for tender_id, bids in opened:
         click.echo(f"Opened tender {tender_id}: {bids} bid(s).")
         with _session() as session, session.begin():  # a failure is logged: the first download issues them

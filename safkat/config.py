@@ -83,7 +83,7 @@ def load_settings() -> Settings:
         instance_path=instance,
         database_url=_env("DATABASE_URL", f"sqlite:///{instance / 'safkat.db'}"),
         secret_key=_env("SECRET_KEY"),
-        base_url=_env("BASE_URL", "http://127.0.0.1:5000"),
+        base_url=_env("BASE_URL") or _development_base_url(),
         default_locale=_env("DEFAULT_LOCALE", "fr"),
         mail_server=_env("MAIL_SERVER"),
         mail_port=int(_env("MAIL_PORT", "25")),
@@ -101,6 +101,15 @@ def load_settings() -> Settings:
         document_p12_password=_env("DOCUMENT_P12_PASSWORD"),
         arabic_digits=_env("ARABIC_DIGITS", "western"),
     )
+
+
+def _development_base_url() -> str:
+    """Without ``SAFKAT_BASE_URL``, the address ``scripts/run`` serves on: links in e-mails,
+    the feed, the API and QR codes then lead back to this server whatever ``SAFKAT_PORT`` says."""
+    port = _env("PORT", "5000").strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"SAFKAT_PORT must be a port number (1-65535), not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def _rate_limit(name: str, default: str) -> str:

@@ -2,20 +2,71 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from safkat.db import get_database
+from safkat.http_cache import cacheable, make_etag, not_modified, public_body
+from safkat.i18n import current_language, text_direction
+from safkat.web import get_session, now
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def index():
-    return render_template("core/index.html")
+    """The way in: the latest open calls for tender and the deadlines closing soon, cached
+    like the listing (a tender enters the "closing soon" window with no write: the hour is
+    part of the validator, so the window is exact to the hour)."""
+    from safkat.tenders import queries
+
+    session = get_session()
+    last_change = queries.last_change(session, now())
+    etag = make_etag("home", last_change, now().strftime("%Y%m%d%H"))
+    cached = not_modified(etag, last_change)
+    if cached:
+        return cached
+    html = public_body(etag, lambda: render_template("core/index.html", tenders=queries.home_tenders(session, now())))
+    return cacheable(current_app.make_response(html), etag, last_change)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page says."""
+    return send_from_directory(Path(current_app.static_folder) / "icons", "favicon.ico", max_age=7 * 24 * 3600)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest, in the page's language, so that the site can be added to a
+    phone's home screen (it opens on the home page, without the browser's bars)."""
+    icons = [
+        {"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons.append({"src": url_for("static", filename="icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"})
+    document = {
+        "name": "Safkat — صفقتك",
+        "short_name": "Safkat",
+        "description": _("Public tenders open to micro-enterprises"),
+        "lang": current_language(),
+        "dir": text_direction(),
+        "start_url": url_for("core.index"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b6e4f",
+        "icons": icons,
+    }
+    response = Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")
+    response.cache_control.public, response.cache_control.max_age = True, 24 * 3600
+    return response
 
 
 @bp.route("/healthz")

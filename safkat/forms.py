@@ -10,7 +10,8 @@ import re
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms.widgets import HiddenInput
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -32,3 +33,12 @@ class Form(FlaskForm):
         return Markup(
             "\n".join(str(f(id=False)) for f in chosen if f is not None and isinstance(f.widget, HiddenInput))
         )
+
+
+class CheckboxListField(SelectMultipleField):
+    """A choice of several among many (sectors, wilayas) as a list of checkboxes: on a phone,
+    and for anyone who does not know Ctrl-click, a multi-select box hides what is chosen.
+    The macro ``field`` renders it as a fieldset whose legend is the label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime, format_time, get_locale, gettext, ngettext
+from flask_babel import Babel, format_date, format_time, get_locale, gettext, ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
 RTL_LANGUAGES = {"ar"}
@@ -40,8 +43,23 @@ def current_language() -> str:
     return locale.language if locale else "fr"
 
 
+def language_url(code: str) -> str:
+    """The page being read, in language ``code``: the same path and query string (filters,
+    page, search kept), ``lang`` replaced. Always a path on this site: leading slashes are
+    collapsed, so a request for ``//elsewhere.example`` cannot make it a link to another host."""
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    path = quote("/" + request.path.lstrip("/"))
+    return f"{path}?{urlencode([*args, ('lang', code)])}"
+
+
 def text_direction() -> str:
     return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def back_arrow() -> Markup:
+    """The arrow of a "back to…" link, pointing back in the reading direction (→ in Arabic),
+    hidden from screen readers, which read the link's words."""
+    return Markup('<span aria-hidden="true">{}</span>').format("→" if text_direction() == "rtl" else "←")
 
 
 def format_when(value: datetime | None, format: str = "medium") -> str:
@@ -52,8 +70,8 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     """
     if value is None:
         return ""
-    if format == "short":
-        return format_datetime(value, "short")
+    if format == "short":  # CLDR's short time is 12-hour in English: Algeria reads 24 hours
+        return f"{format_date(value, 'short')} {format_time(value, 'HH:mm')}"
     if format == "full":
         return gettext(
             "%(date)s at %(time)s, Algiers time", date=format_date(value, "full"), time=format_time(value, "HH:mm")
@@ -69,6 +87,18 @@ def format_dzd(centimes: int | None, locale: str | None = None) -> str:
     amount = Decimal(centimes) / 100
     number = format_decimal(amount, format="#,##0.00", locale=locale)
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
+
+
+def format_size(num_bytes: int | None, locale: str | None = None) -> str:
+    """A file size in the page's language, by Babel: ``39,2 ko``, ``39.2 kB``, ``2,5 Mo``."""
+    if num_bytes is None:
+        return ""
+    locale = locale or current_language()
+    if num_bytes < 1024:
+        return format_unit(num_bytes, "digital-byte", length="short", locale=locale)
+    if num_bytes < 1024 * 1024:
+        return format_unit(num_bytes / 1024, "digital-kilobyte", length="short", locale=locale, format="#,##0.#")
+    return format_unit(num_bytes / 1024 / 1024, "digital-megabyte", length="short", locale=locale, format="#,##0.#")
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -117,11 +147,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         current_language=current_language,
+        language_url=language_url,
+        back_arrow=back_arrow,
         text_direction=text_direction,
         wilaya_name=wilaya_name,
         time_left=time_left,
     )
-    app.jinja_env.filters.update(when=format_when, dzd=format_dzd)
+    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size)
 
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"

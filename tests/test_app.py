@@ -137,3 +137,49 @@ def test_readyz_checks_database_and_storage(client, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(blocked / "uploads"))
     response = client.get("/readyz")
     assert response.status_code == 503 and b"storage" in response.data
+
+
+def _app_on(tmp_path, monkeypatch, **variables):
+    monkeypatch.setenv("SAFKAT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SAFKAT_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.delenv("SAFKAT_BASE_URL", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(f"SAFKAT_{name}", value)
+    return create_app()
+
+
+def test_links_follow_the_development_port(tmp_path, monkeypatch):
+    from safkat.notifications.emails import absolute_url
+
+    app = _app_on(tmp_path, monkeypatch, PORT="8080")
+    with app.test_request_context():
+        assert absolute_url("tenders.list_tenders") == "http://127.0.0.1:8080/tenders"
+    assert _app_on(tmp_path, monkeypatch, PORT="8080", BASE_URL="https://safkat.dz/").config["BASE_URL"] == (
+        "https://safkat.dz"
+    ), "an explicit public URL wins"
+    monkeypatch.delenv("SAFKAT_PORT")
+    assert _app_on(tmp_path, monkeypatch).config["BASE_URL"] == "http://127.0.0.1:5000"
+    with pytest.raises(ConfigError, match="SAFKAT_PORT"):
+        _app_on(tmp_path, monkeypatch, PORT="80a")
+
+
+def test_a_favicon_and_a_manifest_let_phones_add_the_site(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="manifest"' in page and 'rel="icon"' in page and 'rel="apple-touch-icon"' in page
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 200 and favicon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    response = client.get("/manifest.webmanifest?lang=ar")
+    assert response.status_code == 200 and response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    assert manifest["lang"] == "ar" and manifest["dir"] == "rtl" and manifest["start_url"] == "/"
+    assert manifest["display"] == "standalone" and manifest["description"] != "Public tenders open to micro-enterprises"
+    sizes = set()
+    for icon in manifest["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200, icon["src"]
+        if icon["type"] == "image/png":
+            assert image.data.startswith(b"\x89PNG")
+            width, height = int.from_bytes(image.data[16:20], "big"), int.from_bytes(image.data[20:24], "big")
+            assert f"{width}x{height}" == icon["sizes"]
+            sizes.add(width)
+    assert {192, 512} <= sizes, "the sizes Android asks for"

@@ -30,6 +30,8 @@ def extracted(tmp_path_factory):
             "N_",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_ngettext:1,2",
             "--no-location",
             "-o",
             str(pot),

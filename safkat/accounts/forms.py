@@ -10,7 +10,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -28,7 +27,7 @@ from wtforms.validators import (
 from safkat.accounts.models import LegalForm, SupportScheme
 from safkat.accounts.passwords import MIN_PASSWORD_LENGTH
 from safkat.accounts.validators import is_valid_nif, is_valid_nis, is_valid_rc
-from safkat.forms import Form
+from safkat.forms import CheckboxListField, Form
 
 LEGAL_FORM_LABELS = {
     LegalForm.INDIVIDUAL: _l("Sole proprietorship (natural person)"),
@@ -103,8 +102,11 @@ class RegistrationForm(Form):
         _l("Attestation number of the support scheme"), validators=[Optional(), Length(max=60)]
     )
     wilaya_code = SelectField(_l("Wilaya"), validators=[DataRequired()])
-    sectors = SelectMultipleField(
-        _l("Sectors of activity"), coerce=int, validators=[DataRequired(message=_l("Choose at least one sector."))]
+    sectors = CheckboxListField(
+        _l("Sectors of activity"),
+        coerce=int,
+        validators=[DataRequired(message=_l("Choose at least one sector."))],
+        description=_l("Tick every sector your enterprise works in."),
     )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     phone = StringField(

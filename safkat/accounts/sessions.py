@@ -3,7 +3,7 @@ timeouts, and the half-logged-in state between the password and the second facto
 
 Sessions are Flask's signed cookies, so a session cannot be deleted on the server; it is
 ended by bumping ``User.session_version``, which is part of the id Flask-Login keeps in
-the cookie (``User.get_id``). Any flush that changes what a user may do bumps it (see
+the cookie (``User.get_id``). Any flush that changes who a user acts as bumps it (see
 :func:`_end_sessions_on_privilege_change`): every session of that user ends, whoever made
 the change and through whatever code path. When people change their own credentials
 (password, two-factor), the view calls :func:`rotate` so that they stay logged in with a
@@ -39,7 +39,7 @@ PENDING = "_second_factor"
 PENDING_SECONDS = 5 * 60
 TOUCH_EVERY_SECONDS = 60
 # Endpoints that must not open the database (load balancers) or need no session.
-UNCHECKED_ENDPOINTS = frozenset({"static", "core.healthz", "core.readyz"})
+UNCHECKED_ENDPOINTS = frozenset({"static", "core.favicon", "core.healthz", "core.readyz"})
 PRIVILEGE_ATTRIBUTES = ("role", "authority", "authority_id", "enterprise", "enterprise_id", "is_enterprise_owner")
 
 
@@ -182,24 +182,36 @@ def _changed(obj, attributes) -> bool:
     return any(state.attrs[name].history.has_changes() for name in attributes)
 
 
-def _verification_changed(enterprise: Enterprise) -> bool:
-    """Whether the enterprise gained or lost the verified status (the right to bid)."""
+def _verification_lost(enterprise: Enterprise) -> bool:
+    """Whether the enterprise loses the verified status (the right to bid) in this flush.
+
+    Only a loss ends its members' sessions. A firm that is *given* the verified status loses
+    nothing: every permission is read from the database at each request, so its open session
+    sees the new state on its next page, and logging it out (as this did before issue 15)
+    only interrupted a firm waiting for that very news. A loss stops its members at once in
+    whatever they had open (a bid form in another tab), and they read why at their next login.
+    """
     history = inspect(enterprise).attrs.status.history
     if not history.has_changes():
         return False
     before = history.deleted[0] if history.deleted else None
-    return (before == EnterpriseStatus.VERIFIED) != (enterprise.status == EnterpriseStatus.VERIFIED)
+    return before == EnterpriseStatus.VERIFIED and enterprise.status != EnterpriseStatus.VERIFIED
 
 
 @event.listens_for(Session, "before_flush")
 def _end_sessions_on_privilege_change(db_session: Session, _context, _instances) -> None:
-    """Bump the session version of every user whose role, authority, enterprise, account
-    state or enterprise verification changes in this flush."""
+    """Bump the session version of every user whose role, authority, enterprise or account
+    state changes in this flush, or whose enterprise loses its verification.
+
+    A session is a user acting *as* someone: an officer of one authority, a member of one
+    firm, with one role. When that identity changes, pages and forms opened under the old one
+    must stop working at once, on every device, which only ending the sessions guarantees.
+    """
     users: set[User] = set()
     for obj in db_session.dirty:
         if isinstance(obj, User) and _changed(obj, (*PRIVILEGE_ATTRIBUTES, "is_active")):
             users.add(obj)
-        elif isinstance(obj, Enterprise) and _verification_changed(obj):
+        elif isinstance(obj, Enterprise) and _verification_lost(obj):
             users.update(obj.members)
     for user in users:
         if not _changed(user, ("session_version",)):

@@ -64,6 +64,15 @@ def _log(session, actor, tender_id, action, now, **details) -> None:
     )
 
 
+def is_award_due(tender: Tender, lot_awards: dict[int, LotAward | None]) -> bool:
+    """Whether publishing the provisional award may be offered: the bids are opened and a
+    lot still has no award (``lot_awards``: each lot's :func:`current_award`). The service
+    checks the rest (every evaluation reviewed) when it is asked."""
+    return tender.status in (TenderStatus.EVALUATION, TenderStatus.OPENED) and any(
+        award is None for award in lot_awards.values()
+    )
+
+
 def publish_provisional_award(
     session: Session, tender: Tender, actor: User, now: datetime, standstill_days: dict[str, int]
 ) -> list[Outcome]:

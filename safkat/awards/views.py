@@ -17,6 +17,7 @@ from safkat.evaluation.forms import ComplaintForm, ExplanationAnswerForm
 from safkat.evaluation.models import Assessment
 from safkat.filenames import clean_file_name
 from safkat.notifications import emails
+from safkat.notifications.dispatch import notify_tender_event
 from safkat.storage import UploadRejected
 from safkat.tenders.services import find_by_reference
 from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, require
@@ -157,17 +158,27 @@ def explain(assessment_id: int):
 
 
 def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
-    """Tell each bidder its own result: the winner, and the others with score, rank and reasons,
-    with its signed letter attached (issued by the sender; the notice and reports are issued here)."""
+    """Tell each bidder its own results, one e-mail per member of the firm whatever the number
+    of its lots: the winner, and the others with score, rank and reasons, with its signed
+    letters attached (issued by the sender; the notice and reports are issued here). Then
+    everyone else with a stake hears of the award once (:func:`notify_tender_event`)."""
     from safkat.documents import events
 
     session = get_session()
     letters = events.provisional_award_published(tender, outcomes)
     link = emails.absolute_url("awards.notice", url_reference=tender.url_reference)
+    by_firm: dict[int, list[awards.Outcome]] = {}
     for outcome in outcomes:
-        letter = letters.get((outcome.enterprise_id, outcome.lot_number))
-        reference = f"{tender.url_reference}-{outcome.lot_number}"
-        for member in session.scalars(select(User).where(User.enterprise_id == outcome.enterprise_id)):
+        by_firm.setdefault(outcome.enterprise_id, []).append(outcome)
+    told = set()
+    for enterprise_id, firm_outcomes in by_firm.items():
+        for member in session.scalars(select(User).where(User.enterprise_id == enterprise_id)):
+            told.add(member.id)
+            attachments = [
+                events.to_issue(*letters[key], member.locale, f"{tender.url_reference}-{outcome.lot_number}")
+                for outcome in firm_outcomes
+                if (key := (enterprise_id, outcome.lot_number)) in letters
+            ]
             emails.queue(
                 "award_outcome",
                 member.email,
@@ -175,10 +186,12 @@ def notify_outcomes(tender, outcomes: list[awards.Outcome]) -> None:
                 "award_outcome",
                 user_id=member.id,
                 tender=tender,
-                outcome=outcome,
+                title=tender.title(member.locale or "fr"),
+                outcomes=firm_outcomes,
                 link=link,
-                attachments=[events.to_issue(*letter, member.locale, reference)] if letter else [],
+                attachments=attachments,
             )
+    notify_tender_event(tender, "award_published", told_already=told)
 
 
 def my_assessments(bid) -> list[Assessment]:

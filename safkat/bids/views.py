@@ -140,14 +140,13 @@ def bid_form(url_reference: str):
 
 
 def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
-    """Every member of the firm gets the signed receipt by e-mail, in their language, with
-    its PDF (issued by the sender: the bidder sees the receipt on screen at once)."""
+    """Every member of the firm gets the receipt by e-mail, in their language: a readable
+    summary, the signed PDF attached (issued by the sender: the bidder sees the receipt on
+    screen at once), and a link to the signed JSON that anyone can check."""
     from safkat.documents import events
     from safkat.notifications import emails
 
-    document = json.dumps(
-        receipt_document(receipt.payload, receipt.signature, platform_keys().verify_key), ensure_ascii=False, indent=2
-    )
+    covered = set(json.loads(receipt.payload)["lots"])
     reference = f"{bid.tender.url_reference}-{receipt.id}"
     for member in bid.enterprise.members:
         emails.queue(
@@ -158,8 +157,9 @@ def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
             user_id=member.id,
             bid=bid,
             receipt=receipt,
-            receipt_json=document,
+            lots=[lot for lot in bid.tender.lots if lot.number in covered],
             verify_url=emails.absolute_url("bids.verify"),
+            json_url=emails.absolute_url("bids.download_receipt", bid_id=bid.id, receipt_id=receipt.id),
             link=emails.absolute_url("bids.show_bid", bid_id=bid.id),
             attachments=[events.to_issue("bid_receipt", receipt, member.locale, reference)],
         )

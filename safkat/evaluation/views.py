@@ -23,6 +23,7 @@ from safkat.evaluation.forms import (
     scores_form_class,
 )
 from safkat.evaluation.models import Assessment, LotEvaluation
+from safkat.i18n import current_language
 from safkat.tenders.forms import to_centimes
 from safkat.tenders.models import Lot, Tender
 from safkat.web import flash_domain_error, get_or_404, get_session, now, require
@@ -62,7 +63,7 @@ def overview(tender_id: int):
     evaluations = {
         e.lot_id: e for e in session.scalars(select(LotEvaluation).where(LotEvaluation.tender_id == tender.id))
     }
-    lot_awards = {lot.id: awards.current_award(session, lot.id) for lot in tender.lots}
+    lot_awards = _lot_awards(tender)
     complaints = session.scalars(select(Complaint).where(Complaint.tender_id == tender.id).order_by(Complaint.id)).all()
     contracts = session.scalars(select(Contract).where(Contract.tender_id == tender.id).order_by(Contract.id)).all()
     return render_template(
@@ -70,6 +71,7 @@ def overview(tender_id: int):
         tender=tender,
         evaluations=evaluations,
         lot_awards=lot_awards,
+        award_due=awards.is_award_due(tender, lot_awards),
         complaints=complaints,
         contracts=contracts,
         button=EmptyForm(),
@@ -243,6 +245,33 @@ def review(tender_id: int, lot_id: int):
     else:
         flash(_("The evaluation of this lot is reviewed."), "success")
     return _back(tender, evaluation.lot)
+
+
+def _lot_awards(tender: Tender) -> dict:
+    return {lot.id: awards.current_award(get_session(), lot.id) for lot in tender.lots}
+
+
+@bp.route("/award", methods=["GET"])
+def confirm_award(tender_id: int):
+    """The provisional award cannot be taken back: say what it does, and ask."""
+    tender = _tender(tender_id)
+    if not awards.is_award_due(tender, _lot_awards(tender)):
+        return _back(tender)
+    days = current_app.config["STANDSTILL_DAYS"].get(tender.procedure, awards.DEFAULT_STANDSTILL_DAYS)
+    return render_template(
+        "core/confirm.html",
+        heading=_("Publish the provisional award?"),
+        subject=f"{tender.reference} — {tender.title(current_language())}",
+        consequences=[
+            _("The award notice becomes public and the evaluations of the lots are locked."),
+            _("Every bidder receives its result and its signed letter; everyone following the tender is told."),
+            _("The complaint period starts: %(n)s days.", n=days),
+        ],
+        action=url_for("evaluation.publish_award", tender_id=tender.id),
+        confirm_label=_("Publish the provisional award"),
+        back_url=url_for("evaluation.overview", tender_id=tender.id),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/award", methods=["POST"])

@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 from safkat.accounts.models import User
 from safkat.db import get_session
 from safkat.faults import checkpoint
-from safkat.notifications import emails, subscriptions
+from safkat.notifications import audience, emails, subscriptions
 from safkat.notifications.unsubscribe import make_token
 from safkat.tenders.models import Tender
 
@@ -100,3 +100,61 @@ def send_reminders() -> int:
         subscriptions.mark_reminder_sent(session, reminder, now)
         checkpoint("reminders.queued")
     return len(reminders)
+
+
+TENDER_EVENTS = ("question_answered", "tender_amended", "tender_cancelled", "tender_opened", "award_published")
+
+
+def _event_link(tender: Tender, event: str) -> str:
+    if event == "tender_opened":
+        return emails.absolute_url("bids.minutes", url_reference=tender.url_reference)
+    if event == "award_published":
+        return emails.absolute_url("awards.notice", url_reference=tender.url_reference)
+    anchor = "questions" if event == "question_answered" else None
+    return emails.absolute_url("tenders.show_tender", url_reference=tender.url_reference, _anchor=anchor)
+
+
+def notify_tender_event(tender: Tender, event: str, *, told_already=frozenset(), **context) -> int:
+    """Tell everyone with a stake in ``tender`` (:func:`audience.tender_audience`) of ``event``,
+    once each, by e-mail and in the notification centre, in their language.
+
+    ``told_already`` holds the ids of users who got their own message of this event (the
+    bidders' award letters): they get the centre entry but no second e-mail. Those told only
+    through an alert get an unsubscribe link, or the daily digest if they chose it.
+    """
+    if event not in TENDER_EVENTS:
+        raise ValueError(f"unknown tender event {event!r}")
+    session, now = get_session(), _now()
+    link = _event_link(tender, event)
+    recipients = audience.tender_audience(session, tender)
+    for recipient in recipients:
+        user = recipient.user
+        locale = user.locale or "fr"
+        with force_locale(locale):
+            text = render_template("email/tender_event_line.txt", event=event, tender=tender, locale=locale, **context)
+        subscriptions.add_notification(
+            session,
+            user,
+            kind=event,
+            text=text.strip(),
+            link=link,
+            now=now,
+            tender_id=tender.id,
+            for_digest=recipient.wants_daily_digest,
+        )
+        if recipient.wants_daily_digest or user.id in told_already:
+            continue
+        unsubscribe = _unsubscribe_link(user, "subscription") if recipient.is_subscriber_only else None
+        emails.queue(
+            event,
+            user.email,
+            locale,
+            event,
+            user_id=user.id,
+            tender=tender,
+            title=tender.title(locale),
+            link=link,
+            unsubscribe=unsubscribe,
+            **context,
+        )
+    return len(recipients)

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import BooleanField, RadioField, SelectMultipleField
+from wtforms import BooleanField, RadioField
 from wtforms.validators import Optional
 
 from safkat.accounts.forms import EmptyForm
 from safkat.accounts.models import ContractingAuthority, Sector, User
 from safkat.errors import DomainError
-from safkat.forms import Form
+from safkat.forms import CheckboxListField, Form
 from safkat.i18n import current_language
 from safkat.notifications import services, subscriptions
 from safkat.notifications.models import Notification, OutboxMessage, OutboxStatus
@@ -37,10 +37,20 @@ def unread():
 
 
 class SubscriptionForm(Form):
-    sectors = SelectMultipleField(_l("Sectors"), validators=[Optional()])
-    wilayas = SelectMultipleField(_l("Wilayas"), validators=[Optional()])
-    categories = SelectMultipleField(_l("Categories"), validators=[Optional()])
-    authorities = SelectMultipleField(_l("Contracting authorities"), validators=[Optional()])
+    sectors = CheckboxListField(
+        _l("Sectors"), validators=[Optional()], description=_l("Tick those you want; none ticked means all.")
+    )
+    wilayas = CheckboxListField(
+        _l("Wilayas"), validators=[Optional()], description=_l("Tick those you want; none ticked means all.")
+    )
+    categories = CheckboxListField(
+        _l("Categories"), validators=[Optional()], description=_l("Tick those you want; none ticked means all.")
+    )
+    authorities = CheckboxListField(
+        _l("Contracting authorities"),
+        validators=[Optional()],
+        description=_l("Tick those you want; none ticked means all."),
+    )
     frequency = RadioField(
         _l("E-mails"),
         choices=[("immediate", _l("At once, one per call for tender")), ("daily", _l("One daily digest"))],

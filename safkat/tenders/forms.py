@@ -15,13 +15,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from safkat.forms import Form
+from safkat.forms import CheckboxListField, Form
 from safkat.tenders.models import AwardMethod, Category, Procedure
 
 ALGIERS = ZoneInfo("Africa/Algiers")
@@ -102,8 +101,14 @@ class TenderForm(Form):
     )
     category = SelectField(_l("Procurement category"), choices=list(CATEGORY_LABELS.items()))
     procedure = SelectField(_l("Procedure"), choices=list(PROCEDURE_LABELS.items()))
-    wilayas = SelectMultipleField(_l("Wilayas of execution"), validators=[Optional()])
-    sectors = SelectMultipleField(_l("Sectors"), coerce=int, validators=[Optional()])
+    wilayas = CheckboxListField(
+        _l("Wilayas of execution"),
+        validators=[Optional()],
+        description=_l("Tick every wilaya where the work is done."),
+    )
+    sectors = CheckboxListField(
+        _l("Sectors"), coerce=int, validators=[Optional()], description=_l("Tick every sector the call concerns.")
+    )
     estimated_budget = amount_field(_l("Estimated budget (DZD, excluding VAT)"))
     is_budget_public = BooleanField(_l("Show the estimated budget to the public"))
     enquiry_deadline = deadline_field(_l("Deadline for questions"), required=False)

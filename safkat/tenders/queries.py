@@ -41,7 +41,7 @@ PER_PAGE = 20
 class TenderFilters:
     """Validated filters; anything absurd in the query string is dropped, never an error."""
 
-    q: str = ""
+    q: str = ""  # as typed (shown back in the search box); searched through search.query_terms
     status: str = ""
     category: str = ""
     procedure: str = ""
@@ -62,7 +62,7 @@ class TenderFilters:
             return value if value in allowed else ""
 
         return cls(
-            q=" ".join(search.query_terms(args.get("q"))),
+            q=" ".join((args.get("q") or "")[: search.MAX_QUERY_LENGTH].split()),
             status=choice("status", PUBLIC_STATUSES),
             category=choice("category", [c.value for c in Category]),
             procedure=choice("procedure", [p.value for p in Procedure]),
@@ -152,8 +152,9 @@ def filtered(session: Session, filters: TenderFilters, now: datetime) -> Select:
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget >= filters.budget_min * 100)
     if filters.budget_max is not None:
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
-    if filters.q:
-        query = query.where(search.matching_condition(session, filters.q.split()))
+    terms = search.query_terms(filters.q)
+    if terms:
+        query = query.where(search.matching_condition(session, terms))
     return query
 
 
@@ -228,6 +229,24 @@ def newest_published(session: Session, filters: TenderFilters, now: datetime, li
     """For the Atom feed: the most recently published tenders matching the filters."""
     query = filtered(session, filters, now).order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
     return list(session.scalars(_load(query)))
+
+
+@dataclass(frozen=True)
+class HomeTenders:
+    latest: list[Tender]  # the open tenders published last
+    closing_soon: list[Tender]  # the open tenders whose deadline is nearest, within the window
+
+
+def home_tenders(session: Session, now: datetime, count: int = 5, window: timedelta = timedelta(days=7)) -> HomeTenders:
+    """What the home page shows: two small queries on the indexed status and dates."""
+    open_now = select(Tender).where(_is_open(now))
+    latest = open_now.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(count)
+    closing = (
+        open_now.where(Tender.submission_deadline_at <= now + window)
+        .order_by(Tender.submission_deadline_at, Tender.id)
+        .limit(count)
+    )
+    return HomeTenders(list(session.scalars(_load(latest))), list(session.scalars(_load(closing))))
 
 
 def last_change(session: Session, now: datetime) -> datetime | None:

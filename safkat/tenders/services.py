@@ -410,17 +410,6 @@ def _next_reference(session: Session, authority: ContractingAuthority, year: int
 # --- after publication ----------------------------------------------------------------
 
 
-def interested_users(session: Session, tender: Tender) -> list[User]:
-    """Bidders to tell of a change: those who downloaded the documents (later: bid holders)."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.id.in_(select(DocumentDownload.user_id).where(DocumentDownload.tender_id == tender.id)))
-            .order_by(User.id)
-        )
-    )
-
-
 def amend(
     session: Session,
     tender: Tender,

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -53,7 +54,11 @@ def test_receipt_is_mailed_to_the_firm(login, firm, tender, db_session, app, mai
     [message] = mailbox.sent
     body = message.get_body(("plain",)).get_content()  # the receipt PDF is attached
     assert message["To"] == firm.email and bid.digest in body
-    signed = json.loads(body[body.index("{") : body.rindex("}") + 1])
+    assert "{" not in body and '"payload"' not in body, "a readable summary, not raw JSON"
+    assert "Lot 1" in body and "Lot 2" in body, "the lots the bid covers"
+    [pdf] = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+    json_url = next(line.strip() for line in body.splitlines() if line.strip().endswith(".json"))
+    signed = json.loads(login(firm).get(urlsplit(json_url).path).data)
     assert verify_receipt(signed, app.extensions["safkat.keys"].verify_key)
 
 

@@ -97,6 +97,8 @@ def signed_in_visits(server) -> list[Visit]:
             "/notifications",
             *(f"/officer/tenders/{tender_id}" for tender_id in officer_tenders.values()),
             f"/officer/tenders/{officer_tenders['draft']}/edit",
+            f"/officer/tenders/{officer_tenders['draft']}/publish",  # the confirmation page
+            f"/officer/tenders/{officer_tenders['opened']}/award",  # the confirmation page
             f"/officer/tenders/{officer_tenders['draft']}/lots/{known['draft_lot']}",
             f"/officer/tenders/{officer_tenders['opened']}/opening",
             *(f"/officer/tenders/{officer_tenders[s]}/evaluation" for s in ("provisional_award", "awarded")),

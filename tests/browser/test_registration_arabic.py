@@ -18,7 +18,7 @@ def test_register_in_arabic_and_reach_the_pending_page(page, live_server):
     page.get_by_label(re.compile(r"السجل التجاري")).fill("31/00-1234567 B 20")
     page.get_by_label(re.compile("رقم شهادة")).fill("ANADE/31/2024/118")
     page.get_by_label("الولاية").select_option("31")
-    page.get_by_label("قطاعات النشاط").select_option(index=0)
+    page.get_by_role("group", name="قطاعات النشاط").get_by_role("checkbox").first.check()
     page.get_by_label("العنوان").fill("12 شارع جيش التحرير، وهران")
     page.get_by_label("الشخص المكلف بالاتصال").fill("أمين بوزيد")
     page.get_by_label("الهاتف").fill("0550 12 34 56")

@@ -29,7 +29,8 @@ def test_officer_publishes_and_the_public_finds_it(page, live_server, tmp_path):
     page.fill("#title_ar", "مد الألياف البصرية بالسانية")
     page.fill("#description_fr", "Travaux de **tranchée** et pose de fourreaux vers le quartier Zitouna.")
     page.select_option("#category", "works")
-    page.select_option("#wilayas", ["31", "46"])
+    for code in ("31", "46"):
+        page.check(f"input[name=wilayas][value='{code}']")
     page.fill("#enquiry_deadline", local(15))
     page.fill("#submission_deadline", local(21))
     page.fill("#opening_at", local(21, 11))
@@ -45,6 +46,7 @@ def test_officer_publishes_and_the_public_finds_it(page, live_server, tmp_path):
     page.fill("form[action$='/documents'] #title", "Cahier des charges")
     page.set_input_files("form[action$='/documents'] #file", str(pdf))
     page.click("form[action$='/documents'] button[type=submit]")
+    page.click("a[href$='/publish']")  # the confirmation page
     page.click("form[action$='/publish'] button")
     assert page.locator(".flash-success").filter(has_text="AT-ORN/").is_visible()
     reference = re.search(r"AT-ORN/\d{4}/\d{4}", page.locator(".flash-success").inner_text()).group(0)

@@ -77,7 +77,7 @@ def answer_forms(page, server, lang: str, folder, on_page) -> None:
     }.items():
         page.fill(selector, value)
     page.select_option("#wilaya_code", "22")
-    page.select_option("#sectors", index=0)
+    page.check("#sectors-0")
     submit("the page asking to confirm the e-mail address")
     assert page.url.endswith("/verify-email"), page.locator("main .error").all_inner_texts()
     two_factor_pages(page, server, lang, on_page)

@@ -138,3 +138,19 @@ def test_dead_letters_are_visible_and_can_be_sent_again(login, make, db_session,
     assert admin.post(f"/admin/outbox/{message.id}/retry", data={}).status_code == 302
     db_session.refresh(message)
     assert (message.status, message.attempts) == ("pending", 0)
+
+
+def test_sectors_and_wilayas_are_checkbox_lists_with_a_plain_hint(login, make):
+    import re
+
+    firm = make.bidder()
+    make.sector("telecom_networks")
+    subscribe(login, firm, wilayas=["31", "46"])
+    html = login(firm).get("/subscriptions?lang=fr").get_data(as_text=True)
+    assert "multiple" not in html, "no multi-select box"
+    wilayas = re.findall(r'<input ([^>]*name="wilayas"[^>]*)>', html)
+    assert len(wilayas) == 58 and all('type="checkbox"' in attributes for attributes in wilayas)
+    ticked = sorted(re.search(r'value="(\d+)"', a).group(1) for a in wilayas if "checked" in a)
+    assert ticked == ["31", "46"], "the firm's choices are ticked"
+    assert re.search(r'<input [^>]*name="sectors"[^>]*type="checkbox"', html)
+    assert "<legend>Wilayas</legend>" in html and "aucune case cochée veut dire tous" in html

@@ -118,6 +118,21 @@ def test_explanations_are_one_line_and_name_the_lots(app):
         assert set(rules) == set(redflags.RED_FLAG_CODES) and "15 days" in str(rules["short_period"])
 
 
+@pytest.mark.parametrize(
+    ("lang", "period", "rule"),
+    [
+        ("fr", "Seulement 10 jours entre la publication", "Moins de 15 jours entre la publication"),
+        ("ar", "10 أيام فقط بين النشر", "أقل من 15 يومًا بين النشر"),
+    ],
+)
+def test_the_short_period_sentences_are_translated(app, lang, period, rule):
+    tender = facts(submission_deadline_at=PUBLISHED + timedelta(days=10, hours=5))
+    with app.test_request_context(f"/?lang={lang}"):
+        [flag] = redflags.red_flags(tender, 15)
+        assert period in str(flag.explanation)
+        assert rule in str(redflags.red_flag_rules(15)["short_period"])
+
+
 # --- through the services ------------------------------------------------------------------------
 
 

@@ -598,3 +598,8 @@ def test_public_figures_are_computed_once_per_change_of_data(
     db_session.flush()
     assert client.get("/stats?year=2026&lang=en").status_code == 200
     assert len(built) == 5, "the data changed: computed anew"
+
+
+def test_the_total_column_is_a_total_not_a_score(world, client):
+    html = client.get("/stats?lang=fr").get_data(as_text=True)
+    assert ">Total<" in html and "Note globale" not in html

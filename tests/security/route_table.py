@@ -81,6 +81,8 @@ GARBAGE_TOKEN = {"token": "garbage_token"}
 TABLE: dict[str, list[Case]] = {
     # --- public pages and open data ---------------------------------------------------------
     "core.index": [on("open", GET=everyone(200))],
+    "core.favicon": [on("open", GET=everyone(200))],
+    "core.manifest": [on("open", GET=everyone(200))],
     "core.healthz": [on("open", GET=everyone(200))],
     "core.readyz": [on("open", GET=everyone(200))],
     "static": [on("open", GET=everyone(200))],
@@ -185,6 +187,7 @@ TABLE: dict[str, list[Case]] = {
     "officer.add_document": [on("draft", POST=officer_a(422))],
     "officer.delete_document": [on("draft", POST=officer_a(302))],
     "officer.publish_tender": [on("draft", POST=officer_a(302))],
+    "officer.confirm_publish": [on("draft", GET=officer_a(200)), on("open", GET=officer_a(302))],
     "officer.delete_tender": [on("draft", POST=officer_a(302))],
     "officer.amend_tender": [on("open", POST=officer_a(422))],
     "officer.answer_question": [on("open", POST=officer_a(302))],
@@ -202,6 +205,7 @@ TABLE: dict[str, list[Case]] = {
     "evaluation.decide": [on("awarded", POST=officer_a(302))],
     "evaluation.review": [on("awarded", POST=officer_a(302))],
     "evaluation.publish_award": [on("awarded", POST=officer_a(302))],
+    "evaluation.confirm_award": [on("awarded", GET=officer_a(302)), on("open", GET=officer_a(302))],
     "evaluation.answer_complaint": [on("awarded", POST=officer_a(302))],
     "evaluation.finalize": [on("awarded", POST=officer_a(302))],
     "evaluation.sign": [on("awarded", POST=officer_a(302))],

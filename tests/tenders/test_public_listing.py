@@ -91,6 +91,26 @@ def test_search_covers_descriptions_and_lots(client, make, db_session):
     assert "Travaux divers" in titles(client, "?q=central telephonique")
 
 
+def test_the_search_box_shows_what_was_typed(client, make):
+    make.tender(state="open", title_fr="Achat d'équipements réseau")
+    html = client.get("/tenders?q=%C3%89quipements+R%C3%A9seau&wilaya=31").get_data(as_text=True)
+    assert "Achat d&#39;équipements réseau" in html or "Achat d'équipements réseau" in html, "found"
+    assert 'value="Équipements Réseau"' in html and 'value="equipements reseau"' not in html
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(client, make):
+    html = client.get("/tenders?q=fibre&wilaya=31&lang=fr").get_data(as_text=True)
+    assert 'href="/tenders?q=fibre&amp;wilaya=31&amp;lang=ar"' in html
+    assert 'href="/tenders?q=fibre&amp;wilaya=31&amp;lang=en"' in html
+
+
+def test_the_language_switch_never_links_to_another_host(app):
+    from safkat.i18n import language_url
+
+    with app.test_request_context("/tenders", environ_overrides={"PATH_INFO": "//evil.example/x"}):
+        assert language_url("ar") == "/evil.example/x?lang=ar"
+
+
 def test_search_text_is_normalised():
     assert search.normalise("Déploiement FIBRE") == "deploiement fibre"
     assert search.normalise("الأَلْيَاف البصريّة") == "الالياف البصريه"
@@ -199,3 +219,20 @@ def test_rendered_listing_is_reused_until_anything_public_changes(client, make, 
     assert client.get("/tenders?wilaya=31&lang=fr").data == first and len(calls) == 1  # reused
     make.tender(state="open", title_fr="Second appel", changed_at=clock.now() + timedelta(seconds=1))
     assert b"Second appel" in client.get("/tenders?wilaya=31&lang=fr").data and len(calls) == 2
+
+
+def test_the_home_page_leads_to_the_tenders(client, make, clock):
+    make.tender(state="open", title_fr="Fibre à Oran", submission_deadline_at=clock.now() + timedelta(days=3))
+    make.tender(state="open", title_fr="Papier pour Alger", submission_deadline_at=clock.now() + timedelta(days=30))
+    make.tender(state="closed", title_fr="Marché clos")
+    make.tender(state="draft", title_fr="Brouillon secret")
+    response = client.get("/?lang=en")
+    html = response.get_data(as_text=True)
+    assert 'href="/tenders"' in html
+    closing = html[html.index('id="closing-soon"') : html.index('id="latest"')]
+    latest = html[html.index('id="latest"') :]
+    assert "Fibre à Oran" in closing and "Papier pour Alger" not in closing, "only deadlines within a week"
+    assert "Fibre à Oran" in latest and "Papier pour Alger" in latest
+    assert "Marché clos" not in html and "Brouillon secret" not in html
+    again = client.get("/?lang=en", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304, "cached like the listing"

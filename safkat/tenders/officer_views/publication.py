@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, current_app, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from safkat.accounts.forms import EmptyForm
 from safkat.errors import DomainError
-from safkat.notifications import emails
+from safkat.i18n import current_language
+from safkat.notifications.dispatch import notify_new_tender, notify_tender_event
 from safkat.tenders import services
 from safkat.tenders.forms import AmendmentForm, CancelForm, to_utc
-from safkat.tenders.models import Tender
+from safkat.tenders.models import TenderStatus
 from safkat.tenders.officer_views.blueprint import back_to_tender, bp, managed_tender, max_upload, to_tender_page
 from safkat.tenders.officer_views.tender_page import render_manage
 from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys, require
+
+
+@bp.route("/tenders/<int:tender_id>/publish", methods=["GET"])
+def confirm_publish(tender_id: int):
+    """Publishing cannot be undone: say what it does, and ask (the button posts to the same URL)."""
+    tender = managed_tender(tender_id)
+    if tender.status != TenderStatus.DRAFT:
+        return to_tender_page(tender)
+    problems = services.publication_problems(tender, now(), current_app.config["TENDER_MIN_DAYS"])
+    return render_template(
+        "core/confirm.html",
+        heading=_("Publish this call for tender?"),
+        subject=tender.title(current_language()),
+        problems=problems,
+        consequences=[
+            _("It becomes public at once, under a reference that never changes."),
+            _("Firms whose alerts match it are told."),
+            _("After this, it changes only through public amendments."),
+        ],
+        action=url_for("officer.publish_tender", tender_id=tender.id),
+        confirm_label=_("Publish"),
+        back_url=url_for("officer.manage_tender", tender_id=tender.id),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/publish", methods=["POST"])
@@ -29,8 +54,6 @@ def publish_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422)
-    from safkat.notifications.dispatch import notify_new_tender
-
     notify_new_tender(tender)
     return back_to_tender(tender, _("Published under the reference %(ref)s.", ref=tender.reference))
 
@@ -70,7 +93,7 @@ def amend_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422, amendment_form=form)
-    _notify(tender, "tender_amended", amendment=amendment)
+    notify_tender_event(tender, "tender_amended", amendment=amendment)
     return back_to_tender(tender, _("Amendment no. %(n)s is published; bidders are told.", n=amendment.number))
 
 
@@ -85,16 +108,8 @@ def cancel_tender(tender_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422, cancel_form=form)
-    _notify(tender, "tender_cancelled")
+    notify_tender_event(tender, "tender_cancelled")
     return back_to_tender(tender, _("The call for tender is cancelled; bidders are told."))
-
-
-def _notify(tender: Tender, template: str, **context) -> None:
-    link = emails.absolute_url("tenders.show_tender", url_reference=tender.url_reference)
-    for user in services.interested_users(get_session(), tender):
-        emails.queue(
-            template, user.email, user.locale or "fr", template, user_id=user.id, tender=tender, link=link, **context
-        )
 
 
 @bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
@@ -123,6 +138,8 @@ def opening(tender_id: int):
             )
         except DomainError as error:
             flash_domain_error(error)
+        else:
+            notify_tender_event(tender, "tender_opened")
     if existing is None:
         flash(_("The bids stay sealed until the submission deadline."), "info")
         return to_tender_page(tender)

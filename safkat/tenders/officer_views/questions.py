@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from safkat.errors import DomainError
+from safkat.notifications.dispatch import notify_tender_event
 from safkat.tenders import services
 from safkat.tenders.forms import AnswerForm
 from safkat.tenders.models import Question
@@ -30,4 +31,5 @@ def answer_question(tender_id: int, question_id: int):
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422)
+    notify_tender_event(tender, "question_answered", question=question)
     return back_to_tender(tender, _("The answer is published on the tender page."))
