@@ -61,14 +61,34 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
 
 
-def format_dzd(centimes: int | None, locale: str | None = None) -> str:
+def format_dzd(centimes: int | None, locale: str | None = None, with_currency: bool = True) -> str:
     """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``."""
     if centimes is None:
         return ""
     locale = locale or current_language()
     amount = Decimal(centimes) / 100
     number = format_decimal(amount, format="#,##0.00", locale=locale)
+    if not with_currency:
+        return number
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
+
+
+def amount_words(centimes: int | None, locale: str | None = None) -> str:
+    """An amount in centimes written in words in the page's language (see amount_words.py)."""
+    from safkat.amount_words import amount_in_words
+
+    return amount_in_words(centimes, locale or current_language()) if centimes is not None else ""
+
+
+def file_size(size: int, locale: str | None = None) -> str:
+    """``39,2 ko``, ``2.5 MB``: a size in the units and numbers of the page's language."""
+    from babel.units import format_unit
+
+    locale = locale or current_language()
+    for unit, scale in (("digital-megabyte", 1024**2), ("digital-kilobyte", 1024)):
+        if size >= scale:
+            return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=locale)
+    return format_unit(size, "digital-byte", length="short", locale=locale)
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -121,7 +141,7 @@ def init_app(app: Flask) -> None:
         wilaya_name=wilaya_name,
         time_left=time_left,
     )
-    app.jinja_env.filters.update(when=format_when, dzd=format_dzd)
+    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, in_words=amount_words, file_size=file_size)
 
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import BinaryIO
 
@@ -61,6 +61,14 @@ class BidInput:
     statement: str = ""
     documents: list[NewBidDocument] = field(default_factory=list)
     removed_envelope_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RefusedDocument:
+    """A file the firm chose that was not accepted, and why; the other files are kept."""
+
+    filename: str
+    error: UploadRejected
 
 
 # --- who may bid --------------------------------------------------------------------------
@@ -160,29 +168,41 @@ def _offer_data(data: BidInput, tender: Tender) -> bytes:
     ).encode()
 
 
-def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap) -> list[Envelope]:
+def _new_envelopes(
+    tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap, refused: list | None = None
+) -> list[Envelope]:
+    """Seal the offer data and each document. A document that is not accepted raises, or,
+    when ``refused`` is a list, is left out and noted there (the others are kept)."""
     envelopes = []
     try:
         offer = _seal(store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
         offer.kind, offer.is_offer_data = EnvelopeKind.FINANCIAL, True
         envelopes.append(offer)
         for document in data.documents:
-            head = document.stream.read(64)
-            content_type = sniff_content_type(head)
-            if content_type not in BID_DOCUMENT_TYPES:
-                raise UploadRejected(N_("This type of file is not accepted."))
-            if content_type == "application/zip":
-                check_zip(document.stream)  # in memory or the request's spool: never stored in clear
-            document.stream.seek(0)
-            limited = _Limited(document.stream, max_bytes)
-            envelope = _seal(store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
-            envelope.kind, envelope.is_offer_data = document.kind, False
-            envelopes.append(envelope)
+            try:
+                envelopes.append(_seal_document(document, store, max_bytes, wrap))
+            except UploadRejected as error:
+                if refused is None:
+                    raise
+                refused.append(RefusedDocument(document.filename, error))
     except Exception:
         for envelope in envelopes:
             store.delete(envelope.storage_key)
         raise
     return envelopes
+
+
+def _seal_document(document: NewBidDocument, store: FileStore, max_bytes: int, wrap) -> Envelope:
+    content_type = sniff_content_type(document.stream.read(64))
+    if content_type not in BID_DOCUMENT_TYPES:
+        raise UploadRejected(N_("This type of file is not accepted."))
+    if content_type == "application/zip":
+        check_zip(document.stream)  # in memory or the request's spool: never stored in clear
+    document.stream.seek(0)
+    limited = _Limited(document.stream, max_bytes)  # the writer leaves no file if this refuses
+    envelope = _seal(store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
+    envelope.kind, envelope.is_offer_data = document.kind, False
+    return envelope
 
 
 class _Limited:
@@ -211,8 +231,12 @@ def save_draft(
     keys: PlatformKeys,
     max_bytes: int,
     now: datetime,
+    refused: list[RefusedDocument] | None = None,
 ) -> Bid:
-    """Keep the firm's work, encrypted, to come back to; nothing is submitted."""
+    """Keep the firm's work, encrypted, to come back to (or to review); nothing is submitted.
+
+    With a ``refused`` list, a file that is not accepted is noted there and the rest is
+    saved, so the firm need not choose its other files again."""
     check_can_bid(tender, actor, data.lot_ids, now)
     bid = draft_bid(session, tender, actor.enterprise_id)
     kept = _kept_documents(bid, data) if bid else []
@@ -221,7 +245,7 @@ def save_draft(
     def wrap(envelope, data_key):
         envelope.draft_key = crypto.wrap_draft_key(keys.kek, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(tender, data, store, max_bytes, wrap, refused)
     if bid is None:
         bid = Bid(
             tender=tender,
@@ -238,6 +262,11 @@ def save_draft(
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_saved", object_type="bid", object_id=bid.id, now=now)
     return bid
+
+
+def check_complete(tender: Tender, draft: Bid, data: BidInput) -> None:
+    """Raise unless ``draft``, just saved from ``data``, could be sealed as it is."""
+    _validate(tender, replace(data, documents=[]), list(draft.envelopes), complete=True)
 
 
 def _kept_documents(bid: Bid, data: BidInput) -> list[Envelope]:
@@ -354,6 +383,52 @@ def submit(
         _guard_deadline(session, tender, clock)
     checkpoint("bid.submitted")
     return bid, receipt
+
+
+def submit_draft(
+    session: Session,
+    tender: Tender,
+    actor: User,
+    store: FileStore,
+    keys: PlatformKeys,
+    max_bytes: int,
+    now: datetime,
+    idempotency_key: str,
+    reviewed: str,
+    clock=None,
+) -> tuple[Bid, Receipt]:
+    """Seal the draft the firm has just reviewed, exactly as it was shown.
+
+    ``reviewed`` is :func:`draft_fingerprint` of the draft on the review page: if the draft
+    changed since (another tab, another member of the firm), nothing is sealed."""
+    previous = session.scalar(
+        select(Bid).where(Bid.enterprise_id == actor.enterprise_id, Bid.idempotency_key == idempotency_key)
+    )
+    if previous is not None and previous.tender_id == tender.id and previous.receipts:
+        return previous, previous.receipts[-1]  # the confirmation was sent twice
+    draft = draft_bid(session, tender, actor.enterprise_id)
+    if draft is None or draft_fingerprint(draft) != reviewed:
+        raise DomainError(N_("Your bid changed after you reviewed it: review it again before sealing it."))
+    offer, _documents = read_draft(draft, store, keys)
+    lot_ids = {lot.number: lot.id for lot in tender.lots}
+    data = BidInput(
+        lot_ids=[lot.id for lot in draft.lots],
+        amounts={
+            lot_ids[int(number)]: (amount["excl_vat"], amount["vat"])
+            for number, amount in offer["amounts"].items()
+            if int(number) in lot_ids
+        },
+        statement=offer["statement"],
+    )
+    return submit(session, tender, actor, data, store, keys, max_bytes, now, idempotency_key, clock=clock)
+
+
+def draft_fingerprint(draft: Bid) -> str:
+    """What identifies a draft's exact content (its ciphertexts and lots) without reading it:
+    every save seals the offer afresh, so any change makes a new fingerprint."""
+    parts = [(e.kind, e.ciphertext_sha256) for e in draft.envelopes]
+    parts += [("lot", str(lot.id)) for lot in draft.lots]
+    return crypto.bid_digest(parts)
 
 
 def withdraw(session: Session, bid: Bid, actor: User, keys: PlatformKeys, now: datetime, clock=None) -> Receipt:

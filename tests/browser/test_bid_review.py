@@ -1,0 +1,100 @@
+"""A firm types its amount as it writes it, sees it read back in figures and in words as it
+types, then on the review page; the bid is sealed only when it confirms that page.
+
+The site's Content-Security-Policy is enforced (``Person``): the preview script must work
+under it. The review page is looked at on a 360 px phone in French and in Arabic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from safkat.bids.models import Bid, Receipt
+from tests.browser.pages import Person, path_of
+
+FIRM = "firm01@demo.safkat.dz"
+NNBSP = "\u202f"  # Babel's French thousands separator
+WORDS = "quatre millions cinq cent mille dinars algériens"
+SHOTS = os.environ.get("SAFKAT_SCREENSHOTS")  # a folder to keep the phone screenshots in
+
+
+def sealed_state(server) -> tuple[int, int]:
+    """(bids submitted, receipts issued) in the live server's database."""
+    with server.app.app_context():
+        with server.app.extensions["safkat.db"].session() as session:
+            bids = session.scalar(select(func.count()).select_from(Bid).where(Bid.status == "submitted"))
+            return bids, session.scalar(select(func.count()).select_from(Receipt))
+
+
+def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browser, live_server, tmp_path):
+    live_server.seed_demo()
+    firm = Person(browser, live_server, "fr", FIRM)
+    firm.go("/tenders?status=open")
+    firm.follow(".tender-card h3 a")
+    firm.follow(firm.page.locator("main a[href$='/bid']"))
+    page = firm.page
+
+    lot = page.locator("input[type=checkbox][name^=lot_]").first
+    lot_id = lot.get_attribute("name").removeprefix("lot_")
+    lot.check()
+    page.fill(f"#excl_vat_{lot_id}", "")
+    page.locator(f"#excl_vat_{lot_id}").press_sequentially("4 500 000,00", delay=20)
+    page.fill(f"#vat_{lot_id}", "855 000")
+    preview = page.locator(f"#excl_vat_{lot_id}-preview")
+    preview.filter(has_text=WORDS).wait_for(timeout=10_000)
+    assert preview.inner_text() == f"4{NNBSP}500{NNBSP}000,00 DZD — {WORDS}"
+    total = page.locator(f"[data-amount-row]:has(#excl_vat_{lot_id}) [data-preview-total]")
+    total.filter(has_text="5\u202f355\u202f000,00").wait_for(timeout=10_000)
+
+    # An ambiguous amount is refused as it is typed, and the form is not sent.
+    page.fill(f"#vat_{lot_id}", "4.500")
+    vat_preview = page.locator(f"#vat_{lot_id}-preview")
+    vat_preview.filter(has_text="deux montants différents").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Vérifier mon offre avant de la sceller").click()
+    page.wait_for_timeout(500)
+    assert path_of(page.url).endswith("/bid"), "an ambiguous amount must not be sent"
+    page.fill(f"#vat_{lot_id}", "855 000")
+    vat_preview.filter(has_text="huit cent cinquante-cinq mille").wait_for(timeout=10_000)
+
+    page.fill("#statement", "Équipe de 5 techniciens, 3 mois.")
+    record = tmp_path / "registre.pdf"
+    record.write_bytes(b"%PDF-1.7\n% registre du commerce\n%%EOF\n")
+    page.set_input_files("#application_files", str(record))
+    before = sealed_state(live_server)
+    firm.submit("main form[enctype]", "button[value=review]")
+
+    assert path_of(page.url).endswith("/bid/review")
+    text = page.locator("main").inner_text()
+    assert f"4{NNBSP}500{NNBSP}000,00 DZD" in text and WORDS in text
+    assert f"855{NNBSP}000,00 DZD" in text and f"5{NNBSP}355{NNBSP}000,00 DZD" in text
+    assert "registre.pdf" in text
+    assert sealed_state(live_server) == before, "nothing is sealed before the firm confirms"
+
+    look_at_the_phone(firm, tmp_path)
+
+    firm.submit("form[action$='/bid/confirm']")
+    assert re.search(r"/bids/\d+$", page.url)
+    firm.see("Your bid is sealed and received. Keep your receipt.")
+    bids, receipts = sealed_state(live_server)
+    assert receipts == before[1] + 1 and bids in (before[0], before[0] + 1)  # new, or replacing its own
+
+
+def look_at_the_phone(firm: Person, tmp_path: Path) -> None:
+    """The review page on a 360 px phone, in French and Arabic: nothing wider than the
+    screen. Screenshots go to tmp_path, and to $SAFKAT_SCREENSHOTS when it is set."""
+    page = firm.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    review_url = page.url.split("?")[0]
+    for lang in ("fr", "ar"):
+        page.goto(f"{review_url}?lang={lang}")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"the review page is wider than the phone in {lang}: {widths}"
+        for folder in (tmp_path, *([Path(SHOTS)] if SHOTS else [])):
+            page.screenshot(path=str(folder / f"bid-review-360-{lang}.png"), full_page=True)
+    page.goto(f"{review_url}?lang=fr")
+    page.set_viewport_size({"width": 1280, "height": 800})
