@@ -11,6 +11,7 @@ import io
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from safkat.accounts.models import EnterpriseStatus, User
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, EnvelopeKind, Receipt, TenderKey
 from safkat.bids.receipts import sign_receipt
-from safkat.db import add_commit_guard
+from safkat.db import add_commit_guard, on_commit
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
@@ -101,10 +102,15 @@ def active_bid(session: Session, tender: Tender, enterprise_id: int) -> Bid | No
     )
 
 
-def draft_bid(session: Session, tender: Tender, enterprise_id: int) -> Bid | None:
-    return session.scalar(
-        select(Bid).where(Bid.tender_id == tender.id, Bid.enterprise_id == enterprise_id, Bid.status == BidStatus.DRAFT)
+def draft_bid(session: Session, tender: Tender, enterprise_id: int, lock: bool = False) -> Bid | None:
+    """The firm's draft; ``lock`` takes its row lock (PostgreSQL), so that saving a draft
+    and sealing the draft just reviewed never interleave."""
+    query = select(Bid).where(
+        Bid.tender_id == tender.id, Bid.enterprise_id == enterprise_id, Bid.status == BidStatus.DRAFT
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def count_bids(session: Session, tender: Tender) -> int:
@@ -120,7 +126,8 @@ def count_bids(session: Session, tender: Tender) -> int:
 
 
 def _validate(tender: Tender, data: BidInput, kept: list[Envelope], *, complete: bool) -> None:
-    if complete and not data.lot_ids:
+    has_something = data.lot_ids or data.statement.strip() or data.documents or data.removed_envelope_ids
+    if (complete or not has_something) and not data.lot_ids:  # an empty form makes no draft
         raise DomainError(N_("Choose at least one lot."))
     for lot_id in data.lot_ids:
         if complete and lot_id not in data.amounts:
@@ -238,7 +245,7 @@ def save_draft(
     With a ``refused`` list, a file that is not accepted is noted there and the rest is
     saved, so the firm need not choose its other files again."""
     check_can_bid(tender, actor, data.lot_ids, now)
-    bid = draft_bid(session, tender, actor.enterprise_id)
+    bid = draft_bid(session, tender, actor.enterprise_id, lock=True)
     kept = _kept_documents(bid, data) if bid else []
     _validate(tender, data, kept, complete=False)
 
@@ -257,7 +264,7 @@ def save_draft(
         session.add(bid)
     else:
         BID_LIFECYCLE.next_state(bid.status, "save")
-    _replace_envelopes(bid, kept, new, store)
+    _replace_envelopes(session, bid, kept, new, store)
     bid.lots = [lot for lot in tender.lots if lot.id in data.lot_ids]
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_saved", object_type="bid", object_id=bid.id, now=now)
@@ -273,11 +280,15 @@ def _kept_documents(bid: Bid, data: BidInput) -> list[Envelope]:
     return [e for e in bid.envelopes if not e.is_offer_data and e.id not in data.removed_envelope_ids]
 
 
-def _replace_envelopes(bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
+def _replace_envelopes(
+    session: Session, bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore
+) -> None:
+    """Swap the envelopes; the old files go only once this commits, so that a refused or
+    interrupted transaction leaves the draft whole."""
     for envelope in list(bid.envelopes):
         if envelope not in kept:
             bid.envelopes.remove(envelope)
-            store.delete(envelope.storage_key)
+            on_commit(session, partial(store.delete, envelope.storage_key))
     bid.envelopes.extend(new)
 
 
@@ -299,7 +310,7 @@ def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, li
 def discard_draft(session: Session, bid: Bid, actor: User, store: FileStore, now: datetime) -> None:
     bid.status = BID_LIFECYCLE.next_state(bid.status, "discard")
     for envelope in list(bid.envelopes):
-        store.delete(envelope.storage_key)
+        on_commit(session, partial(store.delete, envelope.storage_key))
         bid.envelopes.remove(envelope)
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_discarded", object_type="bid", object_id=bid.id, now=now)
@@ -354,7 +365,7 @@ def submit(
         session.flush()
     if draft is not None:
         bid = draft
-        _replace_envelopes(bid, kept, new, store)
+        _replace_envelopes(session, bid, kept, new, store)
     else:
         bid = Bid(tender=tender, enterprise_id=actor.enterprise_id, created_by_id=actor.id, created_at=now)
         bid.envelopes = new
@@ -406,7 +417,7 @@ def submit_draft(
     )
     if previous is not None and previous.tender_id == tender.id and previous.receipts:
         return previous, previous.receipts[-1]  # the confirmation was sent twice
-    draft = draft_bid(session, tender, actor.enterprise_id)
+    draft = draft_bid(session, tender, actor.enterprise_id, lock=True)  # held until the commit
     if draft is None or draft_fingerprint(draft) != reviewed:
         raise DomainError(N_("Your bid changed after you reviewed it: review it again before sealing it."))
     offer, _documents = read_draft(draft, store, keys)

@@ -1,5 +1,5 @@
-// Under each amount field, as the firm types: the amount as the server reads it, in figures
-// and in words, and the total of the row (amount + VAT). The server's one parser does the
+// As the firm types: under each amount field, the amount as the server reads it (or why it
+// is refused); across the row, each amount and the row's total (amount + VAT) in words. The server's one parser does the
 // reading (POST, so amounts stay out of URLs and logs). A refused amount stops the form
 // from being sent, so the files chosen stay chosen. Without JavaScript the review page
 // shows the same before anything is sealed.
@@ -9,12 +9,15 @@
   if (!form || !window.fetch || !window.JSON) { return; }
   var url = form.getAttribute("data-amount-preview-url");
   var csrf = form.querySelector("input[name=csrf_token]").value;
-  var totalLabel = form.getAttribute("data-msg-total") || "";
 
-  function show(output, value, label) {
+  // Under the field: the figure as read (or why it is refused); across the row: the words.
+  function show(output, value, withWords) {
     if (!output) { return; }
+    var label = output.getAttribute("data-label");
     output.classList.toggle("is-error", Boolean(value && value.error));
-    output.textContent = !value ? "" : value.error ? value.error : (label ? label + " " : "") + value.text + " — " + value.words;
+    if (!value || (value.error && withWords)) { output.textContent = ""; return; }
+    if (value.error) { output.textContent = value.error; return; }
+    output.textContent = (label ? label + " " : "") + value.text + (withWords ? " — " + value.words : "");
   }
 
   function watch(row) {
@@ -31,10 +34,11 @@
         if (!body) { return; }
         inputs.forEach(function (input) {
           var value = body.amounts[input.name];
-          show(row.querySelector("[data-preview-for='" + input.name + "']"), value);
+          show(row.querySelector("[data-preview-for='" + input.name + "']"), value, false);
+          show(row.querySelector("[data-words-for='" + input.name + "']"), value, true);
           if (value && value.error) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
         });
-        show(row.querySelector("[data-preview-total]"), body.total, totalLabel);
+        show(row.querySelector("[data-preview-total]"), body.total, true);
       }, function () { /* offline: the review page will show the amounts */ });
     }
     inputs.forEach(function (input) {

@@ -105,11 +105,14 @@ def test_deadline_passing_during_the_request_refuses_the_commit(login, firm, ten
 
     clock.set(tender.submission_deadline_at - timedelta(seconds=1))
     monkeypatch.setattr(services, "submit", accept_then_time_passes)
-    response = post_bid(login(firm), tender)
+    client = login(firm)
+    response = post_bid(client, tender)
     assert response.status_code == 409
     assert "The submission deadline has passed" in response.get_data(as_text=True)
     assert sealed_bids(db_session) == 0, "the reviewed draft stays a draft"
     assert db_session.scalar(select(func.count()).select_from(Receipt)) == 0
+    clock.set(tender.submission_deadline_at - timedelta(seconds=1))
+    assert client.get(f"/tenders/{tender.url_reference}/bid/review").status_code == 200, "the draft is whole"
 
 
 def test_double_confirmation_makes_one_bid(login, firm, tender, db_session):

@@ -44,9 +44,10 @@ def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browse
     page.fill(f"#excl_vat_{lot_id}", "")
     page.locator(f"#excl_vat_{lot_id}").press_sequentially("4 500 000,00", delay=20)
     page.fill(f"#vat_{lot_id}", "855 000")
-    preview = page.locator(f"#excl_vat_{lot_id}-preview")
-    preview.filter(has_text=WORDS).wait_for(timeout=10_000)
-    assert preview.inner_text() == f"4{NNBSP}500{NNBSP}000,00 DZD — {WORDS}"
+    words = page.locator(f"[data-words-for=excl_vat_{lot_id}]")
+    words.filter(has_text=WORDS).wait_for(timeout=10_000)
+    assert words.inner_text() == f"Montant hors taxes : 4{NNBSP}500{NNBSP}000,00 DZD — {WORDS}"
+    assert page.locator(f"#excl_vat_{lot_id}-preview").inner_text() == f"4{NNBSP}500{NNBSP}000,00 DZD"
     total = page.locator(f"[data-amount-row]:has(#excl_vat_{lot_id}) [data-preview-total]")
     total.filter(has_text="5\u202f355\u202f000,00").wait_for(timeout=10_000)
 
@@ -58,8 +59,12 @@ def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browse
     page.wait_for_timeout(500)
     assert path_of(page.url).endswith("/bid"), "an ambiguous amount must not be sent"
     page.fill(f"#vat_{lot_id}", "855 000")
-    vat_preview.filter(has_text="huit cent cinquante-cinq mille").wait_for(timeout=10_000)
+    vat_preview.filter(has_text=f"855{NNBSP}000,00 DZD").wait_for(timeout=10_000)
 
+    if SHOTS:  # the form as the firm sees it while typing, on a phone
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.screenshot(path=str(Path(SHOTS) / "bid-form-typing-360-fr.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
     page.fill("#statement", "Équipe de 5 techniciens, 3 mois.")
     record = tmp_path / "registre.pdf"
     record.write_bytes(b"%PDF-1.7\n% registre du commerce\n%%EOF\n")
