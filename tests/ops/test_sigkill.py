@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
-from safkat.bids.models import Bid, BidUpload, Envelope, OpenedBid, Opening, Receipt
+from safkat.bids.models import Bid, BidUpload, OpenedBid, Opening, Receipt
 from safkat.documents.models import IssuedDocument
 from safkat.notifications.models import Notification, OutboxMessage, SentReminder
 from safkat.notifications.services import enqueue_email
