@@ -280,9 +280,7 @@ def _kept_documents(bid: Bid, data: BidInput) -> list[Envelope]:
     return [e for e in bid.envelopes if not e.is_offer_data and e.id not in data.removed_envelope_ids]
 
 
-def _replace_envelopes(
-    session: Session, bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore
-) -> None:
+def _replace_envelopes(session: Session, bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
     """Swap the envelopes; the old files go only once this commits, so that a refused or
     interrupted transaction leaves the draft whole."""
     for envelope in list(bid.envelopes):
