@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from safkat.bids.models import Bid, Receipt
 from tests.browser.pages import Person, path_of
+from tests.browser.test_accessibility import AXE, WCAG_AA
+from tests.browser.test_html_validity import VNU, check_html
 
 FIRM = "firm01@demo.safkat.dz"
 NNBSP = "\u202f"  # Babel's French thousands separator
@@ -79,7 +82,7 @@ def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browse
     assert "registre.pdf" in text
     assert sealed_state(live_server) == before, "nothing is sealed before the firm confirms"
 
-    look_at_the_phone(firm, tmp_path)
+    look_at_the_phone(browser, firm, tmp_path)
 
     firm.submit("form[action$='/bid/confirm']")
     assert re.search(r"/bids/\d+$", page.url)
@@ -88,12 +91,15 @@ def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browse
     assert receipts == before[1] + 1 and bids in (before[0], before[0] + 1)  # new, or replacing its own
 
 
-def look_at_the_phone(firm: Person, tmp_path: Path) -> None:
-    """The review page on a 360 px phone, in French and Arabic: nothing wider than the
-    screen. Screenshots go to tmp_path, and to $SAFKAT_SCREENSHOTS when it is set."""
-    page = firm.page
-    page.set_viewport_size({"width": 360, "height": 740})
-    review_url = page.url.split("?")[0]
+def look_at_the_phone(browser, firm: Person, tmp_path: Path) -> None:
+    """The review page on a 360 px phone, in French and Arabic, in a window of the firm's
+    own (its cookies): nothing wider than the screen, no axe-core WCAG 2.1 AA violation,
+    valid HTML (Nu HTML Checker). Screenshots go to tmp_path, and to $SAFKAT_SCREENSHOTS."""
+    review_url = firm.page.url.split("?")[0]
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 740}, storage_state=firm.context.storage_state(), bypass_csp=True
+    )
+    page, pages = phone.new_page(), []
     for lang in ("fr", "ar"):
         page.goto(f"{review_url}?lang={lang}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
@@ -101,5 +107,13 @@ def look_at_the_phone(firm: Person, tmp_path: Path) -> None:
         assert widths[0] <= widths[1], f"the review page is wider than the phone in {lang}: {widths}"
         for folder in (tmp_path, *([Path(SHOTS)] if SHOTS else [])):
             page.screenshot(path=str(folder / f"bid-review-360-{lang}.png"), full_page=True)
-    page.goto(f"{review_url}?lang=fr")
-    page.set_viewport_size({"width": 1280, "height": 800})
+        if AXE.exists():
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+            assert [v["id"] for v in result["violations"]] == [], (lang, result["violations"])
+        pages.append(tmp_path / f"review-{lang}.html")
+        pages[-1].write_bytes(phone.request.get(f"{review_url}?lang={lang}").body())
+    phone.close()
+    if shutil.which("java") and VNU.exists():
+        errors = [m for m in check_html(pages) if m["type"] != "info"]
+        assert errors == [], errors
