@@ -410,12 +410,12 @@ def submit_draft(
 
     ``reviewed`` is :func:`draft_fingerprint` of the draft on the review page: if the draft
     changed since (another tab, another member of the firm), nothing is sealed."""
-    previous = session.scalar(
+    draft = draft_bid(session, tender, actor.enterprise_id, lock=True)  # held until the commit
+    previous = session.scalar(  # asked after the lock: sees a twin confirmation that just committed
         select(Bid).where(Bid.enterprise_id == actor.enterprise_id, Bid.idempotency_key == idempotency_key)
     )
     if previous is not None and previous.tender_id == tender.id and previous.receipts:
         return previous, previous.receipts[-1]  # the confirmation was sent twice
-    draft = draft_bid(session, tender, actor.enterprise_id, lock=True)  # held until the commit
     if draft is None or draft_fingerprint(draft) != reviewed:
         raise DomainError(N_("Your bid changed after you reviewed it: review it again before sealing it."))
     offer, _documents = read_draft(draft, store, keys)
