@@ -93,13 +93,14 @@ def test_amount_typed_in_french_is_read_back_and_sealed_only_after_review(browse
 
 def look_at_the_phone(browser, firm: Person, tmp_path: Path) -> None:
     """The review page on a 360 px phone, in French and Arabic, in a window of the firm's
-    own (its cookies): nothing wider than the screen, no axe-core WCAG 2.1 AA violation,
-    valid HTML (Nu HTML Checker). Screenshots go to tmp_path, and to $SAFKAT_SCREENSHOTS."""
+    own (its cookies): nothing wider than the screen; it and the form have no axe-core
+    WCAG 2.1 AA violation and valid HTML (Nu HTML Checker). Screenshots go to tmp_path, and to $SAFKAT_SCREENSHOTS."""
     review_url = firm.page.url.split("?")[0]
     phone = browser.new_context(
         viewport={"width": 360, "height": 740}, storage_state=firm.context.storage_state(), bypass_csp=True
     )
     page, pages = phone.new_page(), []
+    form_url = review_url.removesuffix("/review")
     for lang in ("fr", "ar"):
         page.goto(f"{review_url}?lang={lang}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
@@ -107,12 +108,14 @@ def look_at_the_phone(browser, firm: Person, tmp_path: Path) -> None:
         assert widths[0] <= widths[1], f"the review page is wider than the phone in {lang}: {widths}"
         for folder in (tmp_path, *([Path(SHOTS)] if SHOTS else [])):
             page.screenshot(path=str(folder / f"bid-review-360-{lang}.png"), full_page=True)
-        if AXE.exists():
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-            assert [v["id"] for v in result["violations"]] == [], (lang, result["violations"])
-        pages.append(tmp_path / f"review-{lang}.html")
-        pages[-1].write_bytes(phone.request.get(f"{review_url}?lang={lang}").body())
+        for url in (review_url, form_url):  # the form too: its amount previews and file help
+            page.goto(f"{url}?lang={lang}")
+            if AXE.exists():
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+                assert [v["id"] for v in result["violations"]] == [], (url, lang, result["violations"])
+            pages.append(tmp_path / f"page-{len(pages)}.html")
+            pages[-1].write_bytes(phone.request.get(f"{url}?lang={lang}").body())
     phone.close()
     if shutil.which("java") and VNU.exists():
         errors = [m for m in check_html(pages) if m["type"] != "info"]
