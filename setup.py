@@ -44,6 +44,7 @@ setup(
         "gunicorn>=22,<24",
         "click>=8.1,<9",
         "pyotp>=2.9,<3",  # TOTP second factor for officers and administrators
+        "num2words>=0.5.13,<0.6",  # amounts in words (French as is; Arabic wrapped, see amount_words.py)
     ],
     extras_require={
         "test": [

@@ -1,4 +1,4 @@
-"""The home page and liveness."""
+"""The home page, liveness, and the amount preview shared by the forms that take amounts."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import text
 
 from safkat.db import get_database
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
-from safkat.i18n import current_language, text_direction
-from safkat.web import get_session, now
+from safkat.i18n import amount_words, current_language, format_dzd, text_direction
+from safkat.money import AmountError, parse_amount
+from safkat.web import get_session, now, translate_error
 
 bp = Blueprint("core", __name__)
 
@@ -94,3 +96,33 @@ def readyz():
     if problems:
         return Response("not ready: " + ", ".join(problems) + "\n", status=503, mimetype="text/plain")
     return Response("ready\n", mimetype="text/plain")
+
+
+@bp.route("/amounts/preview", methods=["POST"])
+@login_required
+def amount_preview():
+    """Amounts as typed, read by the one parser, in figures and words in the page's language,
+    with their total: what ``static/js/amount-preview.js`` shows under amount fields as the
+    user types. POST, so amounts stay out of URLs and access logs; nothing is stored."""
+    typed = (request.get_json(silent=True) or {}).get("amounts")
+    if not isinstance(typed, dict) or len(typed) > 20:
+        return {"error": "amounts: an object of at most 20 strings"}, 400
+    shown, total = {}, 0
+    for name, value in typed.items():
+        if not isinstance(value, str) or not value.strip():
+            shown[str(name)] = None
+            continue
+        try:
+            centimes = parse_amount(value[:100])
+        except AmountError as error:
+            shown[str(name)], total = {"error": translate_error(error)}, None
+            continue
+        shown[str(name)] = {"text": format_dzd(centimes), "words": amount_words(centimes)}
+        total = total + centimes if total is not None else None
+    given = [value for value in shown.values() if value]
+    body = {"amounts": shown, "total": None}
+    if total is not None and len(given) > 1:
+        body["total"] = {"text": format_dzd(total), "words": amount_words(total)}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -79,13 +79,15 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
 
 
-def format_dzd(centimes: int | None, locale: str | None = None) -> str:
+def format_dzd(centimes: int | None, locale: str | None = None, with_currency: bool = True) -> str:
     """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``."""
     if centimes is None:
         return ""
     locale = locale or current_language()
     amount = Decimal(centimes) / 100
     number = format_decimal(amount, format="#,##0.00", locale=locale)
+    if not with_currency:
+        return number
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
 
 
@@ -99,6 +101,12 @@ def format_size(num_bytes: int | None, locale: str | None = None) -> str:
     if num_bytes < 1024 * 1024:
         return format_unit(num_bytes / 1024, "digital-kilobyte", length="short", locale=locale, format="#,##0.#")
     return format_unit(num_bytes / 1024 / 1024, "digital-megabyte", length="short", locale=locale, format="#,##0.#")
+
+def amount_words(centimes: int | None, locale: str | None = None) -> str:
+    """An amount in centimes written in words in the page's language (see amount_words.py)."""
+    from safkat.amount_words import amount_in_words
+
+    return amount_in_words(centimes, locale or current_language()) if centimes is not None else ""
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -153,7 +161,7 @@ def init_app(app: Flask) -> None:
         wilaya_name=wilaya_name,
         time_left=time_left,
     )
-    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size)
+    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size, in_words=amount_words)
 
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"

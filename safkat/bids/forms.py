@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DecimalField, HiddenField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
-from safkat.forms import Form
-from safkat.tenders.forms import MAX_AMOUNT, to_centimes
+from safkat.forms import AmountField, Form
+from safkat.tenders.forms import MAX_AMOUNT
+
+MAX_CENTIMES = int(MAX_AMOUNT * 100)
+# What the server accepts (checked by content: safkat.bids.services.BID_DOCUMENT_TYPES), for
+# the phone's file picker; the same words are under every file field.
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.zip,.doc,.xls,application/pdf,image/jpeg,image/png,application/zip"
+FILE_FIELDS = {
+    "application_files": _l("Application file: registration, tax and social documents"),
+    "technical_files": _l("Technical offer documents"),
+    "financial_files": _l("Price schedule (optional)"),
+}
 
 
 class BidFormBase(Form):
-    idempotency_key = HiddenField()
     statement = TextAreaField(
         _l("Technical statement"),
         validators=[Optional(), Length(max=20000)],
         description=_l("Your method, schedule and means. Sealed with the rest of the bid."),
     )
-    application_files = MultipleFileField(
-        _l("Application file: registration, tax and social documents"),
-        description=_l("PDF, JPEG, PNG or ZIP. Several files may be chosen."),
-    )
-    technical_files = MultipleFileField(_l("Technical offer documents"))
-    financial_files = MultipleFileField(_l("Price schedule (optional)"))
+
+
+class ConfirmBidForm(Form):
+    """The review page's button: seal exactly the draft that was shown."""
+
+    idempotency_key = HiddenField()
+    reviewed = HiddenField()
 
 
 class WithdrawForm(Form):
@@ -38,23 +48,23 @@ class OpeningForm(Form):
     commission = StringField(_l("Members of the opening commission present"), validators=[Length(max=2000)])
 
 
-def bid_form_class(tender) -> type[BidFormBase]:
+def bid_form_class(tender, max_bytes: int) -> type[BidFormBase]:
     """A form with, for each lot, a checkbox and the amounts excluding VAT and of VAT."""
-    fields = {}
+    files_help = _l(
+        "PDF, JPEG, PNG, ZIP, or Word or Excel 97–2003 (.doc, .xls); at most %(mb)s MB per file. "
+        "Several files may be chosen.",
+        mb=max_bytes // (1024 * 1024),
+    )
+    fields = {
+        name: MultipleFileField(label, description=files_help, render_kw={"accept": ACCEPTED_FILES})
+        for name, label in FILE_FIELDS.items()
+    }
     for lot in tender.lots:
         fields[f"lot_{lot.id}"] = BooleanField(_l("Lot %(n)s", n=lot.number))
-        fields[f"excl_vat_{lot.id}"] = DecimalField(
-            _l("Amount excluding VAT (DZD)"),
-            places=2,
-            validators=[Optional(), NumberRange(min=0.01, max=MAX_AMOUNT)],
-            render_kw={"inputmode": "decimal"},
+        fields[f"excl_vat_{lot.id}"] = AmountField(
+            _l("Amount excluding VAT (DZD)"), min_centimes=1, max_centimes=MAX_CENTIMES
         )
-        fields[f"vat_{lot.id}"] = DecimalField(
-            _l("VAT (DZD)"),
-            places=2,
-            validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT)],
-            render_kw={"inputmode": "decimal"},
-        )
+        fields[f"vat_{lot.id}"] = AmountField(_l("VAT (DZD)"), max_centimes=MAX_CENTIMES)
     return type("BidForm", (BidFormBase,), fields)
 
 
@@ -67,18 +77,16 @@ def chosen_lots(form, tender) -> tuple[list[int], dict[int, tuple[int, int]]]:
         lot_ids.append(lot.id)
         excl_vat = form[f"excl_vat_{lot.id}"].data
         if excl_vat is not None:
-            amounts[lot.id] = (to_centimes(excl_vat), to_centimes(form[f"vat_{lot.id}"].data) or 0)
+            amounts[lot.id] = (excl_vat, form[f"vat_{lot.id}"].data or 0)
     return lot_ids, amounts
 
 
 def prefill(form, tender, offer: dict, lot_ids: list[int]) -> None:
     """Show a draft's decrypted values in the form."""
-    from decimal import Decimal
-
     form.statement.data = offer.get("statement", "")
     for lot in tender.lots:
         form[f"lot_{lot.id}"].data = lot.id in lot_ids
         amount = offer.get("amounts", {}).get(str(lot.number))
         if amount:
-            form[f"excl_vat_{lot.id}"].data = Decimal(amount["excl_vat"]) / 100
-            form[f"vat_{lot.id}"].data = Decimal(amount["vat"]) / 100
+            form[f"excl_vat_{lot.id}"].data = amount["excl_vat"]
+            form[f"vat_{lot.id}"].data = amount["vat"]

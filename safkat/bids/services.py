@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from safkat.accounts.models import EnterpriseStatus, User
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, EnvelopeKind, Receipt, TenderKey
 from safkat.bids.receipts import sign_receipt
-from safkat.db import add_commit_guard
+from safkat.db import add_commit_guard, on_commit
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.filenames import clean_file_name
@@ -64,6 +65,14 @@ class BidInput:
     removed_envelope_ids: list[int] = field(default_factory=list)
 
 
+@dataclass
+class RefusedDocument:
+    """A file the firm chose that was not accepted, and why; the other files are kept."""
+
+    filename: str
+    error: UploadRejected
+
+
 # --- who may bid --------------------------------------------------------------------------
 
 
@@ -94,10 +103,15 @@ def active_bid(session: Session, tender: Tender, enterprise_id: int) -> Bid | No
     )
 
 
-def draft_bid(session: Session, tender: Tender, enterprise_id: int) -> Bid | None:
-    return session.scalar(
-        select(Bid).where(Bid.tender_id == tender.id, Bid.enterprise_id == enterprise_id, Bid.status == BidStatus.DRAFT)
+def draft_bid(session: Session, tender: Tender, enterprise_id: int, lock: bool = False) -> Bid | None:
+    """The firm's draft; ``lock`` takes its row lock (PostgreSQL), so that saving a draft
+    and sealing the draft just reviewed never interleave."""
+    query = select(Bid).where(
+        Bid.tender_id == tender.id, Bid.enterprise_id == enterprise_id, Bid.status == BidStatus.DRAFT
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def count_bids(session: Session, tender: Tender) -> int:
@@ -113,7 +127,8 @@ def count_bids(session: Session, tender: Tender) -> int:
 
 
 def _validate(tender: Tender, data: BidInput, kept: list[Envelope], *, complete: bool) -> None:
-    if complete and not data.lot_ids:
+    has_something = data.lot_ids or data.statement.strip() or data.documents or data.removed_envelope_ids
+    if (complete or not has_something) and not data.lot_ids:  # an empty form makes no draft
         raise DomainError(N_("Choose at least one lot."))
     for lot_id in data.lot_ids:
         if complete and lot_id not in data.amounts:
@@ -161,27 +176,39 @@ def _offer_data(data: BidInput, tender: Tender) -> bytes:
     ).encode()
 
 
-def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap) -> list[Envelope]:
+def _new_envelopes(
+    tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap, refused: list | None = None
+) -> list[Envelope]:
+    """Seal the offer data and each document. A document that is not accepted raises, or,
+    when ``refused`` is a list, is left out and noted there (the others are kept)."""
     envelopes = []
     try:
         offer = _seal(store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
         offer.kind, offer.is_offer_data = EnvelopeKind.FINANCIAL, True
         envelopes.append(offer)
         for document in data.documents:
-            head = document.stream.read(64)
-            content_type = sniff_content_type(head)
-            if content_type not in BID_DOCUMENT_TYPES:
-                raise UploadRejected(N_("This type of file is not accepted."))
-            check_archives(document.stream, content_type)  # in memory: never stored in clear
-            limited = _Limited(document.stream, max_bytes)
-            envelope = _seal(store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
-            envelope.kind, envelope.is_offer_data = document.kind, False
-            envelopes.append(envelope)
+            try:
+                envelopes.append(_seal_document(document, store, max_bytes, wrap))
+            except UploadRejected as error:
+                if refused is None:
+                    raise
+                refused.append(RefusedDocument(document.filename, error))
     except Exception:
         for envelope in envelopes:
             store.delete(envelope.storage_key)
         raise
     return envelopes
+
+
+def _seal_document(document: NewBidDocument, store: FileStore, max_bytes: int, wrap) -> Envelope:
+    content_type = sniff_content_type(document.stream.read(64))
+    if content_type not in BID_DOCUMENT_TYPES:
+        raise UploadRejected(N_("This type of file is not accepted."))
+    check_archives(document.stream, content_type)  # in memory or the request's spool: never stored in clear
+    limited = _Limited(document.stream, max_bytes)  # the writer leaves no file if this refuses
+    envelope = _seal(store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
+    envelope.kind, envelope.is_offer_data = document.kind, False
+    return envelope
 
 
 class _Limited:
@@ -210,17 +237,21 @@ def save_draft(
     keys: PlatformKeys,
     max_bytes: int,
     now: datetime,
+    refused: list[RefusedDocument] | None = None,
 ) -> Bid:
-    """Keep the firm's work, encrypted, to come back to; nothing is submitted."""
+    """Keep the firm's work, encrypted, to come back to (or to review); nothing is submitted.
+
+    With a ``refused`` list, a file that is not accepted is noted there and the rest is
+    saved, so the firm need not choose its other files again."""
     check_can_bid(tender, actor, data.lot_ids, now)
-    bid = draft_bid(session, tender, actor.enterprise_id)
+    bid = draft_bid(session, tender, actor.enterprise_id, lock=True)
     kept = _kept_documents(bid, data) if bid else []
     _validate(tender, data, kept, complete=False)
 
     def wrap(envelope, data_key):
         envelope.draft_key = crypto.wrap_draft_key(keys.kek, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(tender, data, store, max_bytes, wrap, refused)
     if bid is None:
         bid = Bid(
             tender=tender,
@@ -232,22 +263,29 @@ def save_draft(
         session.add(bid)
     else:
         BID_LIFECYCLE.next_state(bid.status, "save")
-    _replace_envelopes(bid, kept, new, store)
+    _replace_envelopes(session, bid, kept, new, store)
     bid.lots = [lot for lot in tender.lots if lot.id in data.lot_ids]
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_saved", object_type="bid", object_id=bid.id, now=now)
     return bid
 
 
+def check_complete(tender: Tender, draft: Bid, data: BidInput) -> None:
+    """Raise unless ``draft``, just saved from ``data``, could be sealed as it is."""
+    _validate(tender, replace(data, documents=[]), list(draft.envelopes), complete=True)
+
+
 def _kept_documents(bid: Bid, data: BidInput) -> list[Envelope]:
     return [e for e in bid.envelopes if not e.is_offer_data and e.id not in data.removed_envelope_ids]
 
 
-def _replace_envelopes(bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
+def _replace_envelopes(session: Session, bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
+    """Swap the envelopes; the old files go only once this commits, so that a refused or
+    interrupted transaction leaves the draft whole."""
     for envelope in list(bid.envelopes):
         if envelope not in kept:
             bid.envelopes.remove(envelope)
-            store.delete(envelope.storage_key)
+            on_commit(session, partial(store.delete, envelope.storage_key))
     bid.envelopes.extend(new)
 
 
@@ -269,7 +307,7 @@ def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, li
 def discard_draft(session: Session, bid: Bid, actor: User, store: FileStore, now: datetime) -> None:
     bid.status = BID_LIFECYCLE.next_state(bid.status, "discard")
     for envelope in list(bid.envelopes):
-        store.delete(envelope.storage_key)
+        on_commit(session, partial(store.delete, envelope.storage_key))
         bid.envelopes.remove(envelope)
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_discarded", object_type="bid", object_id=bid.id, now=now)
@@ -324,7 +362,7 @@ def submit(
         session.flush()
     if draft is not None:
         bid = draft
-        _replace_envelopes(bid, kept, new, store)
+        _replace_envelopes(session, bid, kept, new, store)
     else:
         bid = Bid(tender=tender, enterprise_id=actor.enterprise_id, created_by_id=actor.id, created_at=now)
         bid.envelopes = new
@@ -353,6 +391,52 @@ def submit(
         _guard_deadline(session, tender, clock)
     checkpoint("bid.submitted")
     return bid, receipt
+
+
+def submit_draft(
+    session: Session,
+    tender: Tender,
+    actor: User,
+    store: FileStore,
+    keys: PlatformKeys,
+    max_bytes: int,
+    now: datetime,
+    idempotency_key: str,
+    reviewed: str,
+    clock=None,
+) -> tuple[Bid, Receipt]:
+    """Seal the draft the firm has just reviewed, exactly as it was shown.
+
+    ``reviewed`` is :func:`draft_fingerprint` of the draft on the review page: if the draft
+    changed since (another tab, another member of the firm), nothing is sealed."""
+    draft = draft_bid(session, tender, actor.enterprise_id, lock=True)  # held until the commit
+    previous = session.scalar(  # asked after the lock: sees a twin confirmation that just committed
+        select(Bid).where(Bid.enterprise_id == actor.enterprise_id, Bid.idempotency_key == idempotency_key)
+    )
+    if previous is not None and previous.tender_id == tender.id and previous.receipts:
+        return previous, previous.receipts[-1]  # the confirmation was sent twice
+    if draft is None or draft_fingerprint(draft) != reviewed:
+        raise DomainError(N_("Your bid changed after you reviewed it: review it again before sealing it."))
+    offer, _documents = read_draft(draft, store, keys)
+    lot_ids = {lot.number: lot.id for lot in tender.lots}
+    data = BidInput(
+        lot_ids=[lot.id for lot in draft.lots],
+        amounts={
+            lot_ids[int(number)]: (amount["excl_vat"], amount["vat"])
+            for number, amount in offer["amounts"].items()
+            if int(number) in lot_ids
+        },
+        statement=offer["statement"],
+    )
+    return submit(session, tender, actor, data, store, keys, max_bytes, now, idempotency_key, clock=clock)
+
+
+def draft_fingerprint(draft: Bid) -> str:
+    """What identifies a draft's exact content (its ciphertexts and lots) without reading it:
+    every save seals the offer afresh, so any change makes a new fingerprint."""
+    parts = [(e.kind, e.ciphertext_sha256) for e in draft.envelopes]
+    parts += [("lot", str(lot.id)) for lot in draft.lots]
+    return crypto.bid_digest(parts)
 
 
 def withdraw(session: Session, bid: Bid, actor: User, keys: PlatformKeys, now: datetime, clock=None) -> Receipt:

@@ -11,15 +11,26 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from safkat.bids import services, uploads
-from safkat.bids.forms import ReceiptCheckForm, WithdrawForm, bid_form_class, chosen_lots, prefill
+from safkat.bids import review, services, uploads
+from safkat.bids.forms import ConfirmBidForm, ReceiptCheckForm, WithdrawForm, bid_form_class, chosen_lots, prefill
 from safkat.bids.models import Bid, BidStatus, EnvelopeKind, Opening, Receipt, TenderKey
 from safkat.bids.receipts import receipt_document, verify_receipt
 from safkat.errors import DomainError
 from safkat.numbers import parse_int
+from safkat.tenders.lot_labels import title_after_label
 from safkat.tenders.models import Tender
 from safkat.tenders.services import find_by_reference
-from safkat.web import clock, file_store, flash_domain_error, get_or_404, get_session, now, platform_keys, require
+from safkat.web import (
+    clock,
+    file_store,
+    flash_domain_error,
+    get_or_404,
+    get_session,
+    now,
+    platform_keys,
+    require,
+    translate_error,
+)
 
 bp = Blueprint("bids", __name__)
 
@@ -46,6 +57,9 @@ def bid_labels():
 def tender_key_fingerprint(tender) -> str:
     key = get_session().get(TenderKey, tender.id)
     return key.fingerprint if key else ""
+
+
+bp.add_app_template_global(title_after_label, "lot_title_after_label")
 
 
 @bp.app_template_global()
@@ -92,51 +106,131 @@ def _bid_input(form, tender) -> services.BidInput:
 @bp.route("/tenders/<url_reference>/bid", methods=["GET", "POST"])
 @login_required
 def bid_form(url_reference: str):
+    """The form. Sending it saves the encrypted draft, then shows the review page (or the
+    form again, saying what is missing): nothing is sealed before the firm confirms."""
     tender = _tender_or_404(url_reference)
     require("bid.prepare", tender)
     session, enterprise_id = get_session(), current_user.enterprise_id
-    form = bid_form_class(tender)()
+    form = bid_form_class(tender, current_app.config["TENDER_UPLOAD_MAX_BYTES"])()
     draft = services.draft_bid(session, tender, enterprise_id)
     if form.validate_on_submit():
-        data = _bid_input(form, tender)
-        max_bytes = current_app.config["TENDER_UPLOAD_MAX_BYTES"]
         try:
-            if request.form.get("action") == "save":
-                services.save_draft(
-                    session, tender, current_user, data, file_store(), platform_keys(), max_bytes, now()
-                )
-                flash(_("Your draft is saved, encrypted. It is not submitted yet."), "success")
-                return redirect(url_for("bids.bid_form", url_reference=url_reference))
-            bid, receipt = services.submit(
-                session,
-                tender,
-                current_user,
-                data,
-                file_store(),
-                platform_keys(),
-                max_bytes,
-                now(),
-                form.idempotency_key.data or secrets.token_hex(16),
-                clock=clock(),
-            )
+            return _save_then_review(tender, form)
         except DomainError as error:
             flash_domain_error(error)
-        else:
-            _mail_receipt(bid, receipt)
-            flash(_("Your bid is sealed and received. Keep your receipt."), "success")
-            return redirect(url_for("bids.show_bid", bid_id=bid.id))
     documents = []
     if draft is not None and request.method == "GET":
         offer, documents = services.read_draft(draft, file_store(), platform_keys())
         prefill(form, tender, offer, [lot.id for lot in draft.lots])
     elif draft is not None:
         documents = services.read_draft(draft, file_store(), platform_keys())[1]
-    form.idempotency_key.data = secrets.token_hex(16)  # a fresh key for each rendering of the form
     active = services.active_bid(session, tender, enterprise_id)
     status = 422 if request.method == "POST" else 200
-    return render_template(
-        "bids/form.html", tender=tender, form=form, draft=draft, documents=documents, active=active, now=now()
-    ), status
+    return no_store(
+        render_template(
+            "bids/form.html", tender=tender, form=form, draft=draft, documents=documents, active=active, now=now()
+        ),
+        status,
+    )
+
+
+def _save_then_review(tender, form):
+    """Save the draft (keeping every accepted file); then the review page if it is complete."""
+    data = _bid_input(form, tender)
+    refused: list[services.RefusedDocument] = []
+    draft = services.save_draft(
+        get_session(),
+        tender,
+        current_user,
+        data,
+        file_store(),
+        platform_keys(),
+        current_app.config["TENDER_UPLOAD_MAX_BYTES"],
+        now(),
+        refused=refused,
+    )
+    back = redirect(url_for("bids.bid_form", url_reference=tender.url_reference), 303)
+    for item in refused:
+        flash(
+            _(
+                "“%(name)s” was not accepted: %(reason)s Your other files are kept in the draft.",
+                name=item.filename,
+                reason=translate_error(item.error),
+            ),
+            "error",
+        )
+    if refused:
+        return back
+    if request.form.get("action") == "save":
+        flash(_("Your draft is saved, encrypted. It is not submitted yet."), "success")
+        return back
+    try:
+        services.check_complete(tender, draft, data)
+    except DomainError as error:
+        flash_domain_error(error)
+        flash(_("Your draft is saved, encrypted, with its files: complete it, then review it."), "info")
+        return back
+    return redirect(url_for("bids.review_bid", url_reference=tender.url_reference), 303)
+
+
+@bp.route("/tenders/<url_reference>/bid/review")
+@login_required
+def review_bid(url_reference: str):
+    """The saved draft, decrypted for the firm's eyes only, with the button that seals it."""
+    tender = _tender_or_404(url_reference)
+    require("bid.prepare", tender)
+    draft = services.draft_bid(get_session(), tender, current_user.enterprise_id)
+    if draft is None:
+        return redirect(url_for("bids.bid_form", url_reference=url_reference))
+    return _review_page(tender, draft, ConfirmBidForm(formdata=None))
+
+
+def _review_page(tender, draft, form, status: int = 200):
+    shown = review.review(draft, file_store(), platform_keys())
+    form.reviewed.data = shown.fingerprint
+    form.idempotency_key.data = secrets.token_hex(16)  # a fresh key for each rendering
+    active = services.active_bid(get_session(), tender, current_user.enterprise_id)
+    page = render_template("bids/review.html", tender=tender, review=shown, form=form, active=active, now=now())
+    return no_store(page, status)
+
+
+@bp.route("/tenders/<url_reference>/bid/confirm", methods=["POST"])
+@login_required
+def confirm_bid(url_reference: str):
+    tender = _tender_or_404(url_reference)
+    require("bid.prepare", tender)
+    form = ConfirmBidForm()
+    if not form.validate_on_submit() or not form.reviewed.data or not form.idempotency_key.data:
+        abort(400)
+    try:
+        bid, receipt = services.submit_draft(
+            get_session(),
+            tender,
+            current_user,
+            file_store(),
+            platform_keys(),
+            current_app.config["TENDER_UPLOAD_MAX_BYTES"],
+            now(),
+            form.idempotency_key.data,
+            form.reviewed.data,
+            clock=clock(),
+        )
+    except DomainError as error:
+        flash_domain_error(error)
+        draft = services.draft_bid(get_session(), tender, current_user.enterprise_id)
+        if draft is None:
+            return redirect(url_for("bids.bid_form", url_reference=url_reference))
+        return _review_page(tender, draft, ConfirmBidForm(formdata=None), 422)
+    _mail_receipt(bid, receipt)
+    flash(_("Your bid is sealed and received. Keep your receipt."), "success")
+    return redirect(url_for("bids.show_bid", bid_id=bid.id))
+
+
+def no_store(page: str, status: int = 200) -> Response:
+    """A page with the firm's own bid in clear: kept by no cache, shared or not."""
+    response = Response(page, status)
+    response.headers["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _mail_receipt(bid: Bid, receipt: Receipt) -> None:
@@ -268,8 +362,6 @@ def minutes(url_reference: str):
 
 
 def _json_error(error: DomainError, status: int = 422):
-    from safkat.web import translate_error
-
     return {"error": translate_error(error)}, status
 
 

@@ -22,6 +22,7 @@ from safkat.bids.models import Opening, Receipt, TenderKey
 from safkat.bids.services import minutes_rows
 from safkat.errors import N_
 from safkat.markup import render_markdown
+from safkat.tenders.lot_labels import strip_lot_label
 from safkat.tenders.models import Tender
 from safkat.wilayas import WILAYAS_BY_CODE
 
@@ -73,6 +74,12 @@ def tender_heading(tender: Tender, lang: str) -> dict:
     }
 
 
+def _title_after_label(lot, lang: str) -> dict:
+    """The lot's title without a "Lot 3 —" that the receipt already prints before it."""
+    title = localized(lot.title_ar, lot.title_fr, lang)
+    return {**title, "text": strip_lot_label(title["text"], lot.number)}
+
+
 def bid_receipt_values(receipt: Receipt, lang: str) -> dict:
     """An acknowledgement of a submission, replacement or withdrawal. No amount: the bid is sealed."""
     payload = json.loads(receipt.payload)
@@ -84,7 +91,7 @@ def bid_receipt_values(receipt: Receipt, lang: str) -> dict:
         "is_withdrawal": receipt.kind == "withdrawal",
         "enterprise": {"name": bid.enterprise.name, "nif": payload["enterprise_nif"]},
         "lots": [
-            {"number": number, "title": localized(lots[number].title_ar, lots[number].title_fr, lang)}
+            {"number": number, "title": _title_after_label(lots[number], lang)}
             for number in payload["lots"]
             if number in lots
         ],

@@ -11,11 +11,12 @@ What happens, in real time:
    services; every firm's member logs in through the login form (in this process, each
    from its own address, so the per-address login limit is not what is measured).
 2. gunicorn serves the app (``SAFKAT_ENV=production``) on the same database. Every firm
-   loads the bid form (CSRF token, idempotency key), then waits for its moment.
+   loads the bid form (its CSRF token), then waits for its moment.
 3. The moments fall in the last ``--window`` seconds before the deadline, denser towards
    the end as in real life (the i-th of n at ``window × sqrt(i/n)``), the last one
    ``--margin`` seconds before the deadline. Each firm POSTs the form with one PDF of
-   ``--size-mb``, as a browser without JavaScript does.
+   ``--size-mb``, as a browser without JavaScript does, then loads the review page it is
+   sent to and confirms it (the request that seals); the latency is that of all three.
 4. ``--late`` more firms POST between 0.5 and 3 seconds *after* the deadline.
 5. A probe asks ``/healthz`` every 200 ms throughout, the trivial endpoint to compare with.
 6. With ``--sender``, the e-mail sender runs throughout as production runs it
@@ -45,6 +46,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bids_setup import PASSWORD, bench_environment, create_bidders, create_tender, make_app, pdf_bytes
 from run_bench import (
@@ -62,7 +64,8 @@ from run_bench import (
 )
 
 _HIDDEN = re.compile(  # a hidden input's value, whichever attribute comes first
-    r'name="(csrf_token|idempotency_key)"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="(csrf_token|idempotency_key)"'
+    r'name="(csrf_token|idempotency_key|reviewed)"[^>]*value="([^"]*)"'
+    r'|value="([^"]*)"[^>]*name="(csrf_token|idempotency_key|reviewed)"'
 )
 
 
@@ -91,7 +94,6 @@ class Firm:
     email: str
     cookie: str = ""
     csrf: str = ""
-    idempotency_key: str = ""
     at: float = 0.0  # monotonic moment to send
     late: bool = False
     status: int = 0
@@ -150,8 +152,7 @@ def load_form(port: int, path: str, firm: Firm) -> None:
     match = re.search(r"session=([^;]+)", set_cookie)
     if match:
         firm.cookie = match.group(1)
-    hidden = _hidden(body.decode())
-    firm.csrf, firm.idempotency_key = hidden["csrf_token"], hidden["idempotency_key"]
+    firm.csrf = _hidden(body.decode())["csrf_token"]
 
 
 def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
@@ -172,12 +173,11 @@ def multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[by
 def send_bid(port: int, path: str, lot_id: int, firm: Firm, document: bytes) -> None:
     fields = {
         "csrf_token": firm.csrf,
-        "idempotency_key": firm.idempotency_key,
         f"lot_{lot_id}": "y",
-        f"excl_vat_{lot_id}": f"{1_000_000 + firm.index}.00",
-        f"vat_{lot_id}": "190000.00",
+        f"excl_vat_{lot_id}": f"{1_000_000 + firm.index},00",
+        f"vat_{lot_id}": "190 000,00",
         "statement": "Offre envoyée pendant la ruée de la dernière minute.",
-        "action": "submit",
+        "action": "review",
     }
     body, content_type = multipart(fields, f"dossier-{firm.index}.pdf", document)
     pause = firm.at - time.monotonic()
@@ -185,10 +185,25 @@ def send_bid(port: int, path: str, lot_id: int, firm: Firm, document: bytes) -> 
         time.sleep(pause)
     started = time.perf_counter()
     try:
-        firm.status, firm.location, _data, _cookie = _request(port, "POST", path, firm.cookie, body, content_type)
+        firm.status, firm.location = send_and_confirm(port, path, firm, body, content_type)
     except OSError as error:
         firm.error = repr(error)
     firm.latency_ms = (time.perf_counter() - started) * 1000
+
+
+def send_and_confirm(port: int, path: str, firm: Firm, body: bytes, content_type: str) -> tuple[int, str]:
+    """The form (it saves the draft), its review page, then the confirmation that seals: the
+    firm's whole last-minute send, whose last answer is the one that counts."""
+    status, location, _data, _cookie = _request(port, "POST", path, firm.cookie, body, content_type)
+    if status != 303 or not location.endswith("/bid/review"):
+        return status, location
+    _status, _location, page, _cookie = _request(port, "GET", f"{path}/review", firm.cookie)
+    hidden = _hidden(page.decode())
+    confirm = urlencode({name: hidden.get(name, "") for name in ("csrf_token", "reviewed", "idempotency_key")})
+    status, location, _data, _cookie = _request(
+        port, "POST", f"{path}/confirm", firm.cookie, confirm.encode(), "application/x-www-form-urlencoded"
+    )
+    return status, location
 
 
 def probe_health(port: int, probe: Probe) -> None:
@@ -209,7 +224,9 @@ def check_database(app, tender_id: int, deadline: datetime, firms: list[Firm]) -
     from safkat.bids.models import Bid, BidStatus, Receipt
 
     with app.extensions["safkat.db"].session() as session:
-        bids = session.scalars(select(Bid).where(Bid.tender_id == tender_id)).all()
+        bids = session.scalars(  # drafts (a form sent, its confirmation refused) are not bids
+            select(Bid).where(Bid.tender_id == tender_id, Bid.submitted_at.is_not(None))
+        ).all()
         receipts = session.scalars(select(Receipt).join(Bid).where(Bid.tender_id == tender_id)).all()
     stored = {bid.id: bid for bid in bids}
     confirmed = [f for f in firms if f.status in (302, 303) and "/bids/" in f.location]
@@ -312,7 +329,7 @@ def render_section(args, on_time: list[Firm], checks: dict, probe: Probe, info: 
             f"| late requests refused / stored | {checks['late_refused']} of {args.late} / {checks['late_stored']} |",
             f"| receipts stamped at or after the deadline | {checks['receipts_after_deadline']} |",
             f"| latest accepted bid, before the deadline by | {checks['last_stamp_before_deadline_s']:.2f} s |",
-            f"| bid POST latency p50 / p95 / p99 / max | {percentile(latencies, 0.5):.0f} / "
+            f"| bid send (form, review page, confirmation) p50 / p95 / p99 / max | {percentile(latencies, 0.5):.0f} / "
             f"{percentile(latencies, 0.95):.0f} / {percentile(latencies, 0.99):.0f} / {max(latencies):.0f} ms |",
             f"| `/healthz` during the burst p50 / p99 (failures) | {percentile(probe.latencies_ms, 0.5):.1f} / "
             f"{percentile(probe.latencies_ms, 0.99):.1f} ms ({probe.failures}) |",

@@ -24,7 +24,7 @@ PLAN = json.loads(open(os.environ["SAFKAT_LOAD_PLAN"], encoding="utf-8").read())
 WILAYAS = ["16", "31", "25", "13", "06", "19", "05", "30"]
 CATEGORIES = ["works", "supplies", "services", "studies"]
 QUERIES = ["fibre", "الألياف", "maintenance", "réhabilitation", "matériel informatique", "صيانة"]
-HIDDEN = re.compile(r'name="(csrf_token|idempotency_key)"[^>]*value="([^"]*)"')
+HIDDEN = re.compile(r'name="(csrf_token|idempotency_key|reviewed)"[^>]*value="([^"]*)"')
 SESSION = re.compile(r"session=([^;]+)")
 DOCUMENT = b"%PDF-1.4\n% load test\n" + os.urandom(256 * 1024)
 
@@ -97,26 +97,38 @@ class Firm(HttpUser):
 
     @task(2)
     def submit(self):
+        """The form (it saves the draft), its review page, then the confirmation that seals."""
         form = self._get(PLAN["bid_path"], "/tenders/<ref>/bid (form)")
         hidden = dict(HIDDEN.findall(form.text))
         lot = PLAN["lot_id"]
         data = {
             "csrf_token": hidden.get("csrf_token", ""),
-            "idempotency_key": hidden.get("idempotency_key", ""),
             f"lot_{lot}": "y",
-            f"excl_vat_{lot}": f"{random.randint(900_000, 1_100_000)}.00",
-            f"vat_{lot}": "190000.00",
+            f"excl_vat_{lot}": f"{random.randint(900_000, 1_100_000)},00",
+            f"vat_{lot}": "190 000,00",
             "statement": "Offre envoyée pendant l'essai de charge.",
-            "action": "submit",
+            "action": "review",
         }
         files = {"application_files": ("dossier.pdf", DOCUMENT, "application/pdf")}
-        with self.client.post(
+        headers = {"Cookie": f"session={self.cookie}"}
+        sent = self.client.post(
             PLAN["bid_path"],
             data=data,
             files=files,
-            headers={"Cookie": f"session={self.cookie}"},
+            headers=headers,
             allow_redirects=False,
-            name="/tenders/<ref>/bid (submit)",
+            name="/tenders/<ref>/bid (send)",
+        )
+        if sent.status_code != 303:
+            return
+        review = self._get(PLAN["bid_path"] + "/review", "/tenders/<ref>/bid/review")
+        hidden = dict(HIDDEN.findall(review.text))
+        with self.client.post(
+            PLAN["bid_path"] + "/confirm",
+            data={name: hidden.get(name, "") for name in ("csrf_token", "reviewed", "idempotency_key")},
+            headers=headers,
+            allow_redirects=False,
+            name="/tenders/<ref>/bid/confirm",
             catch_response=True,
         ) as response:
             if response.status_code in (302, 303) and "/bids/" in response.headers.get("Location", ""):

@@ -9,7 +9,7 @@
   var status = document.getElementById("upload-status");
   var bar = document.getElementById("upload-progress");
   var csrf = form.querySelector("input[name=csrf_token]").value;
-  var action = "submit";
+  var action = "review";
 
   form.addEventListener("click", function (event) {
     if (event.target.name === "action") { action = event.target.value; }

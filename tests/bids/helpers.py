@@ -1,7 +1,9 @@
-"""Building bids through the web form, as a firm would."""
+"""Building bids through the web form, as a firm would: the form, then the review page,
+then the confirmation that seals."""
 
 import io
 import os
+import re
 
 PDF_HEAD = b"%PDF-1.7\n"
 
@@ -17,8 +19,7 @@ def bid_form(
     statement="Méthode : équipe de 6, 3 mois.",
     application=None,
     technical=None,
-    idempotency_key=None,
-    action="submit",
+    action="review",
 ):
     amounts = amounts if amounts is not None else {lot.number: ("1234567.89", "234567.90") for lot in tender.lots}
     data = {"statement": statement, "action": action}
@@ -32,14 +33,29 @@ def bid_form(
         data["application_files"] = [(io.BytesIO(application or document("rc")), "registre.pdf")]
     if technical:
         data["technical_files"] = [(io.BytesIO(technical), "memoire-technique.pdf")]
-    if idempotency_key:
-        data["idempotency_key"] = idempotency_key
     return data
 
 
-def post_bid(client, tender, **kwargs):
-    return client.post(
+def post_bid(client, tender, idempotency_key=None, **kwargs):
+    """Send the form; if it leads to the review page, confirm it (the answer that seals)."""
+    response = client.post(
         f"/tenders/{tender.url_reference}/bid?lang=en",
         data=bid_form(tender, **kwargs),
         content_type="multipart/form-data",
     )
+    if response.status_code != 303 or not response.headers["Location"].endswith("/bid/review"):
+        return response
+    return confirm_bid(client, tender, idempotency_key)
+
+
+def review_fields(client, tender) -> dict:
+    """The hidden fields of the review page's confirmation form."""
+    page = client.get(f"/tenders/{tender.url_reference}/bid/review?lang=en").get_data(as_text=True)
+    return dict(re.findall(r'<input name="(reviewed|idempotency_key)" type="hidden" value="([^"]*)"', page))
+
+
+def confirm_bid(client, tender, idempotency_key=None, fields=None):
+    fields = dict(fields or review_fields(client, tender))
+    if idempotency_key:
+        fields["idempotency_key"] = idempotency_key
+    return client.post(f"/tenders/{tender.url_reference}/bid/confirm?lang=en", data=fields)

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
 from safkat.bids import opening as bid_opening
-from safkat.bids.models import Bid, Opening
-from tests.bids.helpers import bid_form
+from safkat.bids.models import Bid, Opening, Receipt
+from tests.bids.helpers import bid_form, confirm_bid, review_fields
 from tests.conftest import requires_postgresql
 
 pytestmark = requires_postgresql
@@ -50,24 +50,31 @@ def test_two_openers_never_both_open(committed, committed_make):
         assert session.scalar(select(func.count()).where(AuditEvent.action == "tender.opened")) == 1
 
 
+def reviewed(committed, firm, tender) -> tuple:
+    """The firm's client and its review page's confirmation fields, its bid saved as a draft."""
+    client = committed.client(firm)
+    saved = client.post(
+        f"/tenders/{tender.url_reference}/bid", data=bid_form(tender), content_type="multipart/form-data"
+    )
+    assert saved.status_code == 303, saved.get_data(as_text=True)[:500]
+    return client, review_fields(client, tender)
+
+
 def test_double_click_makes_one_bid(committed, committed_make):
     tender = committed_make.tender(state="open")
     firm = committed_make.bidder(enterprise=committed_make.enterprise(status="verified"))
     committed_make.session.commit()
+    client, fields = reviewed(committed, firm, tender)
 
-    def submit():
-        data = bid_form(tender, idempotency_key="double-click-key-42")
-        return (
-            committed.client(firm)
-            .post(f"/tenders/{tender.url_reference}/bid", data=data, content_type="multipart/form-data")
-            .status_code
-        )
+    def confirm():
+        return confirm_bid(client, tender, fields=fields).status_code
 
-    results, errors = run_together(submit, submit)
+    results, errors = run_together(confirm, confirm)
     assert errors == []
     assert sorted(results) == [302, 302]
     with committed.session() as session:
         assert session.scalar(select(func.count()).select_from(Bid)) == 1
+        assert session.scalar(select(func.count()).select_from(Receipt)) == 1
 
 
 def test_no_bid_is_accepted_after_the_opening(committed, committed_make):
@@ -78,12 +85,10 @@ def test_no_bid_is_accepted_after_the_opening(committed, committed_make):
     keys, store = committed.app.extensions["safkat.keys"], committed.app.extensions["safkat.files"]
 
     def submitter(firm):
+        client, fields = reviewed(committed, firm, tender)  # before the race: only the sealing races
+
         def submit():
-            return (
-                committed.client(firm)
-                .post(f"/tenders/{tender.url_reference}/bid", data=bid_form(tender), content_type="multipart/form-data")
-                .status_code
-            )
+            return confirm_bid(client, tender, fields=fields).status_code
 
         return submit
 
@@ -100,3 +105,4 @@ def test_no_bid_is_accepted_after_the_opening(committed, committed_make):
         opened = {row.bid_id for row in opening.rows}
     assert accepted == opened  # every accepted bid was opened; none slipped in after
     assert results[1:].count(302) == len(accepted)
+    assert set(results[1:]) <= {302, 409, 422}  # sealed, or refused (at the commit, or before it)

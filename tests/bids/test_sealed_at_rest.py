@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.bids.helpers import bid_form
+from tests.bids.helpers import bid_form, confirm_bid
 from tests.conftest import TEST_DB_URL
 
 AMOUNTS = {1: ("98765432.10", "18765432.11"), 2: ("55544433.22", "0")}
@@ -46,12 +46,14 @@ def test_nothing_readable_at_rest(committed, committed_make):
             statement=STATEMENT,
             application=b"%PDF-1.7\n" + application,
             technical=b"%PDF-1.7\n" + technical,
-            action="save" if number else "submit",
+            action="save" if number else "review",
         )
-        response = committed.client(firm).post(
-            f"/tenders/{tender.url_reference}/bid", data=data, content_type="multipart/form-data"
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        client = committed.client(firm)
+        response = client.post(f"/tenders/{tender.url_reference}/bid", data=data, content_type="multipart/form-data")
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        if not number:  # the first firm reviews its bid (amounts shown in clear), then seals it
+            assert "98\u202f765\u202f432,10" in client.get(response.headers["Location"]).get_data(as_text=True)
+            assert confirm_bid(client, tender).status_code == 302
 
     raw = raw_database(committed) + b"".join(p.read_bytes() for p in committed.uploads.rglob("*") if p.is_file())
     assert tender.title_fr.encode() in raw and firms[0].email.encode() in raw  # the scan does see the data

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from safkat.bids.models import Bid, Envelope, Receipt
 from safkat.bids.receipts import verify_receipt
-from tests.bids.helpers import document, post_bid
+from tests.bids.helpers import bid_form, confirm_bid, document, post_bid, review_fields
 
 
 @pytest.fixture
@@ -24,6 +24,10 @@ def firm(make):
 
 def bids(db_session):
     return db_session.scalar(select(func.count()).select_from(Bid).where(Bid.status != "discarded"))
+
+
+def sealed_bids(db_session):
+    return db_session.scalar(select(func.count()).select_from(Bid).where(Bid.status.not_in(("discarded", "draft"))))
 
 
 def test_submission_is_sealed_and_acknowledged(login, firm, tender, db_session, app, clock):
@@ -106,17 +110,26 @@ def test_deadline_passing_during_the_request_refuses_the_commit(login, firm, ten
 
     clock.set(tender.submission_deadline_at - timedelta(seconds=1))
     monkeypatch.setattr(services, "submit", accept_then_time_passes)
-    response = post_bid(login(firm), tender)
+    client = login(firm)
+    response = post_bid(client, tender)
     assert response.status_code == 409
     assert "The submission deadline has passed" in response.get_data(as_text=True)
-    assert bids(db_session) == 0
+    assert sealed_bids(db_session) == 0, "the reviewed draft stays a draft"
     assert db_session.scalar(select(func.count()).select_from(Receipt)) == 0
+    clock.set(tender.submission_deadline_at - timedelta(seconds=1))
+    assert client.get(f"/tenders/{tender.url_reference}/bid/review").status_code == 200, "the draft is whole"
 
 
-def test_double_submission_makes_one_bid(login, firm, tender, db_session):
+def test_double_confirmation_makes_one_bid(login, firm, tender, db_session):
     client = login(firm)
-    first = post_bid(client, tender, idempotency_key="same-key-0123456789")
-    second = post_bid(client, tender, idempotency_key="same-key-0123456789")
+    assert (
+        client.post(
+            f"/tenders/{tender.url_reference}/bid", data=bid_form(tender), content_type="multipart/form-data"
+        ).status_code
+        == 303
+    )
+    fields = review_fields(client, tender)
+    first, second = confirm_bid(client, tender, fields=fields), confirm_bid(client, tender, fields=fields)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert bids(db_session) == 1
@@ -147,13 +160,13 @@ def test_draft_is_encrypted_and_comes_back(login, firm, tender, db_session):
     response = post_bid(
         client, tender, action="save", amounts={2: ("5000.00", "950.00")}, statement="Brouillon en cours"
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     draft = db_session.scalar(select(Bid))
     assert draft.status == "draft" and all(e.draft_key and e.sealed_key is None for e in draft.envelopes)
-    page = client.get(f"/tenders/{tender.url_reference}/bid").get_data(as_text=True)
-    assert "Brouillon en cours" in page and 'value="5000.00"' in page and "registre.pdf" in page
+    page = client.get(f"/tenders/{tender.url_reference}/bid?lang=en").get_data(as_text=True)
+    assert "Brouillon en cours" in page and 'value="5,000.00"' in page and "registre.pdf" in page
     # Submitting from the draft keeps its document and seals it for the tender.
-    response = post_bid(client, tender, application=False, amounts={2: ("5000.00", "950.00")})
+    response = post_bid(client, tender, application=False, amounts={2: ("5 000,00", "950")})
     assert response.status_code == 302
     db_session.expire_all()
     bid = db_session.scalar(select(Bid))
@@ -164,25 +177,61 @@ def test_draft_is_encrypted_and_comes_back(login, firm, tender, db_session):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"application": False}, "The application file is missing"),
-        ({"statement": "", "technical": None}, "The technical offer is missing"),
-        ({"amounts": {}}, "Choose at least one lot"),
-        ({"amounts": {1: ("-5", "0")}}, "Number must be between"),
+        ({"amounts": {1: ("-5", "0")}}, "An amount cannot be negative."),
         ({"amounts": {1: ("100.00", "500.00")}}, "the VAT cannot exceed"),
-        ({"amounts": {1: ("1e30", "0")}}, "Number must be between"),
+        ({"amounts": {1: ("1e30", "0")}}, "Type the amount in digits"),
+        ({"amounts": {1: ("4.500", "0")}}, "can be read as two different amounts"),
+        ({"amounts": {1: ("0", "0")}}, "The amount must be between 0.01 DZD and"),
+        ({"amounts": {1: ("200 000 000 000", "0")}}, "The amount must be between"),
     ],
 )
-def test_invalid_bids_are_refused_and_nothing_is_stored(login, firm, tender, db_session, overrides, message):
+def test_invalid_amounts_are_refused_and_nothing_is_stored(login, firm, tender, db_session, overrides, message):
     response = post_bid(login(firm), tender, **overrides)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert bids(db_session) == 0
 
 
-def test_wrong_file_type_is_refused(login, firm, tender, db_session):
-    response = post_bid(login(firm), tender, application=b"MZ\x90\x00 not a pdf")
-    assert response.status_code == 422 and "This type of file is not accepted" in response.get_data(as_text=True)
-    assert bids(db_session) == 0
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"application": False, "technical": document("tech")}, "The application file is missing"),
+        ({"statement": "", "technical": None}, "The technical offer is missing"),
+        ({"amounts": {}}, "Choose at least one lot"),
+    ],
+)
+def test_an_incomplete_bid_is_kept_as_a_draft_and_not_sealed(login, firm, tender, db_session, overrides, message):
+    client = login(firm)
+    response = post_bid(client, tender, **overrides)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/bid")
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert message in page
+    draft = db_session.scalar(select(Bid))
+    assert draft.status == "draft" and sealed_bids(db_session) == 0
+    assert client.get(f"/tenders/{tender.url_reference}/bid/review").status_code == 200  # shown, not sealed
+
+
+def test_a_refused_file_is_named_and_the_others_are_kept(login, firm, tender, db_session):
+    client = login(firm)
+    response = post_bid(client, tender, application=b"MZ\x90\x00 not a pdf", technical=document("tech"))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/bid")
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "“registre.pdf” was not accepted: This type of file is not accepted." in page
+    assert "memoire-technique.pdf" in page  # kept in the draft: not to be chosen again
+    draft = db_session.scalar(select(Bid))
+    assert draft.status == "draft" and sealed_bids(db_session) == 0
+    assert [e.kind for e in draft.envelopes if not e.is_offer_data] == ["technical"]
+    # Every file field says what is accepted, and up to what size.
+    assert page.count("PDF, JPEG, PNG, ZIP, or Word or Excel 97–2003 (.doc, .xls); at most 50 MB per file.") == 3
+    # Only the refused file is sent again: the draft's file stays, and the bid can be sealed.
+    assert post_bid(client, tender, technical=None).status_code == 302
+    db_session.expire_all()
+    bid = db_session.scalar(select(Bid))
+    assert bid.status == "submitted" and sorted(e.kind for e in bid.envelopes) == [
+        "application",
+        "financial",
+        "technical",
+    ]
 
 
 @pytest.mark.parametrize("status", ["pending", "registered", "rejected", "suspended"])

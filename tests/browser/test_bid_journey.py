@@ -21,8 +21,8 @@ def test_bid_with_a_large_document_survives_a_dropped_chunk(page, live_server, t
     lot = page.locator("input[type=checkbox][name^=lot_]").first
     lot_id = lot.get_attribute("name").split("_")[1]
     lot.check()
-    page.fill(f"#excl_vat_{lot_id}", "2500000.00")
-    page.fill(f"#vat_{lot_id}", "475000.00")
+    page.fill(f"#excl_vat_{lot_id}", "2 500 000,00")
+    page.fill(f"#vat_{lot_id}", "475 000,00")
     page.fill("#statement", "Équipe de 5 techniciens, 3 mois.")
     big = tmp_path / "plans.pdf"
     big.write_bytes(b"%PDF-1.7\n" + os.urandom(2_600_000))
@@ -41,13 +41,17 @@ def test_bid_with_a_large_document_survives_a_dropped_chunk(page, live_server, t
             route.continue_()
 
     page.route(re.compile(r".*/bid-uploads/.*/chunks.*"), drop_second_chunk)
-    page.get_by_role("button", name=re.compile("Sceller")).click()
+    page.get_by_role("button", name="Vérifier mon offre avant de la sceller").click()
     try:
-        page.wait_for_url(re.compile(r"/bids/\d+$"), timeout=60_000)
+        page.wait_for_url(re.compile(r"/bid/review$"), timeout=60_000)
     except Exception:
         print("STATUS:", page.locator("#upload-status").inner_text(), page.url)
-        page.screenshot(path="/tmp/bidfail.png", full_page=True)
         raise
     assert dropped, "the test did not drop a chunk"
+    review = page.locator("main").inner_text()
+    assert "plans.pdf" in review and "rc.pdf" in review  # the large file, resumed, is in the draft
+    assert "deux millions cinq cent mille dinars algériens" in review
+    page.get_by_role("button", name=re.compile("Confirmer")).click()
+    page.wait_for_url(re.compile(r"/bids/\d+$"))
     assert "Déposée, scellée" in page.content() or "scell" in page.content().lower()
     assert page.get_by_role("link", name=re.compile("JSON")).count() == 1

@@ -189,7 +189,10 @@ def bid(person: Person, url_reference: str, firm: Firm, tmp_path) -> None:
     offer.write_bytes(b"%PDF-1.7\n% memoire technique\n%%EOF\n")
     page.set_input_files("#technical_files", str(offer))
     page.set_input_files("#application_files", str(offer))
-    person.submit("main form[enctype]", "button[value=submit]")
+    person.submit("main form[enctype]", "button[value=review]")
+    assert path_of(page.url) == f"/tenders/{url_reference}/bid/review"
+    person.see("Your bid is not sealed yet.")
+    person.submit("form[action$='/bid/confirm']")
     assert re.search(r"/bids/\d+$", page.url)
     person.see("Your bid is sealed and received. Keep your receipt.")
 

@@ -61,6 +61,7 @@ def test_bid_receipt(login, firm, bid, tender, tmp_path, db_session, lang):
     if lang == "fr":
         assert "Accusé de réception" in text and "Dépôt" in text and tender.title_fr in text
         assert "lundi 2 mars 2026 à 10:00, heure d'Alger" in text
+        assert "Lot 1" in text and "Lot 2" in text and "Lot 1 — Lot 1" not in text  # the lots, each said once
     else:
         assert squashed("وصل استلام") in squashed(text) and squashed(tender.title_ar) in squashed(text)
         assert squashed("بتوقيت الجزائر") in squashed(text) and squashed("إيداع") in squashed(text)

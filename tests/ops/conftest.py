@@ -45,7 +45,7 @@ def populate(instance: Instance) -> dict:
     assert post_bid(clients[0], tender, technical=document("tech-a")).status_code == 302
     assert post_bid(clients[1], tender, amounts={2: ("1850000.50", "0")}).status_code == 302
     assert post_bid(clients[1], tender, amounts={2: ("1800000.00", "0")}).status_code == 302  # replaces
-    assert post_bid(clients[2], other, action="save").status_code == 302  # a draft
+    assert post_bid(clients[2], other, action="save").status_code == 303  # a draft
     with instance.session() as session:
         tender = session.get(Tender, ids["tender"])
         instance.clock.set(tender.submission_deadline_at + timedelta(hours=1))

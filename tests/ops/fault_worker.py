@@ -63,15 +63,14 @@ def _client(app, user_id: str | None):
 
 
 def submit(app, args):
-    from tests.bids.helpers import bid_form
+    """The bid form, then its review page's confirmation (where the checkpoints are)."""
+    from tests.bids.helpers import post_bid
 
     tender = SimpleNamespace(
         url_reference=args["reference"], lots=[SimpleNamespace(id=i, number=n) for i, n in args["lots"]]
     )
-    data = bid_form(tender, technical=bytes.fromhex(args["technical"]), idempotency_key=args["key"])
-    response = _client(app, args["user"]).post(
-        f"/tenders/{args['reference']}/bid", data=data, content_type="multipart/form-data"
-    )
+    client = _client(app, args["user"])
+    response = post_bid(client, tender, technical=bytes.fromhex(args["technical"]), idempotency_key=args["key"])
     return {"status": response.status_code}
 
 

@@ -22,14 +22,14 @@ import pytest
 from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
-from safkat.bids.models import Bid, BidUpload, Envelope, OpenedBid, Opening, Receipt
+from safkat.bids.models import Bid, BidUpload, OpenedBid, Opening, Receipt
 from safkat.documents.models import IssuedDocument
 from safkat.notifications.models import Notification, OutboxMessage, SentReminder
 from safkat.notifications.services import enqueue_email
 from safkat.ops.files import orphans
 from safkat.ops.outbox import INTERRUPTED
 from safkat.tenders.models import DocumentDownload, Tender
-from tests.bids.helpers import document, post_bid
+from tests.bids.helpers import confirm_bid, document, post_bid
 from tests.conftest import requires_postgresql
 from tests.ops.fault_worker import FileTransport
 
@@ -126,13 +126,15 @@ def submit_params(tender, firm, key="k-1"):
 def test_a_bid_killed_before_commit_leaves_no_bid_and_can_be_sent_again(tender_and_firms, tmp_path, point):
     instance, tender, (firm, _other) = tender_and_firms
     Worker(instance, tmp_path, "submit", point, **submit_params(tender, firm)).kill_at_checkpoint()
-    with instance.session() as session:
-        assert count(session, Bid) == count(session, Envelope) == count(session, Receipt) == 0
+    with instance.session() as session:  # killed while confirming: the reviewed draft is intact
+        assert count(session, Bid, Bid.status != "draft") == count(session, Receipt) == 0
         assert count(session, AuditEvent, AuditEvent.action == "bid.submitted") == 0
-    left = leftovers(instance)  # sealed envelopes written before the kill: ciphertext no row names
-    assert len(left) == 3 and all(b"plans" not in path.read_bytes() for path in left)
-    again = post_bid(instance.client(firm), tender, technical=document("plans"), idempotency_key="k-1")
-    assert again.status_code == 302  # after the restart, the same submission goes through
+        draft = session.scalar(select(Bid))
+        assert len(draft.envelopes) == 3 and all(e.draft_key and not e.sealed_key for e in draft.envelopes)
+    left = leftovers(instance)  # the offer sealed for the tender before the kill: ciphertext no row names
+    assert len(left) == 1 and all(b"plans" not in path.read_bytes() for path in left)
+    again = confirm_bid(instance.client(firm), tender, idempotency_key="k-1")
+    assert again.status_code == 302  # after the restart, the same confirmation goes through
     with instance.session() as session:
         bid = session.scalar(select(Bid))
         assert bid.status == "submitted" and len(bid.receipts) == 1 and len(bid.envelopes) == 3

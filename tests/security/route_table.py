@@ -166,6 +166,9 @@ TABLE: dict[str, list[Case]] = {
     "notifications.unsubscribe": [on("open", args=GARBAGE_TOKEN, GET=everyone(400))],
     # --- bids -------------------------------------------------------------------------------
     "bids.bid_form": [on("open", GET=firms(200), POST=firms(422)), on("draft", GET=roles(404, anonymous=LOGIN))],
+    "bids.review_bid": [on("open", GET=firms(302))],  # no draft to review: back to the form
+    "bids.confirm_bid": [on("open", POST=firms(400))],  # no reviewed draft named
+    "core.amount_preview": [on("open", POST=signed_in(400))],  # JSON only
     "bids.start_upload": [on("open", POST=firms(422))],
     "bids.upload_state": [on("open", GET=firm_1(200, others=404))],
     "bids.upload_chunk": [on("open", PUT=firm_1(400, others=404))],  # no offset: a bad request

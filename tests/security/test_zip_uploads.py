@@ -128,9 +128,13 @@ def test_a_tender_document_bomb_is_refused_and_nothing_kept(login, make, clock, 
 
 def test_a_bid_with_a_traversal_archive_is_refused(login, make, db_session):
     tender, firm = make.tender(state="open"), make.bidder()
-    response = post_bid(login(firm), tender, technical=traversal())
-    assert response.status_code == 422 and "would write outside its folder" in response.get_data(as_text=True)
-    assert db_session.scalar(select(Bid)) is None
+    client = login(firm)
+    response = post_bid(client, tender, technical=traversal())
+    assert response.status_code == 303  # back to the form, named; the other file stays in the draft
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "“memoire-technique.pdf” was not accepted: This ZIP file would write outside its folder" in page
+    draft = db_session.scalar(select(Bid))
+    assert draft.status == "draft" and [e.kind for e in draft.envelopes if not e.is_offer_data] == ["application"]
 
 
 def test_a_chunked_bomb_is_refused_at_completion(login, make, db_session, app):
