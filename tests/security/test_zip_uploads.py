@@ -218,13 +218,16 @@ def test_a_polyglot_bid_document_is_refused_on_the_form_and_in_chunks(login, mak
     tender, firm = make.tender(state="open", lots=1), make.bidder()
     client = login(firm)
     response = post_bid(client, tender, technical=polyglot(traversal()))
-    assert response.status_code == 422 and "would write outside its folder" in response.get_data(as_text=True)
+    assert response.status_code == 303  # back to the form, the refused file named
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "“memoire-technique.pdf” was not accepted: This ZIP file would write outside its folder" in page
     content = polyglot(bomb())
     state = start(client, tender, content).get_json()
     send_all(client, state, content)
     response = complete(client, state)
     assert response.status_code == 422 and "expands to far more" in response.get_json()["error"]
-    assert db_session.scalar(select(Bid)) is None
+    bid = db_session.scalar(select(Bid))
+    assert bid.status == "draft" and "technical" not in {e.kind for e in bid.envelopes if not e.is_offer_data}
 
 
 def test_a_polyglot_attestation_is_refused(login, make, db_session):
