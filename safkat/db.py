@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
@@ -71,11 +71,19 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+READ_ONLY_OPTION = "safkat_read_only"
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that SQLAlchemy controls.
 
     pysqlite's own transaction handling breaks SAVEPOINTs; we turn it off and emit BEGIN
-    ourselves, as SQLAlchemy's documentation recommends.
+    ourselves, as SQLAlchemy's documentation recommends. Every transaction takes the write
+    lock when it begins (``BEGIN IMMEDIATE``), so it waits up to the busy timeout for
+    another writer: a deferred transaction that reads and then writes fails at once with
+    "database is locked" if another writer committed in between (SQLite's busy handler
+    does not apply to that upgrade). Only sessions opened with ``read_only=True`` (GET and
+    HEAD requests) begin deferred, so readers never wait for writers.
     """
 
     @event.listens_for(engine, "connect")
@@ -90,7 +98,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:
@@ -149,8 +158,16 @@ class Database:
         self.engine = engine if engine is not None else make_engine(url)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
 
-    def session(self) -> Session:
-        return self.session_factory()
+    def session(self, *, read_only: bool = False) -> Session:
+        """A new session; ``read_only`` ones begin deferred on SQLite (see :func:`_configure_sqlite`).
+
+        Anything else begins ``BEGIN IMMEDIATE`` there. On PostgreSQL both are the same.
+        """
+        session = self.session_factory()
+        if read_only and self.engine.dialect.name == "sqlite":
+            session.info[READ_ONLY_OPTION] = True
+            session.connection(execution_options={READ_ONLY_OPTION: True})
+        return session
 
 
 def get_database(app: Flask | None = None) -> Database:
@@ -158,10 +175,30 @@ def get_database(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The current request's session, opened on first use."""
+    """The current request's session, opened on first use.
+
+    GET and HEAD requests read (their transaction begins deferred on SQLite), unless the
+    view is marked :func:`writes_on_get`; any other request may write and takes SQLite's
+    write lock as it begins.
+    """
     if "db_session" not in g:
-        g.db_session = get_database().session()
+        g.db_session = get_database().session(read_only=_request_only_reads())
     return g.db_session
+
+
+def writes_on_get(view: Callable) -> Callable:
+    """Mark a view that writes even on GET (a document issued on its first download)."""
+    view.safkat_writes_on_get = True
+    return view
+
+
+def _request_only_reads() -> bool:
+    if not has_request_context():
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, "safkat_writes_on_get", False)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -183,6 +220,59 @@ def _run_commit_guards(session: Session) -> None:
         return
     for guard in session.info.pop("commit_guards", []):
         guard()
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``session``'s transaction has committed (deleting a replaced file)."""
+    session.info.setdefault("on_commit", []).append(callback)
+
+
+def on_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` if ``session``'s transaction rolls back (deleting a file written for it).
+
+    Whatever ends the transaction without a commit (a refused form, a commit guard, a
+    database that stayed locked) then leaves no file behind that no row names.
+    """
+    session.info.setdefault("on_rollback", []).append(callback)
+
+
+def _run_all(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a file left behind is swept by `safkat files orphans --delete`
+            log.exception("transaction-end callback failed")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_session_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop("on_rollback", None)
+    _run_all(session.info.pop("on_commit", []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_session_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:  # a SAVEPOINT: the outer transaction goes on
+        return
+    session.info.pop("on_commit", None)
+    _run_all(session.info.pop("on_rollback", []))
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A GET view wrote without being marked :func:`writes_on_get` (raised in tests only)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _check_read_only(session: Session, _context, _instances) -> None:
+    if not session.info.get(READ_ONLY_OPTION):
+        return
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        message = "a GET request wrote without writes_on_get: on SQLite it may fail with 'database is locked'"
+        if has_request_context() and current_app.testing:
+            raise WriteInReadOnlySession(message)
+        log.warning(message)
 
 
 def init_app(app: Flask, database: Database, on_refused: Callable | None = None) -> None:

@@ -21,7 +21,7 @@ from safkat.accounts.models import EnterpriseStatus, User
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, EnvelopeKind, Receipt, TenderKey
 from safkat.bids.receipts import sign_receipt
-from safkat.db import add_commit_guard
+from safkat.db import add_commit_guard, on_commit, on_rollback
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
@@ -134,11 +134,15 @@ def _validate(tender: Tender, data: BidInput, kept: list[Envelope], *, complete:
 # --- envelopes ------------------------------------------------------------------------------
 
 
-def _seal(store: FileStore, source: BinaryIO, metadata: dict, wrap) -> Envelope:
-    """Encrypt ``source`` straight into the store; ``wrap(data_key)`` sets the key columns."""
+def _seal(session: Session, store: FileStore, source: BinaryIO, metadata: dict, wrap) -> Envelope:
+    """Encrypt ``source`` straight into the store; ``wrap(data_key)`` sets the key columns.
+
+    The ciphertext is removed again if the transaction does not commit.
+    """
     data_key = crypto.new_data_key()
     with store.writer() as (out, storage_key):
         size, digest, _plain = crypto.encrypt_envelope(source, out, data_key, metadata)
+    on_rollback(session, lambda: store.delete(storage_key))
     envelope = Envelope(storage_key=storage_key, ciphertext_size=size, ciphertext_sha256=digest)
     wrap(envelope, data_key)
     return envelope
@@ -160,10 +164,12 @@ def _offer_data(data: BidInput, tender: Tender) -> bytes:
     ).encode()
 
 
-def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap) -> list[Envelope]:
+def _new_envelopes(
+    session: Session, tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap
+) -> list[Envelope]:
     envelopes = []
     try:
-        offer = _seal(store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
+        offer = _seal(session, store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
         offer.kind, offer.is_offer_data = EnvelopeKind.FINANCIAL, True
         envelopes.append(offer)
         for document in data.documents:
@@ -175,7 +181,7 @@ def _new_envelopes(tender: Tender, data: BidInput, store: FileStore, max_bytes: 
                 check_zip(document.stream)  # in memory or the request's spool: never stored in clear
             document.stream.seek(0)
             limited = _Limited(document.stream, max_bytes)
-            envelope = _seal(store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
+            envelope = _seal(session, store, limited, {"name": document.filename[-200:], "type": content_type}, wrap)
             envelope.kind, envelope.is_offer_data = document.kind, False
             envelopes.append(envelope)
     except Exception:
@@ -221,7 +227,7 @@ def save_draft(
     def wrap(envelope, data_key):
         envelope.draft_key = crypto.wrap_draft_key(keys.kek, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(session, tender, data, store, max_bytes, wrap)
     if bid is None:
         bid = Bid(
             tender=tender,
@@ -233,7 +239,7 @@ def save_draft(
         session.add(bid)
     else:
         BID_LIFECYCLE.next_state(bid.status, "save")
-    _replace_envelopes(bid, kept, new, store)
+    _replace_envelopes(session, bid, kept, new, store)
     bid.lots = [lot for lot in tender.lots if lot.id in data.lot_ids]
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_saved", object_type="bid", object_id=bid.id, now=now)
@@ -244,12 +250,17 @@ def _kept_documents(bid: Bid, data: BidInput) -> list[Envelope]:
     return [e for e in bid.envelopes if not e.is_offer_data and e.id not in data.removed_envelope_ids]
 
 
-def _replace_envelopes(bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
+def _replace_envelopes(session: Session, bid: Bid, kept: list[Envelope], new: list[Envelope], store: FileStore) -> None:
     for envelope in list(bid.envelopes):
         if envelope not in kept:
             bid.envelopes.remove(envelope)
-            store.delete(envelope.storage_key)
+            _delete_when_committed(session, store, envelope.storage_key)
     bid.envelopes.extend(new)
+
+
+def _delete_when_committed(session: Session, store: FileStore, storage_key: str) -> None:
+    """A file the bid no longer names goes once that is committed (a rollback still needs it)."""
+    on_commit(session, lambda: store.delete(storage_key))
 
 
 def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, list[tuple[Envelope, dict]]]:
@@ -270,7 +281,7 @@ def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, li
 def discard_draft(session: Session, bid: Bid, actor: User, store: FileStore, now: datetime) -> None:
     bid.status = BID_LIFECYCLE.next_state(bid.status, "discard")
     for envelope in list(bid.envelopes):
-        store.delete(envelope.storage_key)
+        _delete_when_committed(session, store, envelope.storage_key)
         bid.envelopes.remove(envelope)
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_discarded", object_type="bid", object_id=bid.id, now=now)
@@ -312,7 +323,7 @@ def submit(
     def wrap(envelope, data_key):
         envelope.sealed_key = crypto.seal_data_key(tender_key.public_key, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(session, tender, data, store, max_bytes, wrap)
     checkpoint("bid.sealed")
     for envelope in kept:  # the draft's documents: now sealed to the tender, no longer readable
         data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)
@@ -325,7 +336,7 @@ def submit(
         session.flush()
     if draft is not None:
         bid = draft
-        _replace_envelopes(bid, kept, new, store)
+        _replace_envelopes(session, bid, kept, new, store)
     else:
         bid = Bid(tender=tender, enterprise_id=actor.enterprise_id, created_by_id=actor.id, created_at=now)
         bid.envelopes = new

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from safkat.accounts.forms import EmptyForm
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.notifications import emails
 from safkat.tenders import services
@@ -98,6 +99,7 @@ def _notify(tender: Tender, template: str, **context) -> None:
 
 
 @bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
+@writes_on_get
 def opening(tender_id: int):
     """The opening session: the first visit after the deadline opens the bids."""
     from safkat.bids import opening as bid_opening
