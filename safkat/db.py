@@ -71,19 +71,21 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-READ_ONLY_OPTION = "safkat_read_only"
+WRITES_OPTION = "safkat_writes"  # an execution option: this connection's transactions may write
+READ_ONLY = "safkat_read_only"  # in Session.info: a GET request's session
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that SQLAlchemy controls.
 
     pysqlite's own transaction handling breaks SAVEPOINTs; we turn it off and emit BEGIN
-    ourselves, as SQLAlchemy's documentation recommends. Every transaction takes the write
-    lock when it begins (``BEGIN IMMEDIATE``), so it waits up to the busy timeout for
-    another writer: a deferred transaction that reads and then writes fails at once with
-    "database is locked" if another writer committed in between (SQLite's busy handler
-    does not apply to that upgrade). Only sessions opened with ``read_only=True`` (GET and
-    HEAD requests) begin deferred, so readers never wait for writers.
+    ourselves, as SQLAlchemy's documentation recommends. The sessions that may write
+    (:attr:`Database.write_engine`: every request but GET and HEAD, every command) begin
+    with ``BEGIN IMMEDIATE``, so they wait up to the busy timeout for another writer: a
+    deferred transaction that reads and then writes fails at once with "database is
+    locked" if another writer committed in between (SQLite's busy handler does not apply
+    to that upgrade). Readers, and plain connections of the engine, begin deferred and
+    never wait for writers.
     """
 
     @event.listens_for(engine, "connect")
@@ -98,8 +100,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITES_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:
@@ -152,21 +154,24 @@ _SQLITE_UNAVAILABLE = (
 
 
 class Database:
-    """An engine and its session factory."""
+    """An engine and its session factory.
+
+    Sessions are bound to :attr:`write_engine`, the engine with the option that makes
+    their SQLite transactions begin ``IMMEDIATE``; read-only sessions to :attr:`engine`.
+    """
 
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.engine = engine if engine is not None else make_engine(url)
-        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.write_engine = self.engine.execution_options(**{WRITES_OPTION: True})
+        self.session_factory = sessionmaker(bind=self.write_engine, expire_on_commit=False)
 
     def session(self, *, read_only: bool = False) -> Session:
-        """A new session; ``read_only`` ones begin deferred on SQLite (see :func:`_configure_sqlite`).
-
-        Anything else begins ``BEGIN IMMEDIATE`` there. On PostgreSQL both are the same.
-        """
-        session = self.session_factory()
-        if read_only and self.engine.dialect.name == "sqlite":
-            session.info[READ_ONLY_OPTION] = True
-            session.connection(execution_options={READ_ONLY_OPTION: True})
+        """A new session; a ``read_only`` one (a GET request's) begins deferred on SQLite."""
+        if not read_only:
+            return self.session_factory()
+        bound_here = self.session_factory.kw.get("bind") is self.write_engine  # not a test's connection
+        session = self.session_factory(bind=self.engine) if bound_here else self.session_factory()
+        session.info[READ_ONLY] = True
         return session
 
 
@@ -266,7 +271,7 @@ class WriteInReadOnlySession(RuntimeError):
 
 @event.listens_for(Session, "before_flush")
 def _check_read_only(session: Session, _context, _instances) -> None:
-    if not session.info.get(READ_ONLY_OPTION):
+    if not session.info.get(READ_ONLY):
         return
     if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
         message = "a GET request wrote without writes_on_get: on SQLite it may fail with 'database is locked'"

@@ -27,7 +27,9 @@ def firm(make):
 def bid_input(tender, tag: str) -> services.BidInput:
     lot = tender.lots[0]
     upload = services.NewBidDocument(EnvelopeKind.APPLICATION, "registre.pdf", io.BytesIO(document(tag)))
-    return services.BidInput(lot_ids=[lot.id], amounts={lot.id: (100_000, 19_000)}, statement="Équipe de 4.", documents=[upload])
+    return services.BidInput(
+        lot_ids=[lot.id], amounts={lot.id: (100_000, 19_000)}, statement="Équipe de 4.", documents=[upload]
+    )
 
 
 def files_in(store) -> set[str]:
