@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
@@ -71,11 +71,21 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+WRITES_OPTION = "safkat_writes"  # an execution option: this connection's transactions may write
+READ_ONLY = "safkat_read_only"  # in Session.info: a GET request's session
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that SQLAlchemy controls.
 
     pysqlite's own transaction handling breaks SAVEPOINTs; we turn it off and emit BEGIN
-    ourselves, as SQLAlchemy's documentation recommends.
+    ourselves, as SQLAlchemy's documentation recommends. The sessions that may write
+    (:attr:`Database.write_engine`: every request but GET and HEAD, every command) begin
+    with ``BEGIN IMMEDIATE``, so they wait up to the busy timeout for another writer: a
+    deferred transaction that reads and then writes fails at once with "database is
+    locked" if another writer committed in between (SQLite's busy handler does not apply
+    to that upgrade). Readers, and plain connections of the engine, begin deferred and
+    never wait for writers.
     """
 
     @event.listens_for(engine, "connect")
@@ -90,7 +100,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        writes = connection.get_execution_options().get(WRITES_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:
@@ -143,14 +154,25 @@ _SQLITE_UNAVAILABLE = (
 
 
 class Database:
-    """An engine and its session factory."""
+    """An engine and its session factory.
+
+    Sessions are bound to :attr:`write_engine`, the engine with the option that makes
+    their SQLite transactions begin ``IMMEDIATE``; read-only sessions to :attr:`engine`.
+    """
 
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.engine = engine if engine is not None else make_engine(url)
-        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.write_engine = self.engine.execution_options(**{WRITES_OPTION: True})
+        self.session_factory = sessionmaker(bind=self.write_engine, expire_on_commit=False)
 
-    def session(self) -> Session:
-        return self.session_factory()
+    def session(self, *, read_only: bool = False) -> Session:
+        """A new session; a ``read_only`` one (a GET request's) begins deferred on SQLite."""
+        if not read_only:
+            return self.session_factory()
+        bound_here = self.session_factory.kw.get("bind") is self.write_engine  # not a test's connection
+        session = self.session_factory(bind=self.engine) if bound_here else self.session_factory()
+        session.info[READ_ONLY] = True
+        return session
 
 
 def get_database(app: Flask | None = None) -> Database:
@@ -158,10 +180,30 @@ def get_database(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The current request's session, opened on first use."""
+    """The current request's session, opened on first use.
+
+    GET and HEAD requests read (their transaction begins deferred on SQLite), unless the
+    view is marked :func:`writes_on_get`; any other request may write and takes SQLite's
+    write lock as it begins.
+    """
     if "db_session" not in g:
-        g.db_session = get_database().session()
+        g.db_session = get_database().session(read_only=_request_only_reads())
     return g.db_session
+
+
+def writes_on_get(view: Callable) -> Callable:
+    """Mark a view that writes even on GET (a document issued on its first download)."""
+    view.safkat_writes_on_get = True
+    return view
+
+
+def _request_only_reads() -> bool:
+    if not has_request_context():
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, "safkat_writes_on_get", False)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -177,35 +219,65 @@ def add_commit_guard(session: Session, guard: Callable[[], None]) -> None:
     session.info.setdefault("commit_guards", []).append(guard)
 
 
-def on_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once ``session``'s transaction has committed, never if it rolls back:
-    for what must not happen unless the transaction does, such as deleting the file of a row
-    it removes (a crash in between leaves an orphan file, which ``safkat files orphans``
-    finds). Needs no Flask: services use it."""
-    session.info.setdefault("on_commit", []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_on_commit(session: Session) -> None:
-    for callback in session.info.pop("on_commit", []):
-        try:
-            callback()
-        except Exception:  # the data is committed; an undeleted file is an orphan, not a loss
-            log.exception("on-commit callback failed")
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_on_commit(session: Session, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop("on_commit", None)
-
-
 @event.listens_for(Session, "before_commit")
 def _run_commit_guards(session: Session) -> None:
     if session.in_nested_transaction():  # releasing a SAVEPOINT is not the COMMIT the guards watch
         return
     for guard in session.info.pop("commit_guards", []):
         guard()
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``session``'s transaction has committed (deleting a replaced file)."""
+    session.info.setdefault("on_commit", []).append(callback)
+
+
+def on_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` if ``session``'s transaction rolls back (deleting a file written for it).
+
+    Whatever ends the transaction without a commit (a refused form, a commit guard, a
+    database that stayed locked) then leaves no file behind that no row names.
+    """
+    session.info.setdefault("on_rollback", []).append(callback)
+
+
+def _run_all(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a file left behind is swept by `safkat files orphans --delete`
+            log.exception("transaction-end callback failed")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_session_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop("on_rollback", None)
+    _run_all(session.info.pop("on_commit", []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_session_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:  # a SAVEPOINT: the outer transaction goes on
+        return
+    session.info.pop("on_commit", None)
+    _run_all(session.info.pop("on_rollback", []))
+
+
+class WriteInReadOnlySession(RuntimeError):
+    """A GET view wrote without being marked :func:`writes_on_get` (raised in tests only)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _check_read_only(session: Session, _context, _instances) -> None:
+    if not session.info.get(READ_ONLY):
+        return
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        message = "a GET request wrote without writes_on_get: on SQLite it may fail with 'database is locked'"
+        if has_request_context() and current_app.testing:
+            raise WriteInReadOnlySession(message)
+        log.warning(message)
 
 
 def init_app(app: Flask, database: Database, on_refused: Callable | None = None) -> None:

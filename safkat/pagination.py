@@ -21,10 +21,15 @@ def parse_page(value: str | None) -> int:
 
 @dataclass
 class Page:
+    """A page of results. ``total`` may be rounded (``is_exact=False``: "about N"); then
+    ``more`` says whether a next page exists, from one row read beyond this page."""
+
     items: list
     page: int
     per_page: int
     total: int
+    is_exact: bool = True
+    more: bool | None = None
 
     @property
     def pages(self) -> int:
@@ -36,7 +41,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more if self.more is not None else self.page < self.pages
 
 
 def paginate(session: Session, query: Select, page: str | int | None, per_page: int = DEFAULT_PER_PAGE) -> Page:

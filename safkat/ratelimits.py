@@ -95,6 +95,23 @@ def init_app(app: Flask) -> None:
     limiter.enabled = True
     limiter.init_app(app)
     app.config["RATELIMIT_ENABLED"] = enabled
+    _skip_for_plain_reads(app, limiter)
+
+
+def _skip_for_plain_reads(app: Flask, limiter) -> None:
+    """A GET or HEAD without a search is never limited (every decorated limit is on POST),
+    yet the limiter's bookkeeping was the largest cost of a /healthz: reads skip it."""
+    checks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit
+    if check not in checks:
+        return
+
+    def check_unless_plain_read():
+        if request.method in READ_METHODS and not is_search():
+            return None
+        return check()
+
+    checks[checks.index(check)] = check_unless_plain_read
 
 
 def is_switched_off() -> bool:

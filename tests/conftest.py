@@ -36,7 +36,7 @@ from safkat.http_cache import rendered  # noqa: E402
 from safkat.i18n import compile_catalogs  # noqa: E402
 from safkat.migrate import upgrade  # noqa: E402
 from safkat.notifications.transports import MemoryTransport  # noqa: E402
-from safkat.tenders import freshness  # noqa: E402
+from safkat.tenders import counts, freshness  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -150,6 +150,7 @@ def mailbox(app):
     limiter.reset()
     rendered.clear()  # each test's database starts again from the same clock: so must the page cache
     freshness.forget()  # and the memo of the listing's last change
+    counts.remembered.clear()  # and the remembered counts of large listings
     return transport
 
 

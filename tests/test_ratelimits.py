@@ -141,3 +141,19 @@ def test_limits_come_from_the_environment_and_are_checked(monkeypatch):
     monkeypatch.setenv("SAFKAT_RATELIMIT_WRITE", "plenty")
     with pytest.raises(ConfigError, match="SAFKAT_RATELIMIT_WRITE"):
         flask_config(load_settings())
+
+
+def test_no_route_limits_plain_reads_so_they_may_skip_the_limiter(app):
+    """GET and HEAD requests without a search skip the limiter (``ratelimits._skip_for_plain_reads``):
+    that holds only while no decorated limit applies to them."""
+    from flask_limiter.util import get_qualified_name
+
+    from safkat.extensions import limiter
+
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if not rule.methods & {"GET", "HEAD"} or rule.endpoint == "static":
+                continue
+            name = get_qualified_name(app.view_functions[rule.endpoint])
+            for limit in limiter.limit_manager.decorated_limits(name):
+                assert limit.methods and not {"get", "head"} & set(limit.methods), rule.rule

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from safkat.accounts import services, sessions, two_factor
 from safkat.accounts.forms import DisableTwoFactorForm, EnableTwoFactorForm, LoginCodeForm
 from safkat.accounts.views import home_for
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.extensions import limiter
 from safkat.ratelimits import configured
@@ -89,6 +90,7 @@ def _settings_page(status: int = 200, **forms):
 
 @bp.route("/account/two-factor")
 @login_required
+@writes_on_get
 def settings():
     require("account.two_factor")
     return _settings_page()

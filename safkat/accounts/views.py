@@ -19,6 +19,7 @@ from safkat.accounts.forms import (
 )
 from safkat.accounts.models import Sector, User
 from safkat.accounts.validators import normalise_email
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.extensions import limiter
 from safkat.i18n import current_language
@@ -185,6 +186,7 @@ def resend_verification():
 
 
 @bp.route("/verify-email/<token>")
+@writes_on_get
 def verify_email(token: str):
     try:
         payload = tokens.read_token(

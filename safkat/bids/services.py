@@ -11,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from safkat.accounts.models import EnterpriseStatus, User
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, Envelope, EnvelopeKind, Receipt, TenderKey
 from safkat.bids.receipts import sign_receipt
-from safkat.db import add_commit_guard, on_commit
+from safkat.db import add_commit_guard, on_commit, on_rollback
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.filenames import clean_file_name
@@ -150,11 +149,15 @@ def _validate(tender: Tender, data: BidInput, kept: list[Envelope], *, complete:
 # --- envelopes ------------------------------------------------------------------------------
 
 
-def _seal(store: FileStore, source: BinaryIO, metadata: dict, wrap) -> Envelope:
-    """Encrypt ``source`` straight into the store; ``wrap(data_key)`` sets the key columns."""
+def _seal(session: Session, store: FileStore, source: BinaryIO, metadata: dict, wrap) -> Envelope:
+    """Encrypt ``source`` straight into the store; ``wrap(data_key)`` sets the key columns.
+
+    The ciphertext is removed again if the transaction does not commit.
+    """
     data_key = crypto.new_data_key()
     with store.writer() as (out, storage_key):
         size, digest, _plain = crypto.encrypt_envelope(source, out, data_key, metadata)
+    on_rollback(session, lambda: store.delete(storage_key))
     envelope = Envelope(storage_key=storage_key, ciphertext_size=size, ciphertext_sha256=digest)
     wrap(envelope, data_key)
     return envelope
@@ -177,18 +180,24 @@ def _offer_data(data: BidInput, tender: Tender) -> bytes:
 
 
 def _new_envelopes(
-    tender: Tender, data: BidInput, store: FileStore, max_bytes: int, wrap, refused: list | None = None
+    session: Session,
+    tender: Tender,
+    data: BidInput,
+    store: FileStore,
+    max_bytes: int,
+    wrap,
+    refused: list | None = None,
 ) -> list[Envelope]:
     """Seal the offer data and each document. A document that is not accepted raises, or,
     when ``refused`` is a list, is left out and noted there (the others are kept)."""
     envelopes = []
     try:
-        offer = _seal(store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
+        offer = _seal(session, store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
         offer.kind, offer.is_offer_data = EnvelopeKind.FINANCIAL, True
         envelopes.append(offer)
         for document in data.documents:
             try:
-                envelopes.append(_seal_document(document, store, max_bytes, wrap))
+                envelopes.append(_seal_document(session, document, store, max_bytes, wrap))
             except UploadRejected as error:
                 if refused is None:
                     raise
@@ -200,13 +209,13 @@ def _new_envelopes(
     return envelopes
 
 
-def _seal_document(document: NewBidDocument, store: FileStore, max_bytes: int, wrap) -> Envelope:
+def _seal_document(session: Session, document: NewBidDocument, store: FileStore, max_bytes: int, wrap) -> Envelope:
     content_type = sniff_content_type(document.stream.read(64))
     if content_type not in BID_DOCUMENT_TYPES:
         raise UploadRejected(N_("This type of file is not accepted."))
     check_archives(document.stream, content_type)  # in memory or the request's spool: never stored in clear
     limited = _Limited(document.stream, max_bytes)  # the writer leaves no file if this refuses
-    envelope = _seal(store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
+    envelope = _seal(session, store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
     envelope.kind, envelope.is_offer_data = document.kind, False
     return envelope
 
@@ -251,7 +260,7 @@ def save_draft(
     def wrap(envelope, data_key):
         envelope.draft_key = crypto.wrap_draft_key(keys.kek, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap, refused)
+    new = _new_envelopes(session, tender, data, store, max_bytes, wrap, refused)
     if bid is None:
         bid = Bid(
             tender=tender,
@@ -285,8 +294,13 @@ def _replace_envelopes(session: Session, bid: Bid, kept: list[Envelope], new: li
     for envelope in list(bid.envelopes):
         if envelope not in kept:
             bid.envelopes.remove(envelope)
-            on_commit(session, partial(store.delete, envelope.storage_key))
+            _delete_when_committed(session, store, envelope.storage_key)
     bid.envelopes.extend(new)
+
+
+def _delete_when_committed(session: Session, store: FileStore, storage_key: str) -> None:
+    """A file the bid no longer names goes once that is committed (a rollback still needs it)."""
+    on_commit(session, lambda: store.delete(storage_key))
 
 
 def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, list[tuple[Envelope, dict]]]:
@@ -307,7 +321,7 @@ def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, li
 def discard_draft(session: Session, bid: Bid, actor: User, store: FileStore, now: datetime) -> None:
     bid.status = BID_LIFECYCLE.next_state(bid.status, "discard")
     for envelope in list(bid.envelopes):
-        on_commit(session, partial(store.delete, envelope.storage_key))
+        _delete_when_committed(session, store, envelope.storage_key)
         bid.envelopes.remove(envelope)
     session.flush()
     audit.record(session, actor=actor, action="bid.draft_discarded", object_type="bid", object_id=bid.id, now=now)
@@ -349,7 +363,7 @@ def submit(
     def wrap(envelope, data_key):
         envelope.sealed_key = crypto.seal_data_key(tender_key.public_key, data_key)
 
-    new = _new_envelopes(tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(session, tender, data, store, max_bytes, wrap)
     checkpoint("bid.sealed")
     for envelope in kept:  # the draft's documents: now sealed to the tender, no longer readable
         data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from safkat.awards.models import LotAward
 from safkat.bids.models import Bid, Opening, Receipt
+from safkat.db import writes_on_get
 from safkat.documents import award_values, services
 from safkat.documents.forms import DocumentCheckForm
 from safkat.documents.kinds import KINDS
@@ -86,6 +87,7 @@ def _send(document: IssuedDocument, reference: str) -> Response:
 
 
 @bp.route(f"/tenders/<url_reference>/notice/{EDITION}.pdf")
+@writes_on_get
 def tender_notice(url_reference: str, edition: str):
     tender = _public_tender(url_reference)
     document = services.document_for(get_session(), "tender_notice", tender, edition, make_issuer(), now(), _actor())
@@ -93,6 +95,7 @@ def tender_notice(url_reference: str, edition: str):
 
 
 @bp.route(f"/tenders/<url_reference>/opening/minutes/{EDITION}.pdf")
+@writes_on_get
 def opening_minutes(url_reference: str, edition: str):
     tender = _public_tender(url_reference)
     opening = get_or_404(Opening, tender.id)
@@ -102,6 +105,7 @@ def opening_minutes(url_reference: str, edition: str):
 
 @bp.route(f"/bids/<int:bid_id>/receipts/<int:receipt_id>/{EDITION}.pdf")
 @login_required
+@writes_on_get
 def bid_receipt(bid_id: int, receipt_id: int, edition: str):
     bid = get_or_404(Bid, bid_id)
     require("bid.view", bid)
@@ -131,6 +135,7 @@ def award_documents(tender) -> dict:
 
 
 @bp.route(f"/tenders/<url_reference>/award/notice/{EDITION}.pdf")
+@writes_on_get
 def award_notice(url_reference: str, edition: str):
     tender = _public_tender(url_reference)
     if not award_values.has_award_notice(get_session(), tender):
@@ -139,6 +144,7 @@ def award_notice(url_reference: str, edition: str):
 
 
 @bp.route(f"/tenders/<url_reference>/evaluation/summary/{EDITION}.pdf")
+@writes_on_get
 def evaluation_summary(url_reference: str, edition: str):
     tender = _public_tender(url_reference)
     if not award_values.has_evaluation_report(get_session(), tender):
@@ -148,6 +154,7 @@ def evaluation_summary(url_reference: str, edition: str):
 
 @bp.route(f"/officer/tenders/<int:tender_id>/evaluation/report/{EDITION}.pdf")
 @login_required
+@writes_on_get
 def evaluation_report(tender_id: int, edition: str):
     """The full report: the contracting authority's officers only."""
     tender = get_or_404(Tender, tender_id)
@@ -158,6 +165,7 @@ def evaluation_report(tender_id: int, edition: str):
 
 
 @bp.route(f"/tenders/<url_reference>/award/decisions/<int:award_id>/{EDITION}.pdf")
+@writes_on_get
 def award_decision(url_reference: str, award_id: int, edition: str):
     tender = _public_tender(url_reference)
     award = get_or_404(LotAward, award_id)
@@ -168,6 +176,7 @@ def award_decision(url_reference: str, award_id: int, edition: str):
 
 @bp.route(f"/bids/<int:bid_id>/letters/<int:assessment_id>/{EDITION}.pdf")
 @login_required
+@writes_on_get
 def award_letter(bid_id: int, assessment_id: int, edition: str):
     """A bidder's own letter about one lot: its firm only, through its own bid."""
     bid = get_or_404(Bid, bid_id)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from safkat.accounts.forms import EmptyForm
 from safkat.awards import services as awards
 from safkat.awards.models import Complaint, Contract, LotAward
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.evaluation import services
 from safkat.evaluation.forms import (
@@ -81,6 +82,7 @@ def overview(tender_id: int):
 
 
 @bp.route("/evaluation/lots/<int:lot_id>")
+@writes_on_get
 def lot(tender_id: int, lot_id: int):
     tender = _tender(tender_id)
     lot = get_or_404(Lot, lot_id)

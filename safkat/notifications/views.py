@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 
 from safkat.accounts.forms import EmptyForm
 from safkat.accounts.models import ContractingAuthority, Sector, User
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.forms import CheckboxListField, Form
 from safkat.i18n import current_language
@@ -130,6 +131,7 @@ def open_notification(notification_id: int):
 
 
 @bp.route("/unsubscribe/<token>")
+@writes_on_get
 def unsubscribe(token: str):
     decoded = read_token(current_app.secret_key, token)
     if decoded is None:

@@ -157,7 +157,13 @@ def tender_list(page: Page, filters: TenderFilters, moment: datetime) -> dict:
     """A page of the listing with its counts and links."""
     return {
         "data": [tender_summary(tender, moment) for tender in page.items],
-        "meta": {"page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages},
+        "meta": {
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "total_is_exact": page.is_exact,
+            "pages": page.pages,
+        },
         "links": {
             "self": _list_url(filters, page.page, page.per_page),
             "next": _list_url(filters, page.page + 1, page.per_page) if page.has_next else None,

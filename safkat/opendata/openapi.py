@@ -140,7 +140,12 @@ def _schemas() -> dict:
                     {
                         "page": {"type": "integer", "minimum": 1},
                         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                        "total": {"type": "integer", "minimum": 0},
+                        "total": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "Exact up to 1,000; above, rounded and up to 5 minutes old.",
+                        },
+                        "total_is_exact": {"type": "boolean"},
                         "pages": {"type": "integer", "minimum": 1},
                     }
                 ),

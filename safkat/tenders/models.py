@@ -93,8 +93,9 @@ class Tender(Base):
         ),
         CheckConstraint("status = 'draft' OR status = 'deleted' OR reference IS NOT NULL", name="published_has_ref"),
         CheckConstraint("estimated_budget IS NULL OR estimated_budget >= 0", name="budget_positive"),
-        Index("ix_tenders_public_listing", "status", "submission_deadline_at"),
-        Index("ix_tenders_published_at", "published_at"),
+        # The listing's two orders, ending with the id as they do (PostgreSQL: index-only pages).
+        Index("ix_tenders_public_listing", "status", "submission_deadline_at", "id"),
+        Index("ix_tenders_published_at", "published_at", "id"),
         # max(changed_at) makes the listing's Last-Modified on every request (benchmarks: 110 ms → 0.05 ms).
         Index("ix_tenders_changed_at", "changed_at"),
     )

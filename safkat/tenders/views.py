@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority, Sector
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
@@ -99,6 +100,7 @@ def show_tender(url_reference: str):
 
 
 @bp.route("/tenders/<url_reference>/documents/<int:document_id>")
+@writes_on_get
 def download_document(url_reference: str, document_id: int):
     tender = _public_tender(url_reference)
     document = get_session().get(TenderDocument, document_id)

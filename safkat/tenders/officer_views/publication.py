@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from safkat.accounts.forms import EmptyForm
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.i18n import current_language
 from safkat.notifications.dispatch import notify_new_tender, notify_tender_event
@@ -113,6 +114,7 @@ def cancel_tender(tender_id: int):
 
 
 @bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
+@writes_on_get
 def opening(tender_id: int):
     """The opening session: the first visit after the deadline opens the bids."""
     from safkat.bids import opening as bid_opening

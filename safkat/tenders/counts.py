@@ -1,0 +1,108 @@
+"""How many tenders match a filter, without counting 100,000 rows on every page.
+
+A listing page needs its rows (20) and a total for its heading and pager. An exact
+``count()`` over a large result costs more than the rest of the page together, and a
+visitor reading "about 95,000 calls for tender" loses nothing. So:
+
+- up to :data:`EXACT_UP_TO` matches, the count is exact: counting stops after
+  ``EXACT_UP_TO + 1`` rows, which is cheap on both databases;
+- above, it is shown rounded as "about N": on PostgreSQL the planner's estimate (what
+  ``EXPLAIN`` says, a millisecond), on SQLite the exact count taken once per filter;
+  either is remembered for :data:`LIFETIME_SECONDS` in this process.
+
+The remembered counts may lag behind a change by a few minutes; that is what "about"
+says. Pages and links never depend on them (see ``queries.listing_page``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+EXACT_UP_TO = 1000
+LIFETIME_SECONDS = 300.0
+MAX_ENTRIES = 2048
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    is_exact: bool
+
+    @property
+    def shown(self) -> int:
+        """The number to show: exact, or rounded to 2 significant digits ("about 95,000")."""
+        if self.is_exact or self.value < 100:
+            return self.value
+        scale = 10 ** (len(str(self.value)) - 2)
+        return round(self.value / scale) * scale
+
+
+class _Remembered:
+    def __init__(self):
+        self._entries: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> int | None:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or time.monotonic() - hit[0] > LIFETIME_SECONDS:
+                return None
+            return hit[1]
+
+    def put(self, key: Hashable, value: int) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+remembered = _Remembered()
+
+
+def _ids(query: Select) -> Select:
+    """``query`` selecting only its first column (the id): what a count needs to read."""
+    return query.order_by(None).with_only_columns(query.selected_columns[0])
+
+
+def bounded_count(session: Session, query: Select, limit: int) -> int:
+    """``min(count, limit)`` of ``query``'s rows: stops reading after ``limit`` rows."""
+    return session.scalar(select(func.count()).select_from(_ids(query).limit(limit).subquery())) or 0
+
+
+def count(session: Session, query: Select, key: Hashable) -> Count:
+    """The number of ``query``'s rows: exact when small, else remembered under ``key``."""
+    small = bounded_count(session, query, EXACT_UP_TO + 1)
+    if small <= EXACT_UP_TO:
+        return Count(small, True)
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    value = remembered.get((database, key))
+    if value is None:
+        if session.get_bind().dialect.name == "postgresql":
+            value = planner_estimate(session, _ids(query))
+        else:
+            value = session.scalar(select(func.count()).select_from(_ids(query).subquery())) or 0
+        remembered.put((database, key), value)
+    return Count(max(value, small), False)
+
+
+def planner_estimate(session: Session, query: Select) -> int:
+    """PostgreSQL's estimate of ``query``'s rows, from ``EXPLAIN (FORMAT JSON)``."""
+    compiled = query.compile(session.get_bind(), compile_kwargs={"render_postcompile": True})
+    params = {name: value.value if isinstance(value, Enum) else value for name, value in compiled.params.items()}
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), params).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])

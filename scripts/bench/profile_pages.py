@@ -1,0 +1,151 @@
+"""Where an uncached page's time goes: in-process, distinct URLs, no HTTP server.
+
+Usage::
+
+    SAFKAT_DATABASE_URL=sqlite:////tmp/safkat-bench/sqlite.db \\
+        .venv/bin/python scripts/bench/profile_pages.py [--profile listing] [--top 25]
+
+For each kind of page (``listing``, ``search``, ``tender``, ``api-list``, ``api-detail``,
+``healthz``) it asks for 40 different URLs through the test client of an app in
+production mode (rate limits off, the rendered-page cache emptied before every request)
+and prints the mean time per page, the SQL statements per page and the time spent in
+SQL. ``--profile KIND`` adds a cProfile of that kind's pages (cumulative time) and
+``--templates`` times the listing's template alone (the rows already loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(PROJECT_ROOT / "scripts" / "bench"))
+
+from browse import public_references  # noqa: E402
+from run_bench import bench_key  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+WORDS = ("fibre", "maintenance", "nettoyage", "الألياف", "صيانة", "حراسة")
+
+
+def make_app(database_url: str):
+    os.environ.update({
+        "SAFKAT_DATABASE_URL": database_url, "SAFKAT_ENV": "production", "SAFKAT_SECRET_KEY": "p" * 64,
+        "SAFKAT_RATELIMIT_ENABLED": "0", "SAFKAT_INSTANCE_PATH": tempfile.mkdtemp(prefix="safkat-profile-"),
+    })
+    for name in ("SEAL_KEY", "SIGNING_KEY"):
+        os.environ.setdefault(f"SAFKAT_{name}", bench_key(name, database_url))
+    from safkat import create_app
+
+    return create_app()
+
+
+def urls(database_url: str) -> dict[str, list[str]]:
+    rng = random.Random(7)
+    references = public_references(database_url, 40, rng)
+    wilayas = [f"{n:02d}" for n in range(1, 59)]
+    return {
+        "listing": [f"/tenders?page={rng.randint(1, 300)}" for _ in range(20)]
+        + [f"/tenders?wilaya={rng.choice(wilayas)}&category={rng.choice(['works', 'services'])}" for _ in range(20)],
+        "search": [f"/tenders?q={rng.choice(WORDS)}&page={n % 5 + 1}" for n in range(40)],
+        "tender": [f"/tenders/{reference}" for reference in references],
+        "api-list": [f"/api/v1/tenders?page={rng.randint(1, 300)}" for _ in range(40)],
+        "api-detail": [f"/api/v1/tenders/{reference}" for reference in references],
+        "healthz": ["/healthz"] * 40,
+    }
+
+
+class SQLClock:
+    """Statements and their time; the slowest kept with their parameters (for EXPLAIN)."""
+
+    def __init__(self, engine):
+        self.statements, self.seconds, self._started, self.slowest = 0, 0.0, [], []
+        event.listen(engine, "before_cursor_execute", self.before)
+        event.listen(engine, "after_cursor_execute", self.after)
+
+    def before(self, *_args):
+        self._started.append(time.perf_counter())
+
+    def after(self, _conn, _cursor, statement, parameters, *_args):
+        spent = time.perf_counter() - self._started.pop()
+        self.statements += 1
+        self.seconds += spent
+        self.slowest = sorted([*self.slowest, (spent, statement, parameters)], key=lambda s: -s[0])[:3]
+
+
+def measure(app, client, sql: SQLClock, paths: list[str], profiler=None) -> tuple[float, float, float]:
+    from safkat.http_cache import rendered
+
+    client.get(paths[0])  # imports, compiled templates
+    sql.statements, sql.seconds = 0, 0.0
+    started = time.perf_counter()
+    for path in paths:
+        rendered.clear()
+        if profiler:
+            profiler.enable()
+        response = client.get(path)
+        if profiler:
+            profiler.disable()
+        assert response.status_code == 200, (path, response.status_code)
+    elapsed = time.perf_counter() - started
+    return 1000 * elapsed / len(paths), sql.statements / len(paths), 1000 * sql.seconds / len(paths)
+
+
+def template_only(app, count: int = 40) -> float:
+    """Milliseconds to render the listing's template for 20 loaded tenders (no SQL)."""
+    from flask import render_template
+
+    from safkat.db import get_session
+    from safkat.tenders import queries
+    from safkat.tenders.views import _search_form
+
+    with app.test_request_context("/tenders"):
+        session = get_session()
+        filters = queries.TenderFilters()
+        page = queries.listing_page(session, filters, app.extensions["safkat.clock"].now(), 3)
+        form = _search_form(filters)
+        render_template("tenders/list.html", page=page, filters=filters, form=form)
+        started = time.perf_counter()
+        for _ in range(count):
+            render_template("tenders/list.html", page=page, filters=filters, form=form)
+        return 1000 * (time.perf_counter() - started) / count
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("SAFKAT_DATABASE_URL"))
+    parser.add_argument("--profile", help="a kind of page to profile")
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--templates", action="store_true")
+    parser.add_argument("--slow", action="store_true", help="print the 3 slowest statements of each kind")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("set SAFKAT_DATABASE_URL or pass --database-url")
+    app = make_app(args.database_url)
+    sql = SQLClock(app.extensions["safkat.db"].engine)
+    client = app.test_client()
+    print(f"{'page':<11} {'ms/page':>8} {'SQL/page':>9} {'SQL ms':>7}")
+    for kind, paths in urls(args.database_url).items():
+        profiler = cProfile.Profile() if kind == args.profile else None
+        ms, statements, sql_ms = measure(app, client, sql, paths, profiler)
+        print(f"{kind:<11} {ms:8.1f} {statements:9.1f} {sql_ms:7.1f}")
+        if args.slow:
+            for spent, statement, parameters in sql.slowest:
+                print(f"  {1000 * spent:.1f} ms: {' '.join(statement.split())[:400]} {parameters}")
+        sql.slowest = []
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    if args.templates:
+        print(f"listing template alone: {template_only(app):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""The SQL a public page costs does not grow with what it shows (no N+1), and a large
+listing is not counted exactly on every page."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from safkat.http_cache import rendered
+from safkat.tenders import counts
+from tests.conftest import is_postgresql
+
+SAVEPOINTS = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", re.IGNORECASE)
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run on ``engine`` inside the block (savepoints left out)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _executemany):
+        if not SAVEPOINTS.match(statement):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def cost(engine, client, path: str) -> list[str]:
+    with statements(engine) as seen:
+        response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return seen
+
+
+def many_tenders(make, count: int, **fields):
+    authority = make.authority()
+    sectors = [make.sector("telecom_networks"), make.sector("civil_works")]
+    return [
+        make.tender(state="open", authority=authority, lots=3, wilayas=["31", "16"], sectors=sectors, **fields)
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/tenders", "/tenders?wilaya=31&sort=deadline", "/api/v1/tenders", "/tenders?q=fibre"]
+)
+def test_a_listing_page_costs_the_same_statements_for_2_or_20_cards(make, client, engine, path):
+    many_tenders(make, 2)
+    few = cost(engine, client, path)
+    many_tenders(make, 18)
+    rendered.clear()  # the fixed clock leaves the validators as they were: forget the first page
+    many = cost(engine, client, path)
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 10, "\n".join(many)
+
+
+@pytest.mark.parametrize("template", ["/tenders/{}", "/api/v1/tenders/{}"])
+def test_a_tender_page_costs_the_same_statements_for_1_or_6_lots(make, client, engine, template):
+    small, large = make.tender(state="open", lots=1), make.tender(state="open", lots=6, wilayas=["31", "16", "09"])
+    few = cost(engine, client, template.format(small.url_reference))
+    many = cost(engine, client, template.format(large.url_reference))
+    assert len(many) == len(few), "\n".join(many)
+
+
+def test_a_large_listing_shows_about_n_and_is_counted_once_per_filter(make, client, engine, monkeypatch):
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 3)
+    many_tenders(make, 5)
+    first = client.get("/tenders?lang=en&sort=deadline").get_data(as_text=True)
+    # SQLite counts exactly once per filter; PostgreSQL asks its planner (an estimate).
+    assert ("About 5 calls for tender" if not is_postgresql() else "About ") in first
+    with statements(engine) as seen:
+        second = client.get("/tenders?lang=en&sort=deadline&page=2").get_data(as_text=True)
+    counted = [s for s in seen if "count(" in s.lower() or s.startswith("EXPLAIN")]
+    assert len(counted) == 1 and "LIMIT" in counted[0].upper(), counted  # only the bounded count, not the full one
+    assert "About " in second
+    api = client.get("/api/v1/tenders?per_page=2&sort=deadline").get_json()
+    assert api["meta"]["total_is_exact"] is False and api["meta"]["total"] >= 4
+    assert api["links"]["next"] is not None
+
+
+def test_a_small_listing_is_counted_exactly(make, client):
+    many_tenders(make, 3)
+    page = client.get("/tenders?lang=en").get_data(as_text=True)
+    assert "3 calls for tender" in page and "About" not in page
+
+
+def test_about_n_rounds_to_two_digits():
+    assert counts.Count(95_437, False).shown == 95_000
+    assert counts.Count(1_049, False).shown == 1_000
+    assert counts.Count(95_437, True).shown == 95_437
