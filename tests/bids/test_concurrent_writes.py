@@ -8,6 +8,7 @@ begins. This runs real threads against a real HTTP server, on SQLite and on Post
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime
 
@@ -55,7 +56,12 @@ def submit(http: requests.Session, base: str, tender, tag: str) -> int:
     form |= {f"excl_vat_{lot.id}": "1000000.00", f"vat_{lot.id}": "190000.00"}
     files = {"application_files": ("registre.pdf", document(tag), "application/pdf")}
     url = f"{base}/tenders/{tender.url_reference}/bid"
-    return http.post(url, data=form, files=files, allow_redirects=False).status_code
+    response = http.post(url, data=form, files=files, allow_redirects=False)
+    if response.status_code != 303 or not response.headers["Location"].endswith("/bid/review"):
+        return response.status_code
+    review = http.get(f"{url}/review?lang=en").text  # the review page, then its confirmation seals
+    fields = dict(re.findall(r'<input name="(reviewed|idempotency_key)" type="hidden" value="([^"]*)"', review))
+    return http.post(f"{url}/confirm", data=fields, allow_redirects=False).status_code
 
 
 def test_concurrent_logins_and_bids_beside_the_sender_all_succeed(committed, committed_make):
