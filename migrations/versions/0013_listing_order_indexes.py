@@ -7,14 +7,14 @@ skipped (page 250 of the API: 68 ms → a few ms on 100,000 tenders). SQLite's i
 already end with the rowid, which is the id.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 17:50:00.000000
 """
 
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
