@@ -1,0 +1,65 @@
+import io
+
+import pytest
+
+from safkat.awards.models import Contract, LotAward
+from safkat.execution.services import PaymentTerms
+
+TERMS = PaymentTerms(payment_days=30, interest_rate_bp=800, amendment_max_percent=20)
+
+
+@pytest.fixture
+def signed_contract(make, db_session, clock):
+    """A signed contract of 1 000 000,00 DZD incl. VAT on lot 1, with its firm and officer."""
+
+    def build(authority=None):
+        now = clock.now()
+        tender = make.tender(state="closed", authority=authority, lots=1)
+        tender.status = "awarded"
+        firm = make.enterprise()
+        award = LotAward(
+            tender_id=tender.id,
+            lot_id=tender.lots[0].id,
+            round=1,
+            status="final",
+            enterprise_id=firm.id,
+            amount=840_336_13,
+            amount_incl_vat=1_000_000_00,
+            bids_count=3,
+            published_at=now,
+            standstill_ends_at=now,
+            finalized_at=now,
+        )
+        db_session.add(award)
+        db_session.flush()
+        contract = Contract(
+            lot_award_id=award.id,
+            tender_id=tender.id,
+            lot_id=tender.lots[0].id,
+            enterprise_id=firm.id,
+            amount=award.amount,
+            amount_incl_vat=award.amount_incl_vat,
+            status="signed",
+            created_at=now,
+            signed_at=now,
+        )
+        db_session.add(contract)
+        db_session.flush()
+        officer = make.officer(authority=tender.authority)
+        bidder = make.bidder(firm)
+        return contract, officer, bidder
+
+    return build
+
+
+@pytest.fixture
+def pdf(app):
+    """Stores a small PDF as an invoice document; returns (name, key, sha256)."""
+
+    def store(text: bytes = b"facture") -> tuple[str, str, str]:
+        stored = app.extensions["safkat.files"].save(
+            io.BytesIO(b"%PDF-1.7\n" + text), max_bytes=10_000, allowed_types={"application/pdf"}
+        )
+        return "facture.pdf", stored.storage_key, stored.sha256
+
+    return store
