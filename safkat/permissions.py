@@ -142,6 +142,12 @@ def _contract_authority_id(contract) -> int | None:
     return contract.lot.tender.authority_id if contract is not None else None
 
 
+@rule("contract.list")
+def _contract_list(user, _obj) -> bool:
+    """The contracts page: a firm's own, or an officer's authority's."""
+    return is_bidder(user) or is_officer(user)
+
+
 @rule("contract.view")
 def _contract_view(user, contract) -> bool:
     """A contract's execution and invoices: its firm, its authority's officers, admins."""
