@@ -79,6 +79,13 @@ def _log(session, actor, contract: Contract, action: str, now: datetime, **detai
     )
 
 
+def _publish(session: Session, contract: Contract, tag: str, now: datetime) -> None:
+    """Record the OCDS release of a public step of the execution (no invoice amount in it)."""
+    from safkat.opendata import ocds  # imported here: the release reads this module back
+
+    ocds.record_release(session, contract.lot.tender, [tag], now)
+
+
 def _reason(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
@@ -135,6 +142,7 @@ def order_service(
     session.add(execution)
     session.flush()
     _log(session, actor, contract, "service_ordered", now, starts_on=starts_on, days=execution_days)
+    _publish(session, contract, "implementation", now)
     return execution
 
 
@@ -173,6 +181,7 @@ def extend(session: Session, contract: Contract, actor, *, days: int, reason: st
     session.add(change)
     session.flush()
     _log(session, actor, contract, "extended", now, days=days, reason=reason)
+    _publish(session, contract, "contractAmendment", now)
     return change
 
 
@@ -239,6 +248,7 @@ def amend(
     session.add(change)
     session.flush()
     _log(session, actor, contract, "amended", now, amount_delta=amount_delta, days_delta=days_delta, reason=reason)
+    _publish(session, contract, "contractAmendment", now)
     return change
 
 
@@ -262,6 +272,7 @@ def record_acceptance(
         execution.acceptance_reserves = (reserves or "").strip() or None
     session.flush()
     _log(session, actor, contract, "final_acceptance" if final else "provisional_acceptance", now, on=on)
+    _publish(session, contract, "implementationUpdate", now)
     return execution
 
 
@@ -280,6 +291,7 @@ def add_milestone(session: Session, contract: Contract, actor, *, title: str, du
     session.add(milestone)
     session.flush()
     _log(session, actor, contract, "milestone_added", now, milestone=milestone.id, due_on=due_on)
+    _publish(session, contract, "implementationUpdate", now)
     return milestone
 
 
@@ -311,6 +323,7 @@ def decide_milestone(
         milestone=milestone.id,
         reason=reason,
     )
+    _publish(session, contract, "implementationUpdate", now)
 
 
 # -- invoices ----------------------------------------------------------------------------
@@ -452,6 +465,7 @@ def order_payment(session: Session, invoice: Invoice, actor, *, ordered_on: date
         late_days=clock.late_days,
         interest_centimes=clock.interest,
     )
+    _publish(session, contract, "implementationUpdate", now)
 
 
 def record_payment(session: Session, invoice: Invoice, actor, *, paid_on: date, now: datetime) -> None:
@@ -466,6 +480,7 @@ def record_payment(session: Session, invoice: Invoice, actor, *, paid_on: date, 
     invoice.paid_on = paid_on
     session.flush()
     _log(session, actor, contract, "paid", now, invoice=invoice.id, paid_on=paid_on)
+    _publish(session, contract, "implementationUpdate", now)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import pytest
 
 from safkat.awards.models import Contract, LotAward
 from safkat.execution.services import PaymentTerms
+from safkat.opendata.ocds.storage import record_release
 
 TERMS = PaymentTerms(payment_days=30, interest_rate_bp=800, amendment_max_percent=20)
 
@@ -15,6 +16,8 @@ def signed_contract(make, db_session, clock):
     def build(authority=None):
         now = clock.now()
         tender = make.tender(state="closed", authority=authority, lots=1)
+        record_release(db_session, tender, ["tender"], now)
+        record_release(db_session, tender, ["tenderUpdate"], now)  # stands for the opening
         tender.status = "awarded"
         firm = make.enterprise()
         award = LotAward(
@@ -45,6 +48,7 @@ def signed_contract(make, db_session, clock):
         )
         db_session.add(contract)
         db_session.flush()
+        record_release(db_session, tender, ["award", "contract"], now)
         officer = make.officer(authority=tender.authority)
         bidder = make.bidder(firm)
         return contract, officer, bidder
