@@ -418,6 +418,46 @@ def invoice_receipt(invoice_id: int):
     return response
 
 
+# -- signed documents (PDF, French or Arabic, with a verification code) -----------------
+
+
+def _send_document(kind: str, subject, contract: Contract, edition: str):
+    from safkat.documents import services as documents
+    from safkat.documents.kinds import KINDS
+    from safkat.documents.views import make_issuer
+
+    document = documents.document_for(get_session(), kind, subject, edition, make_issuer(), now(), current_user)
+    response = send_file(
+        file_store().path_for(document.storage_key),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=KINDS[kind].file_name(contract.lot.tender.url_reference, edition, document.version),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/contracts/<int:contract_id>/<any('service-order', acceptance):kind>/<any(fr, ar):edition>.pdf")
+@login_required
+def execution_document(contract_id: int, kind: str, edition: str):
+    contract = _contract(contract_id, "contract.view")
+    record = ex.execution_of(get_session(), contract)
+    if record is None or (kind == "acceptance" and record.provisional_acceptance_on is None):
+        abort(404)
+    return _send_document(
+        "service_order" if kind == "service-order" else "acceptance_record", record, contract, edition
+    )
+
+
+@bp.route("/invoices/<int:invoice_id>/certificate/<any(fr, ar):edition>.pdf")
+@login_required
+def payment_certificate(invoice_id: int, edition: str):
+    invoice = _invoice(invoice_id, "contract.view")
+    if invoice.ordered_on is None:
+        abort(404)
+    return _send_document("payment_certificate", invoice, invoice.contract, edition)
+
+
 @bp.app_template_filter("day")
 def format_day(value) -> str:
     """A calendar date in the page's language."""
