@@ -690,6 +690,9 @@ def test_all_ocds_output_of_the_demo_data_validates(app, db_session, client, tmp
         "awardUpdate",
         "contract",
         "contractUpdate",
+        "implementation",
+        "implementationUpdate",
+        "contractAmendment",
     }
 
     count, url = 0, "/ocds/releases.json?per_page=500"
