@@ -101,6 +101,13 @@ def _check_past_date(day: date, earliest: date, now: datetime) -> None:
         raise DomainError(N_("The date cannot be before %(earliest)s."), earliest=earliest.isoformat())
 
 
+def _lock(session: Session, obj) -> None:
+    """Reload ``obj`` under a row lock (PostgreSQL ``FOR UPDATE``; SQLite writes one at a time),
+    so that two officers, or a double click, never record the same step twice or invoice
+    beyond the contract's amount."""
+    session.refresh(obj, with_for_update=True)
+
+
 def execution_of(session: Session, contract: Contract) -> ContractExecution | None:
     return session.scalar(select(ContractExecution).where(ContractExecution.contract_id == contract.id))
 
@@ -221,6 +228,7 @@ def amend(
     """An amendment (avenant) to the amount and/or the period, within the configured limit."""
     _require(actor, "contract.execute", contract)
     reason = _reason(reason)
+    _lock(session, contract)
     execution = _running_execution(session, contract)
     if execution.status == "finally_accepted":
         raise DomainError(N_("The contract is closed by its final acceptance."))
@@ -371,6 +379,7 @@ def submit_invoice(
 ) -> Invoice:
     """The firm sends an invoice or progress statement with its PDF; the receipt is signed."""
     _require(actor, "contract.invoice", contract)
+    _lock(session, contract)
     _running_execution(session, contract)
     number = (number or "").strip()
     if not number:
@@ -414,6 +423,8 @@ def resubmit_invoice(
     """After a dispute, the corrected invoice: a new receipt, and the payment clock restarts."""
     contract = session.get(Contract, invoice.contract_id)
     _require(actor, "contract.invoice", contract)
+    _lock(session, contract)
+    _lock(session, invoice)
     _check_amount(session, contract, amount, invoice)
     invoice.status = INVOICE_LIFECYCLE.next_state(invoice.status, "resubmit")
     invoice.amount = amount
@@ -426,6 +437,7 @@ def resubmit_invoice(
 def approve_invoice(session: Session, invoice: Invoice, actor, now: datetime) -> None:
     contract = session.get(Contract, invoice.contract_id)
     _require(actor, "contract.execute", contract)
+    _lock(session, invoice)
     invoice.status = INVOICE_LIFECYCLE.next_state(invoice.status, "approve")
     invoice.approved_at = now
     session.flush()
@@ -436,6 +448,7 @@ def dispute_invoice(session: Session, invoice: Invoice, actor, *, reason: str, n
     """Send the invoice back with a reason; its clock restarts when the firm resubmits it."""
     contract = session.get(Contract, invoice.contract_id)
     _require(actor, "contract.execute", contract)
+    _lock(session, invoice)
     reason = _reason(reason)
     invoice.status = INVOICE_LIFECYCLE.next_state(invoice.status, "dispute")
     invoice.dispute_reason = reason
@@ -447,6 +460,7 @@ def order_payment(session: Session, invoice: Invoice, actor, *, ordered_on: date
     """The payment order (mandatement): it stops the clock and the interest."""
     contract = session.get(Contract, invoice.contract_id)
     _require(actor, "contract.execute", contract)
+    _lock(session, invoice)
     if invoice.ordered_on is not None:
         raise DomainError(N_("The payment order of this invoice is already recorded."))
     _check_past_date(ordered_on, payment_clock.local_date(invoice.received_at), now)
@@ -471,6 +485,7 @@ def order_payment(session: Session, invoice: Invoice, actor, *, ordered_on: date
 def record_payment(session: Session, invoice: Invoice, actor, *, paid_on: date, now: datetime) -> None:
     contract = session.get(Contract, invoice.contract_id)
     _require(actor, "contract.execute", contract)
+    _lock(session, invoice)
     if invoice.paid_on is not None:
         raise DomainError(N_("The payment of this invoice is already recorded."))
     if invoice.ordered_on is None:
