@@ -133,6 +133,7 @@ def order_service(
 ) -> ContractExecution:
     """The service order (ordre de service) that starts the execution period."""
     _require(actor, "contract.execute", contract)
+    _lock(session, contract)
     _check_past_date(starts_on, signed_on(contract), now)
     if execution_of(session, contract) is not None:
         raise DomainError(N_("The service order is already recorded."))
@@ -171,6 +172,7 @@ def extend(session: Session, contract: Contract, actor, *, days: int, reason: st
     """Extend the execution period (e.g. a delay caused by the authority), with a reason."""
     _require(actor, "contract.execute", contract)
     reason = _reason(reason)
+    _lock(session, contract)
     execution = _running_execution(session, contract)
     if execution.status != "in_progress":
         raise DomainError(N_("The work is already accepted: the period can no longer change."))
@@ -265,6 +267,7 @@ def record_acceptance(
 ) -> ContractExecution:
     """The acceptance record: provisional (réception provisoire), then final (définitive)."""
     _require(actor, "contract.execute", contract)
+    _lock(session, contract)
     execution = _running_execution(session, contract)
     earliest = (
         execution.provisional_acceptance_on if final and execution.provisional_acceptance_on else execution.starts_on
@@ -307,6 +310,7 @@ def deliver_milestone(session: Session, milestone: Milestone, actor, now: dateti
     """The firm declares the delivery; the authority then accepts or refuses it."""
     contract = session.get(Contract, milestone.contract_id)
     _require(actor, "contract.invoice", contract)
+    _lock(session, milestone)
     milestone.status = MILESTONE_LIFECYCLE.next_state(milestone.status, "deliver")
     milestone.delivered_at, milestone.reason = now, None
     session.flush()
@@ -318,7 +322,9 @@ def decide_milestone(
 ) -> None:
     contract = session.get(Contract, milestone.contract_id)
     _require(actor, "contract.execute", contract)
-    reason = (reason or "").strip() or None if accepted else _reason(reason)
+    _lock(session, milestone)
+    # A refusal must say why; an acceptance may add a remark.
+    reason = ((reason or "").strip() or None) if accepted else _reason(reason)
     milestone.status = MILESTONE_LIFECYCLE.next_state(milestone.status, "accept" if accepted else "refuse")
     milestone.reason, milestone.decided_at = reason, now
     session.flush()
