@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from safkat.accounts.models import User
 from safkat.awards.models import Contract
 from safkat.demo_tenders import tiny_pdf
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.models import ContractExecution
 from safkat.execution.payment_clock import ALGIERS, local_date
@@ -68,19 +69,19 @@ class _Demo:
         stored = self.store.save(
             io.BytesIO(tiny_pdf(f"Facture {number}")), max_bytes=100_000, allowed_types={"application/pdf"}
         )
-        return ex.submit_invoice(
+        return invoicing.submit_invoice(
             self.session, contract, firm, number=number, amount=amount,
             document=(f"facture-{number}.pdf", stored.storage_key, stored.sha256), terms=TERMS,
             signing_key=self.keys.signing_key, now=self.at(received),
         )  # fmt: skip
 
     def pay(self, invoice, officer, received: date, ordered_after: int, paid_after: int | None) -> None:
-        ex.approve_invoice(self.session, invoice, officer, self.at(received + timedelta(days=3)))
+        invoicing.approve_invoice(self.session, invoice, officer, self.at(received + timedelta(days=3)))
         ordered = self.day(received + timedelta(days=ordered_after))
-        ex.order_payment(self.session, invoice, officer, ordered_on=ordered, now=self.at(ordered))
+        invoicing.order_payment(self.session, invoice, officer, ordered_on=ordered, now=self.at(ordered))
         if paid_after is not None:
             paid = self.day(ordered + timedelta(days=paid_after))
-            ex.record_payment(self.session, invoice, officer, paid_on=paid, now=self.at(paid))
+            invoicing.record_payment(self.session, invoice, officer, paid_on=paid, now=self.at(paid))
 
     def paid_late(self, contract) -> None:
         """Two invoices ordered 45 and 50 days after receipt, one still waiting past its due date."""
@@ -111,7 +112,7 @@ class _Demo:
         late = self.invoice(contract, firm, "SIT-01", contract.amount_incl_vat // 3, start + timedelta(days=2))
         self.pay(late, officer, start + timedelta(days=2), 40, None)
         sent_back = self.invoice(contract, firm, "SIT-02", contract.amount_incl_vat // 6, start + timedelta(days=5))
-        ex.dispute_invoice(
+        invoicing.dispute_invoice(
             self.session, sent_back, officer, reason="Quantités à justifier par un attachement.",
             now=self.at(start + timedelta(days=8)),
         )  # fmt: skip

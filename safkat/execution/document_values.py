@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import object_session
 
 from safkat.documents.values import localized, tender_heading
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as execution
 from safkat.execution.models import ContractExecution, Invoice
 from safkat.execution.payment_clock import ALGIERS, local_date
@@ -58,7 +59,7 @@ def acceptance_record_values(record: ContractExecution, lang: str) -> dict:
 
 
 def payment_certificate_values(invoice: Invoice, lang: str) -> dict:
-    clock = execution.invoice_clock(invoice, invoice.ordered_on or local_date(invoice.received_at))
+    clock = invoicing.invoice_clock(invoice, invoice.ordered_on or local_date(invoice.received_at))
     return {
         **_contract_values(invoice.contract, lang),
         "invoice": {"number": invoice.number, "amount": invoice.amount, "sha256": invoice.document_sha256},

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from safkat.accounts.models import User
-from safkat.execution.services import InvoiceClock
+from safkat.execution.invoices import InvoiceClock
 from safkat.i18n import format_dzd
 from safkat.notifications import emails
 from safkat.notifications.subscriptions import add_notification

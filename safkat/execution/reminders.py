@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from safkat.accounts.models import Role, User
+from safkat.execution.invoices import InvoiceClock, invoice_clock
 from safkat.execution.models import Invoice
-from safkat.execution.services import InvoiceClock, invoice_clock
 from safkat.notifications.models import SentReminder
 
 DAYS_BEFORE = 5

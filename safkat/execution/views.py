@@ -18,6 +18,7 @@ from sqlalchemy import select
 from safkat.awards.models import Contract
 from safkat.errors import DomainError
 from safkat.execution import forms, notify
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.amounts import parse_amount
 from safkat.execution.models import Invoice, Milestone
@@ -118,7 +119,7 @@ def show_contract(contract_id: int):
     session = get_session()
     execution = ex.execution_of(session, contract)
     today = local_date(now())
-    invoices = [(invoice, ex.invoice_clock(invoice, today)) for invoice in ex.invoices(session, contract)]
+    invoices = [(invoice, invoicing.invoice_clock(invoice, today)) for invoice in invoicing.invoices(session, contract)]
     return render_template(
         "execution/contract.html",
         contract=contract,
@@ -263,7 +264,7 @@ def approve_invoice(invoice_id: int):
     invoice = _invoice(invoice_id, "contract.execute")
     _perform(
         forms.ActionForm(),
-        lambda: ex.approve_invoice(get_session(), invoice, current_user, now()),
+        lambda: invoicing.approve_invoice(get_session(), invoice, current_user, now()),
         _("The invoice is approved."),
     )
     return _back(invoice.contract_id)
@@ -276,7 +277,7 @@ def dispute_invoice(invoice_id: int):
     form = forms.DisputeForm()
     _perform(
         form,
-        lambda: ex.dispute_invoice(get_session(), invoice, current_user, reason=form.reason.data, now=now()),
+        lambda: invoicing.dispute_invoice(get_session(), invoice, current_user, reason=form.reason.data, now=now()),
         _("The invoice is sent back to the firm with your reason."),
     )
     return _back(invoice.contract_id)
@@ -289,10 +290,10 @@ def order_payment(invoice_id: int):
     form = forms.DayForm()
     if _perform(
         form,
-        lambda: ex.order_payment(get_session(), invoice, current_user, ordered_on=form.on.data, now=now()),
+        lambda: invoicing.order_payment(get_session(), invoice, current_user, ordered_on=form.on.data, now=now()),
         _("The payment order is recorded; the firm is told."),
     ):
-        notify.payment_ordered(invoice, ex.invoice_clock(invoice, local_date(now())))
+        notify.payment_ordered(invoice, invoicing.invoice_clock(invoice, local_date(now())))
     return _back(invoice.contract_id)
 
 
@@ -303,7 +304,7 @@ def record_payment(invoice_id: int):
     form = forms.DayForm()
     _perform(
         form,
-        lambda: ex.record_payment(get_session(), invoice, current_user, paid_on=form.on.data, now=now()),
+        lambda: invoicing.record_payment(get_session(), invoice, current_user, paid_on=form.on.data, now=now()),
         _("The payment is recorded."),
     )
     return _back(invoice.contract_id)
@@ -341,7 +342,7 @@ def submit_invoice(contract_id: int):
     form = forms.InvoiceForm()
     _with_document(
         form,
-        lambda document: ex.submit_invoice(
+        lambda document: invoicing.submit_invoice(
             get_session(),
             contract,
             current_user,
@@ -364,7 +365,7 @@ def resubmit_invoice(invoice_id: int):
     form = forms.ResubmitForm()
     _with_document(
         form,
-        lambda document: ex.resubmit_invoice(
+        lambda document: invoicing.resubmit_invoice(
             get_session(),
             invoice,
             current_user,

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.models import Invoice
 from tests.bids.conftest import committed, committed_make  # noqa: F401  (fixtures)
@@ -30,12 +31,12 @@ def test_one_payment_order_of_two_at_once(committed, committed_make):  # noqa: F
     stored = committed.app.extensions["safkat.files"].save(
         io.BytesIO(b"%PDF-1.7\nfacture"), max_bytes=10_000, allowed_types={"application/pdf"}
     )
-    invoice = ex.submit_invoice(
+    invoice = invoicing.submit_invoice(
         session, contract, bidder, number="F-1", amount=100_000_00, document=("f.pdf", stored.storage_key,
         stored.sha256), terms=TERMS, signing_key=committed.app.extensions["safkat.keys"].signing_key,
         now=committed.clock.now(),
     )  # fmt: skip
-    ex.approve_invoice(session, invoice, officer, committed.clock.now())
+    invoicing.approve_invoice(session, invoice, officer, committed.clock.now())
     session.commit()
     url = f"/invoices/{invoice.id}/payment-order"
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from safkat.documents.models import IssuedDocument
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 
 from .conftest import TERMS
@@ -16,7 +17,7 @@ from .conftest import TERMS
 def paid(signed_contract, db_session, clock, app, pdf):
     contract, officer, bidder = signed_contract()
     ex.order_service(db_session, contract, officer, starts_on=date(2026, 3, 2), execution_days=60, now=clock.now())
-    invoice = ex.submit_invoice(
+    invoice = invoicing.submit_invoice(
         db_session,
         contract,
         bidder,
@@ -28,8 +29,8 @@ def paid(signed_contract, db_session, clock, app, pdf):
         now=clock.now(),
     )
     clock.set(datetime(2026, 5, 20, 9, tzinfo=UTC))
-    ex.approve_invoice(db_session, invoice, officer, clock.now())
-    ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 5, 15), now=clock.now())
+    invoicing.approve_invoice(db_session, invoice, officer, clock.now())
+    invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 5, 15), now=clock.now())
     ex.record_acceptance(
         db_session, contract, officer, final=False, on=date(2026, 5, 1), reserves=None, now=clock.now()
     )

@@ -4,6 +4,7 @@ against the core schema patched with the declared extensions; no invoice amount 
 import json
 from datetime import UTC, date, datetime
 
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.opendata.ocds.publisher import make_ocid
 from safkat.opendata.ocds.schema import merge_patch, release_schema
@@ -32,7 +33,7 @@ def test_execution_is_published_and_validates(signed_contract, db_session, clock
     )
     ex.deliver_milestone(db_session, milestone, bidder, clock.now())
     ex.decide_milestone(db_session, milestone, officer, accepted=True, reason=None, now=clock.now())
-    invoice = ex.submit_invoice(
+    invoice = invoicing.submit_invoice(
         db_session,
         contract,
         bidder,
@@ -44,9 +45,9 @@ def test_execution_is_published_and_validates(signed_contract, db_session, clock
         now=clock.now(),
     )
     clock.set(datetime(2026, 5, 10, 9, tzinfo=UTC))
-    ex.approve_invoice(db_session, invoice, officer, clock.now())
-    ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 5, 4), now=clock.now())
-    ex.record_payment(db_session, invoice, officer, paid_on=date(2026, 5, 7), now=clock.now())
+    invoicing.approve_invoice(db_session, invoice, officer, clock.now())
+    invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 5, 4), now=clock.now())
+    invoicing.record_payment(db_session, invoice, officer, paid_on=date(2026, 5, 7), now=clock.now())
     ex.record_acceptance(
         db_session, contract, officer, final=False, on=date(2026, 5, 10), reserves=None, now=clock.now()
     )

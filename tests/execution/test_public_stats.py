@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.opendata.stats import payments
 from safkat.opendata.stats.scope import StatsFilters
@@ -30,7 +31,7 @@ def paid_history(signed_contract, db_session, clock, app, pdf, make):
     ex.order_service(db_session, quick, quick_officer, starts_on=date(2026, 3, 2), execution_days=300, now=clock.now())
 
     def invoice(the_contract, firm, number):
-        return ex.submit_invoice(
+        return invoicing.submit_invoice(
             db_session,
             the_contract,
             firm,
@@ -48,10 +49,10 @@ def paid_history(signed_contract, db_session, clock, app, pdf, make):
     # 10, 25, 45 and 60 days after 2 March; A-4 is never ordered.
     orders = (date(2026, 3, 12), date(2026, 3, 27), date(2026, 4, 16), date(2026, 5, 1))
     for inv, ordered_on in zip(invoices[:4], orders, strict=True):
-        ex.approve_invoice(db_session, inv, officer, clock.now())
-        ex.order_payment(db_session, inv, officer, ordered_on=ordered_on, now=clock.now())
-    ex.approve_invoice(db_session, on_time, quick_officer, clock.now())
-    ex.order_payment(db_session, on_time, quick_officer, ordered_on=date(2026, 3, 20), now=clock.now())
+        invoicing.approve_invoice(db_session, inv, officer, clock.now())
+        invoicing.order_payment(db_session, inv, officer, ordered_on=ordered_on, now=clock.now())
+    invoicing.approve_invoice(db_session, on_time, quick_officer, clock.now())
+    invoicing.order_payment(db_session, on_time, quick_officer, ordered_on=date(2026, 3, 20), now=clock.now())
     return slow_authority, quick.lot.tender.authority
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.notifications.models import Notification, OutboxMessage
 
@@ -21,7 +22,7 @@ def test_reminders_before_and_after_the_due_date(signed_contract, db_session, cl
     other_officer = make.officer()
     ex.order_service(db_session, contract, officer, starts_on=date(2026, 3, 2), execution_days=90, now=clock.now())
     keys = app.extensions["safkat.keys"]
-    invoice = ex.submit_invoice(
+    invoice = invoicing.submit_invoice(
         db_session,
         contract,
         bidder,
@@ -58,7 +59,7 @@ def test_reminders_before_and_after_the_due_date(signed_contract, db_session, cl
 def test_no_reminder_once_payment_is_ordered(signed_contract, db_session, clock, app, pdf):
     contract, officer, bidder = signed_contract()
     ex.order_service(db_session, contract, officer, starts_on=date(2026, 3, 2), execution_days=90, now=clock.now())
-    invoice = ex.submit_invoice(
+    invoice = invoicing.submit_invoice(
         db_session,
         contract,
         bidder,
@@ -69,7 +70,7 @@ def test_no_reminder_once_payment_is_ordered(signed_contract, db_session, clock,
         signing_key=app.extensions["safkat.keys"].signing_key,
         now=clock.now(),
     )
-    ex.approve_invoice(db_session, invoice, officer, clock.now())
-    ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 2), now=clock.now())
+    invoicing.approve_invoice(db_session, invoice, officer, clock.now())
+    invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 2), now=clock.now())
     clock.set(datetime(2026, 5, 1, 8, tzinfo=UTC))
     assert "0 reminder" in run(app)

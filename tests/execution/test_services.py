@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from safkat.audit import AuditEvent, verify_chain
 from safkat.bids.receipts import receipt_document, verify_receipt
 from safkat.errors import DomainError, PermissionDenied
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.models import ContractChange, Invoice
 
@@ -28,7 +29,7 @@ def keys(app):
 
 
 def submit(db_session, contract, bidder, pdf, keys, clock, amount=400_000_00, number="F-001"):
-    return ex.submit_invoice(
+    return invoicing.submit_invoice(
         db_session,
         contract,
         bidder,
@@ -53,11 +54,11 @@ def test_invoice_paid_late_accrues_interest_seen_by_both_sides(started, db_sessi
     assert verify_receipt(document, keys.verify_key)
     assert document["payload"]["document_sha256"] == invoice.document_sha256
     clock.advance(days=5)
-    ex.approve_invoice(db_session, invoice, officer, clock.now())
+    invoicing.approve_invoice(db_session, invoice, officer, clock.now())
     clock.advance(days=60)
-    ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 4, 21), now=clock.now())
-    ex.record_payment(db_session, invoice, officer, paid_on=date(2026, 4, 28), now=clock.now())
-    state = ex.invoice_clock(invoice, date(2026, 5, 6))
+    invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 4, 21), now=clock.now())
+    invoicing.record_payment(db_session, invoice, officer, paid_on=date(2026, 4, 28), now=clock.now())
+    state = invoicing.invoice_clock(invoice, date(2026, 5, 6))
     assert (state.received_on, state.due_on) == (date(2026, 3, 2), date(2026, 4, 1))
     assert state.late_days == 20 and state.days_waited == 50
     # 400 000,00 × 8 % × 20 / 365 = 1 753,42 DZD
@@ -79,10 +80,10 @@ def test_a_disputed_invoice_restarts_its_clock_when_resubmitted(started, db_sess
     invoice = submit(db_session, contract, bidder, pdf, keys, clock)
     first_signature = invoice.receipt_signature
     clock.advance(days=10)
-    ex.dispute_invoice(db_session, invoice, officer, reason="Quantités du lot 1 à corriger", now=clock.now())
+    invoicing.dispute_invoice(db_session, invoice, officer, reason="Quantités du lot 1 à corriger", now=clock.now())
     assert ex.remaining(db_session, contract) == 1_000_000_00  # a disputed invoice claims nothing
     clock.advance(days=4)  # resubmitted on Monday 16 March 2026
-    ex.resubmit_invoice(
+    invoicing.resubmit_invoice(
         db_session,
         invoice,
         bidder,
@@ -92,7 +93,7 @@ def test_a_disputed_invoice_restarts_its_clock_when_resubmitted(started, db_sess
         now=clock.now(),
     )
     assert invoice.status == "submitted" and invoice.receipt_signature != first_signature
-    state = ex.invoice_clock(invoice, date(2026, 4, 10))
+    state = invoicing.invoice_clock(invoice, date(2026, 4, 10))
     # 16 March + 30 = 15 April: not late on 10 April, though 39 days have passed since the first receipt.
     assert state.due_on == date(2026, 4, 15) and state.late_days == 0
     assert ex.payment_clock.local_date(invoice.first_received_at) == date(2026, 3, 2)
@@ -175,26 +176,26 @@ def test_refusals_change_nothing(started, signed_contract, db_session, clock, pd
     with pytest.raises(PermissionDenied):
         submit(db_session, contract, other_bidder, pdf, keys, clock, amount=1_00, number="F-003")
     with pytest.raises(PermissionDenied):
-        ex.approve_invoice(db_session, invoice, other_officer, clock.now())
+        invoicing.approve_invoice(db_session, invoice, other_officer, clock.now())
     with pytest.raises(PermissionDenied):
-        ex.approve_invoice(db_session, invoice, bidder, clock.now())
+        invoicing.approve_invoice(db_session, invoice, bidder, clock.now())
     assert count_events(db_session) == before and invoice.status == "submitted"
     assert ex.remaining(db_session, contract) == 400_000_00
-    ex.approve_invoice(db_session, invoice, officer, clock.now())
+    invoicing.approve_invoice(db_session, invoice, officer, clock.now())
     before = count_events(db_session)
     with pytest.raises(DomainError, match="future"):
-        ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 3), now=clock.now())
+        invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 3), now=clock.now())
     with pytest.raises(DomainError, match="before"):
-        ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 1), now=clock.now())
+        invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 1), now=clock.now())
     assert count_events(db_session) == before and invoice.ordered_on is None
     clock.advance(days=3)
-    ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 4), now=clock.now())
-    ex.record_payment(db_session, invoice, officer, paid_on=date(2026, 3, 5), now=clock.now())
+    invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 4), now=clock.now())
+    invoicing.record_payment(db_session, invoice, officer, paid_on=date(2026, 3, 5), now=clock.now())
     before = count_events(db_session)
     with pytest.raises(DomainError, match="already recorded"):
-        ex.record_payment(db_session, invoice, officer, paid_on=date(2026, 3, 5), now=clock.now())
+        invoicing.record_payment(db_session, invoice, officer, paid_on=date(2026, 3, 5), now=clock.now())
     with pytest.raises(DomainError, match="already recorded"):
-        ex.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 5), now=clock.now())
+        invoicing.order_payment(db_session, invoice, officer, ordered_on=date(2026, 3, 5), now=clock.now())
     assert count_events(db_session) == before
     assert invoice.paid_on == date(2026, 3, 5)
     assert db_session.scalar(select(func.count()).select_from(Invoice)) == 1

@@ -22,6 +22,7 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from safkat.awards.models import Contract
+from safkat.execution import invoices as invoicing
 from safkat.execution import services as execution
 from safkat.execution.payment_clock import ALGIERS
 from safkat.opendata.ocds.values import amount_text, compact, iso
@@ -93,7 +94,7 @@ def execution_fields(session: Session, contract: Contract, buyer: dict, supplier
                 "payee": supplier,
             }
         )
-        for invoice in execution.invoices(session, contract)
+        for invoice in invoicing.invoices(session, contract)
         if invoice.ordered_on is not None
     ]
     fields = {
