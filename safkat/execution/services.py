@@ -21,6 +21,7 @@ from safkat.execution import payment_clock
 from safkat.execution.guards import check_past_date, lock, log, publish, reason_given, require
 from safkat.execution.models import ContractChange, ContractExecution, Invoice, Milestone
 from safkat.statemachine import StateMachine
+from safkat.tenders.models import Lot, Tender
 
 EXECUTION_LIFECYCLE = StateMachine(
     "execution",
@@ -47,6 +48,19 @@ class PaymentTerms:
     payment_days: int = 30
     interest_rate_bp: int = 800
     amendment_max_percent: int = 20
+
+
+def signed_contracts(
+    session: Session, *, authority_id: int | None = None, enterprise_id: int | None = None
+) -> list[Contract]:
+    """The signed contracts of an authority, or of a firm, most recent first."""
+    query = select(Contract).where(Contract.status == "signed").order_by(Contract.signed_at.desc())
+    if authority_id is not None:
+        query = query.join(Lot, Lot.id == Contract.lot_id).join(Tender, Tender.id == Lot.tender_id)
+        query = query.where(Tender.authority_id == authority_id)
+    else:
+        query = query.where(Contract.enterprise_id == enterprise_id)
+    return list(session.scalars(query))
 
 
 def execution_of(session: Session, contract: Contract) -> ContractExecution | None:

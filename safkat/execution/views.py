@@ -13,7 +13,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from safkat.awards.models import Contract
 from safkat.errors import DomainError
@@ -25,7 +24,6 @@ from safkat.execution.models import Invoice, Milestone
 from safkat.execution.payment_clock import local_date
 from safkat.permissions import can, is_officer
 from safkat.storage import UploadRejected
-from safkat.tenders.models import Lot, Tender
 from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, platform_keys, require
 
 bp = Blueprint("execution", __name__)
@@ -100,14 +98,11 @@ def _perform(form, call: Callable[[], object], success: str) -> bool:
 @login_required
 def list_contracts():
     require("contract.list")
-    query = select(Contract).where(Contract.status == "signed").order_by(Contract.signed_at.desc())
-    if is_officer(current_user):
-        query = query.join(Lot, Lot.id == Contract.lot_id).join(Tender, Tender.id == Lot.tender_id)
-        query = query.where(Tender.authority_id == current_user.authority_id)
-    else:
-        query = query.where(Contract.enterprise_id == current_user.enterprise_id)
     session = get_session()
-    contracts = session.scalars(query).all()
+    if is_officer(current_user):
+        contracts = ex.signed_contracts(session, authority_id=current_user.authority_id)
+    else:
+        contracts = ex.signed_contracts(session, enterprise_id=current_user.enterprise_id)
     rows = [(contract, ex.execution_of(session, contract)) for contract in contracts]
     return render_template("execution/list.html", rows=rows)
 

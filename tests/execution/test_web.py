@@ -32,6 +32,7 @@ def test_firm_invoices_officer_orders_late_and_the_firm_sees_the_interest(
 ):
     contract, officer, bidder = started
     firm = login(bidder)
+    assert contract.lot.tender.reference in firm.get("/contracts").text
     page = send_invoice(firm, contract)
     assert page.status_code == 200
     assert "le délai de paiement court" in page.text
