@@ -1,4 +1,5 @@
-"""Telling the firm (e-mail and notification centre) that its invoice's payment is ordered."""
+"""Messages of the execution (e-mail and notification centre): the firm told that payment is
+ordered; the authority reminded of invoices near or past their due date."""
 
 from __future__ import annotations
 
