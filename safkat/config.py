@@ -144,6 +144,10 @@ def _execution_config() -> dict:
     }
 
 
+def _derived_config(settings: Settings) -> dict:
+    return _session_and_limit_config(settings) | _execution_config()
+
+
 def _session_and_limit_config(settings: Settings) -> dict:
     """Session lifetimes, two-factor policy and rate limits (see ``safkat/ratelimits.py``)."""
     secure = settings.env not in ("development", "testing")
@@ -195,39 +199,35 @@ def flask_config(settings: Settings) -> dict:
         if settings.is_production:
             raise ConfigError("SAFKAT_SECRET_KEY must be set in production mode.")
         secret_key = read_or_create_secret(settings.instance_path / "secret_key")
-    return (
-        {
-            "ENV_NAME": settings.env,
-            "SECRET_KEY": secret_key,
-            "DATABASE_URL": settings.database_url,
-            "BASE_URL": settings.base_url.rstrip("/"),
-            "BABEL_DEFAULT_LOCALE": settings.default_locale,
-            "BABEL_DEFAULT_TIMEZONE": "UTC",
-            "DISPLAY_TIMEZONE": "Africa/Algiers",
-            "MAIL_SERVER": settings.mail_server,
-            "MAIL_PORT": settings.mail_port,
-            "MAIL_USERNAME": settings.mail_username,
-            "MAIL_PASSWORD": settings.mail_password,
-            "MAIL_USE_TLS": settings.mail_use_tls,
-            "MAIL_SENDER": settings.mail_sender,
-            "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
-            "TENDER_UPLOAD_MAX_BYTES": settings.tender_upload_max_bytes,
-            "TENDER_MIN_DAYS": settings.tender_min_days,
-            "ABNORMALLY_LOW_THRESHOLD": float(_env("ABNORMALLY_LOW_THRESHOLD", "0.20")),
-            "NATIONAL_PREFERENCE_MARGIN": float(_env("NATIONAL_PREFERENCE_MARGIN", "0.25")),
-            "STANDSTILL_DAYS": _standstill_days(_env("STANDSTILL_DAYS", "")),
-            "OCID_PREFIX": _env("OCID_PREFIX", "ocds-safkat-"),
-            "MAX_CONTENT_LENGTH": max(settings.upload_max_bytes, settings.tender_upload_max_bytes) + 1024 * 1024,
-            "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
-            "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
-            "RESET_TOKEN_MAX_AGE": 3600,
-            "ARGON2_PROFILE": "default",
-            "WTF_CSRF_TIME_LIMIT": None,
-            "DOCUMENT_P12": settings.document_p12,
-            "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
-            "ARABIC_DIGITS": settings.arabic_digits,
-            "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
-        }
-        | _session_and_limit_config(settings)
-        | _execution_config()
-    )
+    return {
+        "ENV_NAME": settings.env,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": settings.database_url,
+        "BASE_URL": settings.base_url.rstrip("/"),
+        "BABEL_DEFAULT_LOCALE": settings.default_locale,
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "DISPLAY_TIMEZONE": "Africa/Algiers",
+        "MAIL_SERVER": settings.mail_server,
+        "MAIL_PORT": settings.mail_port,
+        "MAIL_USERNAME": settings.mail_username,
+        "MAIL_PASSWORD": settings.mail_password,
+        "MAIL_USE_TLS": settings.mail_use_tls,
+        "MAIL_SENDER": settings.mail_sender,
+        "UPLOAD_MAX_BYTES": settings.upload_max_bytes,
+        "TENDER_UPLOAD_MAX_BYTES": settings.tender_upload_max_bytes,
+        "TENDER_MIN_DAYS": settings.tender_min_days,
+        "ABNORMALLY_LOW_THRESHOLD": float(_env("ABNORMALLY_LOW_THRESHOLD", "0.20")),
+        "NATIONAL_PREFERENCE_MARGIN": float(_env("NATIONAL_PREFERENCE_MARGIN", "0.25")),
+        "STANDSTILL_DAYS": _standstill_days(_env("STANDSTILL_DAYS", "")),
+        "OCID_PREFIX": _env("OCID_PREFIX", "ocds-safkat-"),
+        "MAX_CONTENT_LENGTH": max(settings.upload_max_bytes, settings.tender_upload_max_bytes) + 1024 * 1024,
+        "UPLOAD_FOLDER": str(settings.instance_path / "uploads"),
+        "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
+        "RESET_TOKEN_MAX_AGE": 3600,
+        "ARGON2_PROFILE": "default",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "DOCUMENT_P12": settings.document_p12,
+        "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
+        "ARABIC_DIGITS": settings.arabic_digits,
+        "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
+    } | _derived_config(settings)
