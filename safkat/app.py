@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.core_views import bp as core_bp
     from safkat.documents.views import bp as documents_bp
     from safkat.evaluation.views import bp as evaluation_bp
+    from safkat.execution.views import bp as execution_bp
     from safkat.notifications.views import bp as notifications_bp
     from safkat.opendata.api import bp as api_bp
     from safkat.opendata.feeds import bp as feeds_bp
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
         bids_bp,
         evaluation_bp,
         awards_bp,
+        execution_bp,
         notifications_bp,
         documents_bp,
     ):

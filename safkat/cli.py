@@ -185,11 +185,13 @@ def notifications_digest():
 @notifications_group.command("reminders")
 @with_appcontext
 def notifications_reminders():
-    """Queue deadline reminders that are due (cron, every hour)."""
+    """Queue deadline and invoice-payment reminders that are due (cron, every hour)."""
+    from safkat.execution.notify import send_payment_reminders
     from safkat.notifications.dispatch import send_reminders
 
     with current_app.test_request_context(), _session() as session, session.begin():
         count = _in_request(session, send_reminders)
+        count += _in_request(session, send_payment_reminders)
     click.echo(f"{count} reminder(s) queued.")
 
 

@@ -131,6 +131,32 @@ def _whole_number(name: str, default: int, minimum: int = 1) -> int:
     return int(value)
 
 
+def _basis_points(name: str, default: str) -> int:
+    """An annual percentage such as ``8`` or ``7.25``, as whole basis points."""
+    value = _env(name, default).strip()
+    try:
+        points = round(float(value) * 100)
+    except ValueError:
+        points = -1
+    if not 0 <= points <= 10_000:
+        raise ConfigError(f"SAFKAT_{name} must be an annual rate in percent between 0 and 100, e.g. 8 or 7.25.")
+    return points
+
+
+def _execution_config() -> dict:
+    """Payment period, default interest, amendment limit and late-payer flag (docs/execution.md)."""
+    return {
+        "PAYMENT_DAYS": _whole_number("PAYMENT_DAYS", 30),
+        "MORATORY_INTEREST_BP": _basis_points("MORATORY_INTEREST_RATE", "8"),
+        "AMENDMENT_MAX_PERCENT": _whole_number("AMENDMENT_MAX_PERCENT", 20),
+        "LATE_PAYER_SHARE": _whole_number("LATE_PAYER_SHARE", 25),
+    }
+
+
+def _derived_config(settings: Settings) -> dict:
+    return _session_and_limit_config(settings) | _execution_config()
+
+
 def _session_and_limit_config(settings: Settings) -> dict:
     """Session lifetimes, two-factor policy and rate limits (see ``safkat/ratelimits.py``)."""
     secure = settings.env not in ("development", "testing")
@@ -213,4 +239,4 @@ def flask_config(settings: Settings) -> dict:
         "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
         "ARABIC_DIGITS": settings.arabic_digits,
         "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
-    } | _session_and_limit_config(settings)
+    } | _derived_config(settings)

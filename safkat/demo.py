@@ -173,9 +173,11 @@ def seed(
         logins.append((f"bidder ({status})", _email_for(index)))
     session.flush()
     if store is not None and keys is not None:
+        from safkat.demo_execution import seed_execution
         from safkat.demo_tenders import seed_tenders
 
         seed_tenders(session, store, now, keys)
+        seed_execution(session, store, now, keys)
     return logins
 
 

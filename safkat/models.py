@@ -20,6 +20,12 @@ from safkat.bids.models import (  # noqa: F401
 )
 from safkat.documents.models import IssuedDocument  # noqa: F401
 from safkat.evaluation.models import Assessment, LotEvaluation, TechnicalScore  # noqa: F401
+from safkat.execution.models import (  # noqa: F401
+    ContractChange,
+    ContractExecution,
+    Invoice,
+    Milestone,
+)
 from safkat.keys import KeyCheck  # noqa: F401
 from safkat.notifications.models import (  # noqa: F401
     Notification,

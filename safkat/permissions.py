@@ -138,6 +138,38 @@ def _tender_open(user, tender) -> bool:
     return is_officer_of(user, tender.authority_id)
 
 
+def _contract_authority_id(contract) -> int | None:
+    return contract.lot.tender.authority_id if contract is not None else None
+
+
+@rule("contract.list")
+def _contract_list(user, _obj) -> bool:
+    """The contracts page: a firm's own, or an officer's authority's."""
+    return is_bidder(user) or is_officer(user)
+
+
+@rule("contract.view")
+def _contract_view(user, contract) -> bool:
+    """A contract's execution and invoices: its firm, its authority's officers, admins."""
+    return (
+        is_admin(user)
+        or is_officer_of(user, _contract_authority_id(contract))
+        or (is_bidder(user) and user.enterprise_id == contract.enterprise_id)
+    )
+
+
+@rule("contract.execute")
+def _contract_execute(user, contract) -> bool:
+    """Service order, extensions, amendments, milestones, acceptance, payments."""
+    return is_officer_of(user, _contract_authority_id(contract))
+
+
+@rule("contract.invoice")
+def _contract_invoice(user, contract) -> bool:
+    """Submit invoices and declare deliveries: the contract's own firm only."""
+    return is_bidder(user) and user.enterprise_id == contract.enterprise_id
+
+
 def can(user, action: str, obj: object = None) -> bool:
     """Whether ``user`` (possibly anonymous) may do ``action`` on ``obj``."""
     try:

@@ -80,6 +80,41 @@ def _letter(name: str, title: str, values_function, file_stem: str) -> DocumentK
     )
 
 
+def _execution_documents() -> tuple[DocumentKind, ...]:
+    """Service order, acceptance record and payment certificate: to the firm of the contract."""
+    from safkat.execution import document_values as ev
+    from safkat.execution.models import ContractExecution, Invoice
+
+    def about_execution(name, title, values_function, stem) -> DocumentKind:
+        return DocumentKind(
+            name=name,
+            title=title,
+            template=f"pdf/{name}.html",
+            model=ContractExecution,
+            values=values_function,
+            is_public=False,
+            tender_id=lambda record: record.contract.tender_id,
+            recipient_enterprise_id=lambda record: record.contract.enterprise_id,
+            file_stem=stem,
+        )
+
+    return (
+        about_execution("service_order", N_("Service order"), ev.service_order_values, "service-order"),
+        about_execution("acceptance_record", N_("Acceptance record"), ev.acceptance_record_values, "acceptance"),
+        DocumentKind(
+            name="payment_certificate",
+            title=N_("Payment certificate"),
+            template="pdf/payment_certificate.html",
+            model=Invoice,
+            values=ev.payment_certificate_values,
+            is_public=False,
+            tender_id=lambda invoice: invoice.contract.tender_id,
+            recipient_enterprise_id=lambda invoice: invoice.contract.enterprise_id,
+            file_stem="payment-certificate",
+        ),
+    )
+
+
 KINDS: dict[str, DocumentKind] = {
     kind.name: kind
     for kind in (
@@ -164,5 +199,6 @@ KINDS: dict[str, DocumentKind] = {
             tender_id=lambda award: award.tender_id,
             file_stem="award-decision",
         ),
+        *_execution_documents(),
     )
 }

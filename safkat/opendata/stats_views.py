@@ -25,6 +25,7 @@ from safkat.opendata.charts.model import Chart
 from safkat.opendata.charts.svg import render_svg
 from safkat.opendata.stats.dashboard import Dashboard, available_years, last_change
 from safkat.opendata.stats.scope import StatsFilters
+from safkat.tenders.queries import ALGIERS
 from safkat.web import get_session, now
 from safkat.wilayas import wilaya_choices
 
@@ -41,11 +42,14 @@ def short_period_days() -> int:
 
 def _validators(filters: StatsFilters, *parts: object) -> tuple[str, object]:
     changed = last_change(get_session(), now())
-    return make_etag("stats", *parts, sorted(filters.as_args().items()), changed, short_period_days()), changed
+    # The day is part of the key: invoices fall past due as days pass, with no write.
+    today = now().astimezone(ALGIERS).date()
+    etag = make_etag("stats", *parts, sorted(filters.as_args().items()), changed, short_period_days(), today)
+    return etag, changed
 
 
 def _built(filters: StatsFilters, slugs: list[str]) -> tuple[Dashboard, dict[str, Chart]]:
-    data = Dashboard(get_session(), filters, now(), short_period_days())
+    data = Dashboard(get_session(), filters, now(), short_period_days(), current_app.config["LATE_PAYER_SHARE"])
     fmt = Formatter(current_language())
     others = {name: value for name, value in filters.as_args().items() if name != "authority"}
 

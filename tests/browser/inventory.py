@@ -84,6 +84,10 @@ def signed_in_visits(server) -> list[Visit]:
         )
     ]
     visits.append(Visit(bidder, "/officer/", 403))
+    contracts, holder = known["contracts"], known["contract_holder"]
+    visits += [Visit(holder, "/contracts"), *(Visit(holder, f"/contracts/{c}") for c in contracts[holder])]
+    visits += [Visit(OFFICER, "/contracts"), *(Visit(OFFICER, f"/contracts/{c}") for c in contracts[OFFICER])]
+    visits.append(Visit(bidder, f"/contracts/{contracts[OFFICER][0]}", 403))
     visits += [
         Visit(OFFICER, path)
         for path in (
@@ -168,6 +172,7 @@ def _look_up(app, session, now) -> dict:
     open_tender = session.scalar(
         select(Tender).where(Tender.status == "published", Tender.submission_deadline_at > now).order_by(Tender.id)
     )
+    contracts, holder = _contracts(session, oran)
     issuer = make_issuer(app)
     notice = documents.document_for(session, "tender_notice", open_tender, "fr", issuer, now)
     receipt = session.scalar(select(Receipt).where(Receipt.bid_id == bid.id))
@@ -185,4 +190,25 @@ def _look_up(app, session, now) -> dict:
         "receipt_code": documents.format_code(addressed.code),
         "reset_token": make_reset_token(app.secret_key, firm, now),
         "unsubscribe_token": make_token(app.secret_key, firm, "subscription"),
+        "contracts": contracts,
+        "contract_holder": holder,
     }
+
+
+def _contracts(session, authority_id: int) -> tuple[dict[str, list[int]], str]:
+    """The signed contracts the Oran officer sees (in each execution state), and the firm
+    member of the first one with the contracts that firm sees."""
+    from safkat.accounts.models import User
+    from safkat.awards.models import Contract
+    from safkat.tenders.models import Lot, Tender
+
+    signed = session.scalars(
+        select(Contract)
+        .join(Lot, Lot.id == Contract.lot_id)
+        .join(Tender, Tender.id == Lot.tender_id)
+        .where(Contract.status == "signed", Tender.authority_id == authority_id)
+        .order_by(Contract.id)
+    ).all()
+    holder = session.scalar(select(User).where(User.enterprise_id == signed[0].enterprise_id).order_by(User.id))
+    mine = [c.id for c in session.scalars(select(Contract).where(Contract.enterprise_id == holder.enterprise_id))]
+    return {OFFICER: [c.id for c in signed], holder.email: mine}, holder.email

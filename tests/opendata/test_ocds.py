@@ -30,6 +30,7 @@ from safkat.opendata.ocds.publisher import (
     current_publisher,
 )
 from safkat.opendata.ocds.records import compile_releases
+from safkat.opendata.ocds.schema import release_schema
 from safkat.opendata.ocds.storage import record_release
 from safkat.opendata.ocds.values import iso
 from safkat.tenders import services
@@ -52,10 +53,11 @@ def _schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
 
 
-SCHEMAS = {
+# The release schema is the core one patched with the extensions the packages declare: a
+# field of an undeclared extension, or one the extension does not define, fails validation.
+SCHEMAS = {"release-schema.json": release_schema()} | {
     name: _schema(name)
     for name in (
-        "release-schema.json",
         "release-package-schema.json",
         "record-package-schema.json",
         "versioned-release-validation-schema.json",
@@ -140,11 +142,33 @@ def check_codelists(release: dict) -> None:
     assert {contract["awardID"] for contract in release.get("contracts", [])} <= award_ids
 
 
+def undeclared_fields(value, node: dict, path: str = "") -> list[str]:
+    """Paths of the fields that neither the core schema nor a declared extension defines (what
+    the OCDS Data Review Tool lists as "additional fields")."""
+    definitions = SCHEMAS["release-schema.json"]["definitions"]
+    while "$ref" in node:
+        node = definitions[node["$ref"].rsplit("/", 1)[-1]]
+    found = []
+    if isinstance(value, dict):
+        properties, patterns = node.get("properties", {}), node.get("patternProperties", {})
+        for key, item in value.items():
+            if key in properties:
+                found += undeclared_fields(item, properties[key], f"{path}/{key}")
+            elif not any(re.match(pattern, key) for pattern in patterns):
+                found.append(f"{path}/{key}")
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for item in value:
+            found += undeclared_fields(item, node["items"], f"{path}[]")
+    return found
+
+
 def check_release_package(package: dict) -> None:
     assert _schema_errors(RELEASE_PACKAGE, package) == []
     assert package["version"] == "1.1" and BID_EXTENSION in package["extensions"]
     for release in package["releases"]:
         check_codelists(release)
+        assert undeclared_fields(release, SCHEMAS["release-schema.json"]) == []
+        assert release["tender"].get("tenderers") != [], "an empty array is omitted"
 
 
 def check_record_package(package: dict) -> None:
@@ -666,6 +690,9 @@ def test_all_ocds_output_of_the_demo_data_validates(app, db_session, client, tmp
         "awardUpdate",
         "contract",
         "contractUpdate",
+        "implementation",
+        "implementationUpdate",
+        "contractAmendment",
     }
 
     count, url = 0, "/ocds/releases.json?per_page=500"

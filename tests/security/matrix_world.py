@@ -92,6 +92,7 @@ def build_world(app, session, make, clock) -> MatrixWorld:
     final = awards.current_award(session, awarded.lots[1].id)
     contract = awards.finalize(session, final, officer, clock.now())
     provisional = awards.current_award(session, awarded.lots[0].id)
+    milestone, invoice = _execution(session, store, keys, contract, officer, firm1, clock)
 
     # The open tender, with firm 1's bid, a question and an unfinished upload.
     tender = make.tender(state="open", authority=authority, created_by=officer, lots=2)
@@ -175,6 +176,9 @@ def build_world(app, session, make, clock) -> MatrixWorld:
         "awarded_bid_id": awarded_bid.id,
         "complaint_id": complaint.id,
         "contract_id": contract.id,
+        "milestone_id": milestone.id,
+        "invoice_id": invoice.id,
+        "kind": "service-order",
         "ocid": session.scalar(select(OcdsRelease.ocid).where(OcdsRelease.tender_id == awarded.id)),
     }
     world = MatrixWorld(users)
@@ -188,3 +192,23 @@ def build_world(app, session, make, clock) -> MatrixWorld:
     assert session.get(Opening, awarded.id) and session.get(Complaint, complaint.id).status == "pending"
     assert session.get(Contract, contract.id) and session.get(LotAward, provisional.id).status == "provisional"
     return world
+
+
+def _execution(session, store, keys, contract, officer, firm, clock):
+    """Firm 1's contract signed and started, with a milestone and an invoice whose payment is ordered."""
+    from safkat.execution import invoices as invoicing
+    from safkat.execution import services as execution
+    from safkat.execution.payment_clock import local_date
+
+    now = clock.now()
+    awards.sign_contract(session, contract, officer, now)
+    execution.order_service(session, contract, officer, starts_on=local_date(now), execution_days=60, now=now)
+    milestone = execution.add_milestone(session, contract, officer, title="Tronçon A", due_on=local_date(now), now=now)
+    stored = store.save(io.BytesIO(b"%PDF-1.7\nfacture"), max_bytes=MAX_BYTES, allowed_types={"application/pdf"})
+    invoice = invoicing.submit_invoice(
+        session, contract, firm, number="F-1", amount=100_000_00, document=("f.pdf", stored.storage_key,
+        stored.sha256), terms=execution.PaymentTerms(), signing_key=keys.signing_key, now=now,
+    )  # fmt: skip
+    invoicing.approve_invoice(session, invoice, officer, now)
+    invoicing.order_payment(session, invoice, officer, ordered_on=local_date(now), now=now)
+    return milestone, invoice

@@ -77,6 +77,7 @@ def signed_out(outcome: object, signed_in_outcome: object = 302) -> dict[str, ob
 
 
 GARBAGE_TOKEN = {"token": "garbage_token"}
+CONTRACT_READERS = roles(403, anonymous=LOGIN, verified=200, officer=200, admin=200)  # firm 1's contract
 
 TABLE: dict[str, list[Case]] = {
     # --- public pages and open data ---------------------------------------------------------
@@ -212,6 +213,26 @@ TABLE: dict[str, list[Case]] = {
     "evaluation.answer_complaint": [on("awarded", POST=officer_a(302))],
     "evaluation.finalize": [on("awarded", POST=officer_a(302))],
     "evaluation.sign": [on("awarded", POST=officer_a(302))],
+    # A contract's execution: its firm (firm 1), its authority's officers; admins may read it.
+    "execution.list_contracts": [on("awarded", GET=roles(200, anonymous=LOGIN, admin=403))],
+    "execution.show_contract": [on("awarded", GET=CONTRACT_READERS)],
+    "execution.invoice_document": [on("awarded", GET=CONTRACT_READERS)],
+    "execution.invoice_receipt": [on("awarded", GET=CONTRACT_READERS)],
+    "execution.execution_document": [on("awarded", GET=CONTRACT_READERS)],
+    "execution.payment_certificate": [on("awarded", GET=CONTRACT_READERS)],
+    "execution.order_service": [on("awarded", POST=officer_a(302))],
+    "execution.extend": [on("awarded", POST=officer_a(302))],
+    "execution.amend": [on("awarded", POST=officer_a(302))],
+    "execution.add_milestone": [on("awarded", POST=officer_a(302))],
+    "execution.decide_milestone": [on("awarded", POST=officer_a(302))],
+    "execution.record_acceptance": [on("awarded", POST=officer_a(302))],
+    "execution.approve_invoice": [on("awarded", POST=officer_a(302))],
+    "execution.dispute_invoice": [on("awarded", POST=officer_a(302))],
+    "execution.order_payment": [on("awarded", POST=officer_a(302))],
+    "execution.record_payment": [on("awarded", POST=officer_a(302))],
+    "execution.submit_invoice": [on("awarded", POST=firm_1(302))],
+    "execution.resubmit_invoice": [on("awarded", POST=firm_1(302))],
+    "execution.deliver_milestone": [on("awarded", POST=firm_1(302))],
     "evaluation.relaunch": [on("awarded", POST=officer_a(302))],
     "documents.evaluation_report": [on("awarded", GET=officer_a(200))],
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from safkat.opendata.charts import activity, awards, overview
+from safkat.opendata.charts import activity, awards, overview, payments
 from safkat.opendata.charts.formatting import Formatter
 from safkat.opendata.charts.model import Chart
 from safkat.opendata.stats.dashboard import Dashboard
@@ -38,4 +38,6 @@ CHARTS: dict[str, Builder] = {
     "reserved-share": awards.reserved_share,
     "time-to-award": awards.time_to_award,
     "red-flags": overview.red_flags,
+    "payment-delays": payments.payment_delays,
+    "payment-delays-per-month": payments.payment_delays_per_month,
 }

@@ -14,7 +14,14 @@ The mapping from Safkat to OCDS, decided here (``docs/ocds.md`` says the same at
 - Release tags: publication ``tender``; amendment ``tenderAmendment``; cancellation
   ``tenderCancellation``; bid opening ``tenderUpdate``; provisional award ``award``; a
   complaint rejected ``awardUpdate``, upheld ``awardCancellation``; final award and its
-  contract ``awardUpdate`` + ``contract``; contract signed ``contractUpdate``.
+  contract ``awardUpdate`` + ``contract``; contract signed ``contractUpdate``; service
+  order ``implementation``; extension or amendment ``contractAmendment``; milestones,
+  acceptance records, payment orders and payments ``implementationUpdate``.
+- Execution (:mod:`.execution_section`): the contract's ``period``, ``amendments`` and
+  ``implementation`` (``milestones``, ``transactions`` without invoice amounts).
+- Extensions: the packages declare the bids extension, and the test suite validates them
+  against the core schema patched with it (:mod:`.schema`), offline. An empty
+  ``tender.tenderers`` is omitted (``numberOfTenderers`` says 0).
 - Parties: the contracting authority is ``buyer`` and ``procuringEntity``, identified by
   its Safkat authority code under the scheme ``DZ-SAFKAT`` (authorities have no NIF in
   Safkat). Firms appear only from the opening on, as ``tenderer`` (plus ``supplier`` while

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from safkat.accounts.models import Enterprise
 from safkat.opendata.ocds.awards_section import award_entry, contract_entry
 from safkat.opendata.ocds.bids_section import bid_statistics
+from safkat.opendata.ocds.execution_section import execution_fields
 from safkat.opendata.ocds.facts import Facts, read_facts
 from safkat.opendata.ocds.parties import authority_party, enterprise_party, reference
 from safkat.opendata.ocds.publisher import Publisher, make_ocid
@@ -61,7 +62,18 @@ def build_release(
         release["awards"] = [award_entry(facts, award, enterprise_parties) for award in facts.awards]
     if facts.contracts:
         awards_by_id = {award.id: award for award in facts.awards}
-        release["contracts"] = [contract_entry(facts, contract, awards_by_id) for contract in facts.contracts]
+        release["contracts"] = [
+            contract_entry(facts, contract, awards_by_id)
+            | execution_fields(
+                session,
+                contract,
+                buyer,
+                reference(enterprise_parties[contract.enterprise_id])
+                if contract.enterprise_id in enterprise_parties
+                else None,
+            )
+            for contract in facts.contracts
+        ]
     if facts.opening is not None:
         release["bids"] = {"statistics": bid_statistics(facts, len(enterprise_parties))}
     return release

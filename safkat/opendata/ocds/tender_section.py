@@ -181,5 +181,6 @@ def tender_section(
     }
     if facts.opening is not None:  # sealed until then: who bid is not known before
         section["numberOfTenderers"] = len(tenderers)
-        section["tenderers"] = tenderers
+        if tenderers:  # an empty array says nothing that numberOfTenderers does not
+            section["tenderers"] = tenderers
     return compact(section)

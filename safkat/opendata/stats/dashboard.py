@@ -9,9 +9,10 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from safkat.audit import AuditEvent
 from safkat.awards.models import LotAward
 from safkat.bids.models import Opening
-from safkat.opendata.stats import activity, awards, flag_counts, pipeline
+from safkat.opendata.stats import activity, awards, flag_counts, payments, pipeline
 from safkat.opendata.stats.activity import Competition, MonthCount
 from safkat.opendata.stats.awards import AwardDelay, Awarded, MicroShare, ReservedShare
 from safkat.opendata.stats.scope import HIDDEN_STATUSES, StatsFilters
@@ -36,7 +37,8 @@ def last_change(session: Session, now: datetime) -> datetime | None:
     """When any figure may last have changed: Last-Modified of the dashboard and its CSV files.
 
     The listing's last change (edits, passed deadlines) plus the award events that do not
-    always move a tender's ``changed_at`` (one lot of several becoming final).
+    always move a tender's ``changed_at`` (one lot of several becoming final), and the last
+    recorded step of a contract's execution (invoices, payment orders).
     """
     moments = session.execute(
         select(
@@ -44,6 +46,7 @@ def last_change(session: Session, now: datetime) -> datetime | None:
             select(func.max(LotAward.finalized_at)).scalar_subquery(),
             select(func.max(Opening.opened_at)).scalar_subquery(),
             select(func.max(Amendment.created_at)).scalar_subquery(),
+            select(func.max(AuditEvent.occurred_at)).where(AuditEvent.action.like("execution.%")).scalar_subquery(),
         )
     ).one()
     return max(filter(None, (listing_last_change(session, now), *moments)), default=None)
@@ -52,8 +55,12 @@ def last_change(session: Session, now: datetime) -> datetime | None:
 class Dashboard:
     """Every dataset of a dashboard, each computed on first use (a CSV file needs only one)."""
 
-    def __init__(self, session: Session, filters: StatsFilters, now: datetime, short_period_days: int):
+    def __init__(
+        self, session: Session, filters: StatsFilters, now: datetime, short_period_days: int, late_payer_share: int = 25
+    ):
         self.session, self.filters, self.now, self.short_period_days = session, filters, now, short_period_days
+        self.late_payer_share = late_payer_share
+        self.today = now.astimezone(ALGIERS).date()
 
     @cached_property
     def tenders_per_month(self) -> list[MonthCount]:
@@ -114,3 +121,23 @@ class Dashboard:
     @cached_property
     def open_evaluations(self) -> list[tuple[Tender, datetime]]:
         return pipeline.open_evaluations(self.session, self.filters)
+
+    @cached_property
+    def invoice_facts(self) -> list[payments.InvoiceFact]:
+        return payments.invoice_facts(self.session, self.filters)
+
+    @cached_property
+    def payment_delays(self) -> list[payments.PaymentDelays]:
+        return payments.delays_by_authority(self.session, self.invoice_facts, self.today)
+
+    @cached_property
+    def overall_payment_delay(self) -> payments.PaymentDelays:
+        return payments.overall(self.invoice_facts, self.today)
+
+    @cached_property
+    def payment_delays_per_month(self) -> list[payments.MonthDelays]:
+        return payments.delays_per_month(self.invoice_facts, self.today)
+
+    def late_payers(self) -> list[payments.PaymentDelays]:
+        """The authorities flagged "pays late"."""
+        return [d for d in self.payment_delays if d.pays_late(self.late_payer_share)]

@@ -1,0 +1,58 @@
+"""The payment clock: pure functions of dates, no database, no Flask.
+
+As we read décret présidentiel 15-247 (art. 122 for the payment period, see
+docs/execution.md): the authority must order payment (mandatement) within a period counted
+in calendar days from the receipt of the invoice; a period whose last day is a weekly rest
+day (Friday or Saturday in Algeria) ends on the next working day, as the decree does for
+bid deadlines (art. 66). Past that, default interest (intérêts moratoires) accrues for each
+day until the payment is ordered, at an annual rate on a 365-day year.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+ALGIERS = ZoneInfo("Africa/Algiers")
+WEEKLY_REST_DAYS = {4, 5}  # Friday, Saturday (Monday is 0)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of an aware instant in Algiers, where the receipt is read."""
+    return moment.astimezone(ALGIERS).date()
+
+
+def next_working_day(day: date) -> date:
+    while day.weekday() in WEEKLY_REST_DAYS:
+        day += timedelta(days=1)
+    return day
+
+
+def payment_due_on(received_on: date, payment_days: int) -> date:
+    """Last day on which the authority may order payment without owing interest."""
+    return next_working_day(received_on + timedelta(days=payment_days))
+
+
+def late_days(due_on: date, ordered_on: date | None, today: date) -> int:
+    """Days past the due date until the payment order, or until today while none is given."""
+    end = ordered_on or today
+    return max(0, (end - due_on).days)
+
+
+def days_waited(received_on: date, settled_on: date | None, today: date) -> int:
+    """Days from receipt to the payment order (or to today while none is given)."""
+    return max(0, ((settled_on or today) - received_on).days)
+
+
+def moratory_interest(amount: int, rate_bp: int, days: int, year_days: int = 365) -> int:
+    """Simple interest in centimes on ``amount`` centimes at ``rate_bp`` basis points a year."""
+    if days <= 0 or amount <= 0 or rate_bp <= 0:
+        return 0
+    value = Decimal(amount) * Decimal(rate_bp) * Decimal(days) / (Decimal(10_000) * Decimal(year_days))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def execution_ends_on(starts_on: date, execution_days: int, extra_days: int = 0) -> date:
+    """Last day of the execution period: the first day counts, extensions add days."""
+    return starts_on + timedelta(days=execution_days + extra_days - 1)
