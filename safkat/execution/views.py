@@ -15,13 +15,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from safkat.awards.models import Contract
+from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.execution import forms, notify
 from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
-from safkat.execution.amounts import parse_amount
 from safkat.execution.models import Invoice, Milestone
 from safkat.execution.payment_clock import local_date
+from safkat.money import parse_amount
 from safkat.permissions import can, is_officer
 from safkat.storage import UploadRejected
 from safkat.web import file_store, flash_domain_error, get_or_404, get_session, now, platform_keys, require
@@ -434,6 +435,7 @@ def _send_document(kind: str, subject, contract: Contract, edition: str):
 
 
 @bp.route("/contracts/<int:contract_id>/<any('service-order', acceptance):kind>/<any(fr, ar):edition>.pdf")
+@writes_on_get  # issues the signed PDF on its first download
 @login_required
 def execution_document(contract_id: int, kind: str, edition: str):
     contract = _contract(contract_id, "contract.view")
@@ -446,6 +448,7 @@ def execution_document(contract_id: int, kind: str, edition: str):
 
 
 @bp.route("/invoices/<int:invoice_id>/certificate/<any(fr, ar):edition>.pdf")
+@writes_on_get  # issues the signed PDF on its first download
 @login_required
 def payment_certificate(invoice_id: int, edition: str):
     invoice = _invoice(invoice_id, "contract.view")

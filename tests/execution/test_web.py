@@ -75,7 +75,10 @@ def test_a_non_pdf_or_unreadable_amount_is_refused(started, login, db_session):
     assert page.status_code == 200 and db_session.scalar(select(Invoice)) is None
     page = send_invoice(firm, contract, amount="4OO 000")
     assert db_session.scalar(select(Invoice)) is None
-    assert "dinars" in page.text
+    assert "Saisissez le montant en chiffres" in page.text
+    page = send_invoice(firm, contract, amount="4.500")  # 4 500 DZD or 4,50 DZD: never guessed
+    assert db_session.scalar(select(Invoice)) is None
+    assert "4.500" in page.text and "deux montants" in page.text
 
 
 def test_other_firms_and_other_authorities_get_403(started, signed_contract, login, make):
