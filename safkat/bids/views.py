@@ -260,7 +260,15 @@ def minutes(url_reference: str):
     opening = get_session().get(Opening, tender.id)
     if opening is None:
         abort(404)
-    return render_template("bids/minutes.html", tender=tender, opening=opening, rows=services.minutes_rows(opening))
+    from safkat.commission.services import presences
+
+    return render_template(
+        "bids/minutes.html",
+        tender=tender,
+        opening=opening,
+        rows=services.minutes_rows(opening),
+        presences=presences(get_session(), tender.id),
+    )
 
 
 # --- resumable uploads (JSON, used by static/js/chunked-upload.js) ---------------------------

@@ -36,6 +36,7 @@ FILE_REFERENCES = (
     FileReference("opened_documents", "storage_key", "sha256"),
     FileReference("issued_documents", "storage_key", "sha256"),
     FileReference("complaints", "document_key", "document_sha256"),
+    FileReference("supplied_documents", "storage_key", "sha256"),  # missing documents, on request
     # Encrypted chunks still arriving: the file appears with the first chunk, goes at the end.
     FileReference("bid_uploads", "storage_key", None, "completed_at IS NULL AND stored_bytes > 0"),
 )

@@ -1,8 +1,8 @@
-"""After the draft: publication, amendments, cancellation (bidders are told) and the opening session."""
+"""After the draft: publication, amendments and cancellation (bidders are told)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,9 @@ from safkat.notifications import emails
 from safkat.tenders import services
 from safkat.tenders.forms import AmendmentForm, CancelForm, to_utc
 from safkat.tenders.models import Tender
-from safkat.tenders.officer_views.blueprint import back_to_tender, bp, managed_tender, max_upload, to_tender_page
+from safkat.tenders.officer_views.blueprint import back_to_tender, bp, managed_tender, max_upload
 from safkat.tenders.officer_views.tender_page import render_manage
-from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys, require
+from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys
 
 
 @bp.route("/tenders/<int:tender_id>/publish", methods=["POST"])
@@ -95,37 +95,3 @@ def _notify(tender: Tender, template: str, **context) -> None:
         emails.queue(
             template, user.email, user.locale or "fr", template, user_id=user.id, tender=tender, link=link, **context
         )
-
-
-@bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
-def opening(tender_id: int):
-    """The opening session: the first visit after the deadline opens the bids."""
-    from safkat.bids import opening as bid_opening
-    from safkat.bids.forms import OpeningForm
-    from safkat.bids.models import Opening
-    from safkat.bids.services import minutes_rows
-
-    tender = managed_tender(tender_id)
-    require("tender.open", tender)
-    form = OpeningForm()
-    existing = get_session().get(Opening, tender.id)
-    if existing is None and bid_opening.is_due(tender, now()):
-        commission = form.commission.data if form.validate_on_submit() else current_user.full_name
-        try:
-            existing = bid_opening.open_bids(
-                get_session(),
-                tender,
-                current_user,
-                platform_keys(),
-                file_store(),
-                now(),
-                commission or current_user.full_name,
-            )
-        except DomainError as error:
-            flash_domain_error(error)
-    if existing is None:
-        flash(_("The bids stay sealed until the submission deadline."), "info")
-        return to_tender_page(tender)
-    return render_template(
-        "bids/minutes.html", tender=tender, opening=existing, rows=minutes_rows(existing), officer_view=True
-    )
