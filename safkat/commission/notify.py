@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, lazy_gettext
 
-from safkat.commission.labels import DOCUMENT_LABELS
+from safkat.commission.labels import DOCUMENT_NAMES
 from safkat.commission.models import DocumentRequest
 from safkat.db import get_session
 from safkat.notifications import emails, subscriptions
@@ -42,6 +42,7 @@ def tell_firm_of_request(request: DocumentRequest) -> None:
     def text(_locale: str) -> str:
         return gettext("The commission of %(ref)s asks you for a missing document.", ref=tender.reference)
 
-    document = DOCUMENT_LABELS.get(request.document, request.document)  # lazy: rendered in each reader's language
+    name = DOCUMENT_NAMES.get(request.document)
+    document = lazy_gettext(name) if name else request.document  # lazy: rendered in each reader's language
     for user in request.bid.enterprise.members:
         _tell(user, "document_request", text, link, tender, request=request, document=document)

@@ -72,9 +72,8 @@ def test_only_the_commission_evaluates(login, make, opened):
 
 def test_evaluation_page_before_the_opening_says_why(login, make):
     tender = make.tender(state="open")
-    response = login(tender.created_by).post(
-        f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}/start?lang=en", data={}, follow_redirects=True
-    )
+    start = f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}/start?lang=en"
+    response = login(tender.created_by).post(start, data={}, follow_redirects=True)
     assert "only after the opening" in response.get_data(as_text=True)
 
 

@@ -24,7 +24,9 @@ class Cast:
 @pytest.fixture
 def cast(make):
     authority = make.authority()
-    members = [make.officer(authority=authority, full_name=name) for name in ("Karim Benali", "Nadia Saïdi", "Omar Haddad")]
+    members = [
+        make.officer(authority=authority, full_name=name) for name in ("Karim Benali", "Nadia Saïdi", "Omar Haddad")
+    ]
     tender = make.tender(state="open", authority=authority, created_by=members[0], commission=members, lots=1)
     firms = [make.bidder(enterprise=make.enterprise(name=f"Firme {n}")) for n in "AB"]
     return Cast(
