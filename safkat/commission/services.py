@@ -157,10 +157,10 @@ def presences(session: Session, tender_id: int) -> list[OpeningPresence]:
 
 def bidders(session: Session, tender: Tender) -> list[str]:
     """The names of the firms whose bids are to be opened: each member declares no conflict with them."""
-    names = session.scalars(
+    submitted = session.scalars(
         select(Bid).where(Bid.tender_id == tender.id, Bid.status == BidStatus.SUBMITTED).order_by(Bid.submitted_at)
     )
-    return [bid.enterprise.name for bid in names]
+    return [bid.enterprise.name for bid in submitted]
 
 
 def is_ready_to_open(tender: Tender, now: datetime) -> bool:

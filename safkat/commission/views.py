@@ -102,22 +102,22 @@ def opening(tender_id: int):
             presences=present,
             officer_view=True,
         )
+    is_ready = services.is_ready_to_open(tender, now())
     return render_template(
         "commission/opening.html",
         tender=tender,
         commission=session.get(Commission, tender.id),
         presences=present,
         has_confirmed=any(p.user_id == current_user.id for p in present),
-        is_ready=services.is_ready_to_open(tender, now()),
-        bidders=services.bidders(session, tender) if services.is_ready_to_open(tender, now()) else [],
+        is_ready=is_ready,
+        bidders=services.bidders(session, tender) if is_ready else [],  # known only once the deadline has passed
         form=PresenceForm(),
     )
 
 
 @bp.route("/opening", methods=["POST"])
 def confirm_presence(tender_id: int):
-    tender = get_or_404(Tender, tender_id)
-    require("tender.open", tender)
+    tender = _tender(tender_id, "tender.open")
     form = PresenceForm()
     if not form.validate_on_submit():
         abort(400)
