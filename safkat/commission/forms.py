@@ -20,7 +20,7 @@ class CommissionForm(Form):
         option_widget=CheckboxInput(),
         description=_l("At least three officers of the authority."),
     )
-    chair = SelectField(_l("Chair"), coerce=int, validators=[InputRequired(_l("Choose the chair."))])
+    chair = SelectField(_l("Chair"), coerce=int)  # validate_chair: one of the members
     quorum = IntegerField(
         _l("Quorum"),
         validators=[InputRequired(_l("Give the quorum."))],

@@ -64,7 +64,7 @@ def _commission_form(tender: Tender) -> CommissionForm:
     form = CommissionForm(data=data) if data else CommissionForm()
     officers = services.eligible_officers(get_session(), tender.authority_id)
     form.members.choices = [(officer.id, officer.full_name) for officer in officers]
-    form.chair.choices = [(0, _("Choose…"))] + form.members.choices
+    form.chair.choices = list(form.members.choices)
     return form
 
 
