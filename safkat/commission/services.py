@@ -81,8 +81,8 @@ def check_composition(session: Session, tender: Tender, data: CommissionInput) -
 def name_commission(session: Session, tender: Tender, actor: User, data: CommissionInput, now: datetime) -> Commission:
     """Name (or rename) the commission: freely on a draft, by a recorded amendment after."""
     tender = lock_tender(session, tender.id)  # the deadline is read under the lock the opening takes
-    amendment = _amendment_if_published(session, tender, actor, data, now)
     check_composition(session, tender, data)
+    amendment = _amendment_if_published(session, tender, actor, data, now)
     commission = session.get(Commission, tender.id) or Commission(tender_id=tender.id)
     commission.quorum = data.quorum
     commission.changed_at = now
