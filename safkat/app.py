@@ -138,6 +138,8 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.accounts.views import bp as auth_bp
     from safkat.awards.views import bp as awards_bp
     from safkat.bids.views import bp as bids_bp
+    from safkat.commission.firm_views import bp as commission_firm_bp
+    from safkat.commission.views import bp as commission_bp
     from safkat.core_views import bp as core_bp
     from safkat.documents.views import bp as documents_bp
     from safkat.evaluation.views import bp as evaluation_bp
@@ -164,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
         stats_bp,
         bids_bp,
         evaluation_bp,
+        commission_bp,
+        commission_firm_bp,
         awards_bp,
         execution_bp,
         notifications_bp,

@@ -244,30 +244,49 @@ def register_commands(app: Flask) -> None:
 @click.command("open-due")
 @with_appcontext
 def open_due_command():
-    """Open the bids of every tender whose deadline has passed (cron, every minute), then
-    issue their minutes, so that no visitor waits for a long one to be rendered."""
+    """Tell each commission, once, that its tender is ready to open (cron, every minute):
+    by e-mail and in the notification centre. Opening is the commission's act, not cron's."""
+    from safkat.commission.notify import tell_commission_ready
+    from safkat.commission.services import tenders_ready_untold
+
+    def tell_each() -> list[str]:
+        from safkat.db import get_session
+
+        tenders = tenders_ready_untold(get_session(), _clock().now())
+        for tender in tenders:
+            tell_commission_ready(tender)
+        return [tender.reference for tender in tenders]
+
+    with current_app.test_request_context(), _session() as session, session.begin():
+        told = _in_request(session, tell_each)
+    for reference in told:
+        click.echo(f"Tender {reference}: its commission is told the bids are ready to open.")
+    click.echo(f"{len(told)} commission(s) told.")
+    _issue_missing_minutes()
+
+
+def _issue_missing_minutes() -> None:
+    """Issue the minutes of openings the commissions held since the last run, so that no
+    visitor waits for a long one to be rendered (a failure: the first download issues them)."""
+    from sqlalchemy import exists, select
+
     from safkat.bids.models import Opening
-    from safkat.bids.opening import open_due
+    from safkat.documents.models import IssuedDocument
     from safkat.documents.render import LANGUAGES
     from safkat.documents.services import issue_quietly
     from safkat.documents.views import make_issuer
-    from safkat.notifications.dispatch import notify_tender_event
-    from safkat.tenders.models import Tender
 
-    extensions = current_app.extensions
-    with current_app.test_request_context(), _session() as session, session.begin():
-        openings = open_due(session, extensions["safkat.keys"], extensions["safkat.files"], _clock().now())
-        opened = [(opening.tender_id, len(opening.rows)) for opening in openings]
-        for opening in openings:  # in the same transaction: told if and only if opened
-            tender = session.get(Tender, opening.tender_id)
-            _in_request(session, lambda tender=tender: notify_tender_event(tender, "tender_opened"))
-    for tender_id, bids in opened:
-        click.echo(f"Opened tender {tender_id}: {bids} bid(s).")
-        with _session() as session, session.begin():  # a failure is logged: the first download issues them
-            opening = session.get(Opening, tender_id)
-            issued = issue_quietly(session, "opening_minutes", opening, LANGUAGES, make_issuer(), _clock().now())
-        click.echo(f"  minutes issued: {', '.join(issued) or 'none (issued at the first download)'}.")
-    click.echo(f"{len(opened)} tender(s) opened.")
+    issued_minutes = exists().where(
+        IssuedDocument.kind == "opening_minutes", IssuedDocument.tender_id == Opening.tender_id
+    )
+    with _session() as session:
+        pending = session.scalars(select(Opening.tender_id).where(~issued_minutes).order_by(Opening.tender_id)).all()
+    for tender_id in pending:
+        with _session() as session, session.begin():
+            issued = issue_quietly(
+                session, "opening_minutes", session.get(Opening, tender_id), LANGUAGES, make_issuer(), _clock().now()
+            )
+        click.echo(f"Tender {tender_id}: minutes issued: {', '.join(issued) or 'none (issued at the first download)'}.")
 
 
 @click.group("receipt")

@@ -239,4 +239,22 @@ def flask_config(settings: Settings) -> dict:
         "DOCUMENT_P12_PASSWORD": settings.document_p12_password,
         "ARABIC_DIGITS": settings.arabic_digits,
         "DOCUMENT_CHECK_MAX_BYTES": 20 * 1024 * 1024,
+        # The commission (issue 13): what it may ask bidders to complete, and in how long;
+        # after how long an unopened tender is flagged on its authority's dashboard.
+        "COMPLETABLE_DOCUMENTS": _names(_env("COMPLETABLE_DOCUMENTS", DEFAULT_COMPLETABLE_DOCUMENTS)),
+        "MISSING_DOCUMENT_DAYS": _whole_number("MISSING_DOCUMENT_DAYS", 10),
+        "COMMISSION_MEETING_DELAY_HOURS": _whole_number("COMMISSION_MEETING_DELAY_HOURS", 72),
     } | _derived_config(settings)
+
+
+DEFAULT_COMPLETABLE_DOCUMENTS = (
+    "trade_register,tax_card,tax_certificate,social_security_certificate,support_attestation,"
+    "criminal_record,statutes,declaration_of_probity"
+)
+
+
+def _names(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    if not names:
+        raise ConfigError("SAFKAT_COMPLETABLE_DOCUMENTS must name at least one document.")
+    return names

@@ -39,8 +39,10 @@ AUTHORITIES = [
 OFFICERS = [
     ("officer.oran@safkat.dz", "Karima Benali", "AT-ORN"),
     ("officer2.oran@safkat.dz", "Yacine Meziane", "AT-ORN"),
+    ("officer3.oran@safkat.dz", "Rachid Ouali", "AT-ORN"),  # a commission needs three members
     ("officer.alger@safkat.dz", "Nadia Hamidi", "AP-ALG"),
     ("officer2.alger@safkat.dz", "Sofiane Kaci", "AP-ALG"),
+    ("officer3.alger@safkat.dz", "Amina Boudiaf", "AP-ALG"),
 ]
 # name, legal form, scheme, wilaya, status, sector codes
 ENTERPRISES = [

@@ -95,6 +95,7 @@ def tiny_pdf(text: str) -> bytes:
 def seed_tenders(session: Session, store: FileStore, now: datetime, keys) -> int:
     """Create the demo tenders if there are none yet; returns how many were created."""
     if session.scalar(select(Tender.id).limit(1)) is not None:
+        add_missing_commissions(session, now)
         return 0
     authorities = list(session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)))
     sectors = {s.code: s for s in session.scalars(select(Sector))}
@@ -148,6 +149,7 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
         required_documents="Extrait du registre du commerce\nAttestation ANADE, ANGEM ou CNAC\nAttestation fiscale",
     )
     tender = services.create_draft(session, authority, officer, data, published_at)
+    _name_commission(session, tender, officer, published_at)
     for number in range(1 + index % 3):
         services.save_lot(
             session,
@@ -189,11 +191,9 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
                 index + offset,
                 later(days=2, minutes=offset),
             )
-    if state in ("closed", "awarded") and (index % 5 or state == "awarded"):
-        from safkat.bids.opening import open_bids
-
+    if state in ("closed", "awarded") and (index % 5 or state == "awarded"):  # the others stay "ready to open"
         opened_at = min(deadline + timedelta(hours=1), now)
-        open_bids(session, tender, officer, keys, store, opened_at, commission=f"{officer.full_name}, commission")
+        _hold_opening_session(session, tender, keys, store, opened_at)
         if tender.status == "opened" and (state == "awarded" or index % 3 == 0):
             _evaluate_and_award(
                 session,
@@ -215,6 +215,50 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
         )
     if state == "cancelled":
         services.cancel(session, tender, officer, "Besoin reporté à l'exercice suivant.", later(days=5))
+
+
+def _members(authority: ContractingAuthority, chair: User) -> list[User]:
+    officers = sorted((o for o in authority.officers if o.is_active), key=lambda o: o.id)
+    return [chair] + [o for o in officers if o.id != chair.id][:2]
+
+
+def _name_commission(session, tender, chair: User, at: datetime) -> None:
+    """Every demo tender has its commission: three officers of its authority, ``chair`` first."""
+    from safkat.commission import services as commission
+
+    members = _members(tender.authority, chair)
+    data = commission.CommissionInput([m.id for m in members], chair.id, tender.authority.commission_quorum)
+    commission.name_commission(session, tender, chair, data, at)
+
+
+def _hold_opening_session(session, tender, keys, store, at: datetime) -> None:
+    """The commission's members confirm their presence one after the other: the bids open."""
+    from safkat.commission import services as commission
+
+    for n, member in enumerate(tender.commission.members[: tender.commission.quorum]):
+        commission.confirm_presence(session, tender, member.user, True, keys, store, at + timedelta(minutes=n))
+
+
+def add_missing_commissions(session: Session, now: datetime) -> int:
+    """Demo databases made before commissions existed: each tender still in play gets the
+    commission it would have been drafted with (demo data, not an amendment)."""
+    from safkat.commission.models import Commission, CommissionMember
+
+    tenders = session.scalars(
+        select(Tender).where(Tender.status.in_(("draft", "published")), ~Tender.commission.has()).order_by(Tender.id)
+    ).all()
+    for tender in tenders:
+        members = _members(tender.authority, tender.created_by)
+        session.add(
+            Commission(
+                tender_id=tender.id,
+                quorum=tender.authority.commission_quorum,
+                changed_at=now,
+                members=[CommissionMember(user_id=m.id, is_chair=n == 0) for n, m in enumerate(members)],
+            )
+        )
+    session.flush()
+    return len(tenders)
 
 
 def _bid(session, store, keys, tender, firm, index: int, at: datetime) -> None:

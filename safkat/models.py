@@ -18,6 +18,13 @@ from safkat.bids.models import (  # noqa: F401
     Receipt,
     TenderKey,
 )
+from safkat.commission.models import (  # noqa: F401
+    Commission,
+    CommissionMember,
+    DocumentRequest,
+    OpeningPresence,
+    SuppliedDocument,
+)
 from safkat.documents.models import IssuedDocument  # noqa: F401
 from safkat.evaluation.models import Assessment, LotEvaluation, TechnicalScore  # noqa: F401
 from safkat.execution.models import (  # noqa: F401

@@ -128,13 +128,32 @@ def _bid_view(user, bid) -> bool:
     return is_bidder(user) and user.enterprise_id == bid.enterprise_id
 
 
+def is_commission_member(user, tender) -> bool:
+    """An officer of the tender's authority named on its commission."""
+    commission = tender.commission
+    return (
+        is_officer_of(user, tender.authority_id)
+        and commission is not None
+        and commission.member_for(user.id) is not None
+    )
+
+
 @rule("tender.evaluate")
 def _tender_evaluate(user, tender) -> bool:
-    return is_officer_of(user, tender.authority_id)
+    """Only the commission evaluates, and reads the opened bids (each firm reads its own:
+    ``bid.view``)."""
+    return is_commission_member(user, tender)
 
 
 @rule("tender.open")
 def _tender_open(user, tender) -> bool:
+    """Only the commission's members sit at the opening."""
+    return is_commission_member(user, tender)
+
+
+@rule("evaluation.report")
+def _evaluation_report(user, tender) -> bool:
+    """The full evaluation report, once written, is the authority's record: all its officers."""
     return is_officer_of(user, tender.authority_id)
 
 
@@ -168,6 +187,17 @@ def _contract_execute(user, contract) -> bool:
 def _contract_invoice(user, contract) -> bool:
     """Submit invoices and declare deliveries: the contract's own firm only."""
     return is_bidder(user) and user.enterprise_id == contract.enterprise_id
+
+
+@rule("supplied_document.read")
+def _supplied_document_read(user, request) -> bool:
+    """Documents a firm supplied on request: the commission only."""
+    return is_commission_member(user, request.bid.tender)
+
+
+@rule("document_request.answer")
+def _document_request_answer(user, request) -> bool:
+    return is_member_of(user, request.bid.enterprise) and user.is_email_verified
 
 
 def can(user, action: str, obj: object = None) -> bool:

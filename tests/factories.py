@@ -82,6 +82,20 @@ class Factory:
         enterprise = enterprise or self.enterprise()
         return self.user(Role.BIDDER, enterprise=enterprise, is_enterprise_owner=True, **fields)
 
+    def commission(self, tender, members, quorum: int = 2):
+        """Name ``members`` (users; the first is the chair) as the tender's commission."""
+        from safkat.commission.models import Commission, CommissionMember
+
+        commission = Commission(
+            tender_id=tender.id,
+            quorum=quorum,
+            changed_at=self.clock.now(),
+            members=[CommissionMember(user_id=user.id, is_chair=n == 0) for n, user in enumerate(members)],
+        )
+        self._save(commission)
+        self.session.refresh(tender, ["commission"])
+        return commission
+
     def sector(self, code: str = "telecom_networks") -> Sector:
         from sqlalchemy import select
 
@@ -98,7 +112,11 @@ def tender_factory(factory: Factory):
     from safkat.tenders import search
     from safkat.tenders.models import Lot, Tender, TenderDocument, TenderWilaya
 
-    def make_tender(state: str = "open", authority=None, lots: int = 2, reserved: bool = False, **fields) -> Tender:
+    def make_tender(
+        state: str = "open", authority=None, lots: int = 2, reserved: bool = False, commission=None, **fields
+    ) -> Tender:
+        """``commission``: the members (the first chairs); by default the creator and two more
+        officers; ``False`` for none."""
         now = factory.clock.now()
         authority = authority or factory.authority()
         officer = fields.pop("created_by", None) or factory.officer(authority=authority)
@@ -156,6 +174,9 @@ def tender_factory(factory: Factory):
             )
         ]
         factory._save(tender)
+        if commission is not False:
+            others = [factory.officer(authority=authority), factory.officer(authority=authority)]
+            factory.commission(tender, commission or [officer, *others])
         if tender.status != "draft":
             search.index_tender(factory.session, tender)
             public_key, wrapped = new_tender_keypair(factory.kek)

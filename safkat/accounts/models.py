@@ -93,6 +93,7 @@ class ContractingAuthority(Base):
     wilaya_code: Mapped[str] = mapped_column(String(2))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    commission_quorum: Mapped[int] = mapped_column(Integer, default=2, server_default="2")  # new tenders' k
 
     officers: Mapped[list[User]] = relationship(back_populates="authority")
 

@@ -17,6 +17,7 @@ from safkat import audit
 from safkat.accounts.models import User
 from safkat.awards.models import Complaint, Contract, LotAward
 from safkat.bids.models import OpenedBid
+from safkat.commission.requests import refuse_decision_while_waiting
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.evaluation.models import LotEvaluation
 from safkat.evaluation.services import EVALUATION_LIFECYCLE
@@ -95,6 +96,7 @@ def publish_provisional_award(
             continue
         if evaluation is None or evaluation.status != "reviewed":
             raise DomainError(N_("Lot %(n)s: the evaluation must be reviewed by a second officer first."), n=lot.number)
+        refuse_decision_while_waiting(session, tender.id, [a.bid_id for a in evaluation.assessments], now)
         ranked = sorted((a for a in evaluation.assessments if a.rank is not None), key=lambda a: a.rank)
         for assessment in ranked[:1]:
             if assessment.alo_status in ("flagged", "explanation_requested", "explained"):

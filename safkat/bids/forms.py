@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from safkat.forms import AmountField, Form
@@ -42,10 +42,6 @@ class WithdrawForm(Form):
 
 class ReceiptCheckForm(Form):
     receipt = TextAreaField(_l("Receipt (the JSON file's content)"), validators=[Length(max=20000)])
-
-
-class OpeningForm(Form):
-    commission = StringField(_l("Members of the opening commission present"), validators=[Length(max=2000)])
 
 
 def bid_form_class(tender, max_bytes: int) -> type[BidFormBase]:

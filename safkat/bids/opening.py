@@ -97,13 +97,3 @@ def _row(bid: Bid, result: unsealing.UnsealedBid) -> OpenedBid:
         envelopes=result.envelopes,
         documents=[OpenedDocument(**vars(document)) for document in result.documents],
     )
-
-
-def open_due(session: Session, keys: PlatformKeys, store: FileStore, now: datetime) -> list[Opening]:
-    """Open every tender whose deadline has passed (for cron: ``safkat open-due``)."""
-    due = session.scalars(
-        select(Tender)
-        .where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now)
-        .order_by(Tender.id)
-    ).all()
-    return [open_bids(session, tender, None, keys, store, now) for tender in due]

@@ -294,8 +294,10 @@ def show_bid(bid_id: int):
                 flash(_("Your bid is withdrawn. A receipt records it."), "success")
                 return redirect(url_for("bids.show_bid", bid_id=bid.id))
     opening = get_session().get(Opening, bid.tender_id)
+    opened_row = next((row for row in opening.rows if row.bid_id == bid.id), None) if opening else None
     in_minutes = opening is not None and any(row.digest == bid.digest for row in opening.rows)
     from safkat.awards.views import my_assessments
+    from safkat.commission.requests import requests_of
     from safkat.evaluation.forms import ExplanationAnswerForm
 
     return render_template(
@@ -304,6 +306,8 @@ def show_bid(bid_id: int):
         form=form,
         opening=opening,
         in_minutes=in_minutes,
+        opened_row=opened_row,
+        document_requests=requests_of(get_session(), bid.tender_id, [bid.id]),
         can_change=services.can_still_change(bid, now()),
         assessments=my_assessments(bid),
         explanation_form=ExplanationAnswerForm(),
@@ -355,7 +359,15 @@ def minutes(url_reference: str):
     opening = get_session().get(Opening, tender.id)
     if opening is None:
         abort(404)
-    return render_template("bids/minutes.html", tender=tender, opening=opening, rows=services.minutes_rows(opening))
+    from safkat.commission.services import presences
+
+    return render_template(
+        "bids/minutes.html",
+        tender=tender,
+        opening=opening,
+        rows=services.minutes_rows(opening),
+        presences=presences(get_session(), tender.id),
+    )
 
 
 # --- resumable uploads (JSON, used by static/js/chunked-upload.js) ---------------------------

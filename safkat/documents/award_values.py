@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, object_session
 from safkat.accounts.models import User
 from safkat.awards.models import Complaint, LotAward
 from safkat.awards.services import current_award, reasons
+from safkat.commission.labels import document_name
+from safkat.commission.requests import requests_of
 from safkat.documents.values import AWARD_METHOD_LABELS, localized, tender_heading
 from safkat.errors import N_
 from safkat.evaluation.models import Assessment, LotEvaluation
@@ -105,10 +107,25 @@ def _officer_name(session: Session, user_id: int | None) -> str:
     return user.full_name if user else ""
 
 
+def _missing_documents(asked, bid_id: int) -> list[dict]:
+    """What the commission asked this bidder to complete, and whether it came in time."""
+    return [
+        {
+            "name": document_name(request.document),
+            "requested_at": request.requested_at,
+            "due_at": request.due_at,
+            "supplied_at": request.supplied[0].uploaded_at if request.supplied else None,
+        }
+        for request in asked
+        if request.bid_id == bid_id
+    ]
+
+
 def evaluation_report_values(tender: Tender, lang: str) -> dict:
     """The commission's full report: every bid of every locked lot, with scores and reasons."""
     session = object_session(tender)
     lots, officers = [], {}
+    asked = requests_of(session, tender.id)
     for evaluation in _locked_evaluations(session, tender):
         ranked = sorted(evaluation.assessments, key=lambda a: (a.rank is None, a.rank or 0, a.id))
         lots.append(
@@ -134,6 +151,7 @@ def evaluation_report_values(tender: Tender, lang: str) -> dict:
                         "reasons": reasons(a, won=False) if not a.is_compliant else [],
                         "abnormally_low": ALO_LABELS.get(a.alo_status),
                         "alo_justification": a.alo_justification if a.alo_status in ALO_LABELS else None,
+                        "missing_documents": _missing_documents(asked, a.bid_id),
                     }
                     for a in ranked
                 ],

@@ -56,6 +56,7 @@ AMENDMENT_LABELS = {
     "documents": N_("Documents added or replaced"),
     "clarification": N_("Clarification"),
     "deadline_extension": N_("Deadline extended"),
+    "commission": N_("Commission changed"),
 }
 
 
@@ -129,8 +130,25 @@ def opening_minutes_values(opening: Opening, lang: str) -> dict:
                 "digest": row["digest"],
             }
         )
-    members = [line.strip() for line in opening.commission.splitlines() if line.strip()]
-    signatures = [{"role": N_("Member of the commission"), "name": name} for name in members] or [
+    from safkat.commission.services import presences
+
+    present = presences(object_session(opening), opening.tender_id)
+    chair = tender.commission.chair.user_id if tender.commission and tender.commission.chair else None
+    members = [
+        {"name": p.user.full_name, "confirmed_at": p.confirmed_at, "is_chair": p.user_id == chair} for p in present
+    ]
+    if not members:  # an opening from before the commission's sessions: the names typed then
+        members = [
+            {"name": name.strip(), "confirmed_at": None, "is_chair": False} for name in opening.commission.splitlines()
+        ]
+        members = [member for member in members if member["name"]]
+    signatures = [
+        {
+            "role": N_("The chair of the commission") if m["is_chair"] else N_("Member of the commission"),
+            "name": m["name"],
+        }
+        for m in members
+    ] or [
         {"role": N_("The chair of the commission"), "name": ""},
         {"role": N_("Member of the commission"), "name": ""},
     ]
@@ -144,6 +162,15 @@ def opening_minutes_values(opening: Opening, lang: str) -> dict:
         "withdrawn_count": opening.withdrawn_count,
         "signatures": signatures,
     }
+
+
+def _commission(tender: Tender) -> dict | None:
+    """The commission as named for the record: members (the chair first) and quorum."""
+    commission = tender.commission
+    if commission is None:
+        return None
+    members = [{"name": m.user.full_name, "is_chair": m.is_chair} for m in commission.members]
+    return {"members": members, "quorum": commission.quorum}
 
 
 def tender_notice_values(tender: Tender, lang: str) -> dict:
@@ -178,6 +205,7 @@ def tender_notice_values(tender: Tender, lang: str) -> dict:
         "submission_deadline_at": tender.submission_deadline_at,
         "opening_at": tender.opening_at,
         "opening_place": tender.opening_place,
+        "commission": _commission(tender),
         "bid_validity_days": tender.bid_validity_days,
         "national_preference": tender.national_preference,
         "required_documents": [line.strip() for line in tender.required_documents.splitlines() if line.strip()],

@@ -158,7 +158,7 @@ def evaluation_summary(url_reference: str, edition: str):
 def evaluation_report(tender_id: int, edition: str):
     """The full report: the contracting authority's officers only."""
     tender = get_or_404(Tender, tender_id)
-    require("tender.evaluate", tender)
+    require("evaluation.report", tender)
     if not award_values.has_evaluation_report(get_session(), tender):
         abort(404)
     return _issue_and_send("evaluation_report", tender, edition, tender.url_reference)

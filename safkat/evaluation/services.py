@@ -71,7 +71,7 @@ def _log(session, actor, evaluation: LotEvaluation, action: str, now, **details)
 
 
 def start(session: Session, tender: Tender, lot: Lot, actor: User, rules: Rules, now: datetime) -> LotEvaluation:
-    """The lot's evaluation, created on first visit from the opening's intact bids."""
+    """Start the lot's evaluation (a member's POST) from the opening's intact bids; idempotent."""
     if tender.status not in (TenderStatus.OPENED, TenderStatus.EVALUATION, TenderStatus.PROVISIONAL_AWARD):
         raise DomainError(N_("Bids are evaluated only after the opening."))
     evaluation = session.scalar(select(LotEvaluation).where(LotEvaluation.lot_id == lot.id))

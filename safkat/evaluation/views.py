@@ -12,7 +12,6 @@ from sqlalchemy import select
 from safkat.accounts.forms import EmptyForm
 from safkat.awards import services as awards
 from safkat.awards.models import Complaint, Contract, LotAward
-from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.evaluation import services
 from safkat.evaluation.forms import (
@@ -81,25 +80,33 @@ def overview(tender_id: int):
     )
 
 
-@bp.route("/evaluation/lots/<int:lot_id>")
-@writes_on_get
-def lot(tender_id: int, lot_id: int):
-    tender = _tender(tender_id)
+def _lot(tender: Tender, lot_id: int) -> Lot:
     lot = get_or_404(Lot, lot_id)
     if lot.tender_id != tender.id:
         abort(404)
-    try:
-        evaluation = services.start(get_session(), tender, lot, current_user, rules(), now())
-    except DomainError as error:
-        flash_domain_error(error)
-        return redirect(url_for("officer.manage_tender", tender_id=tender.id))
+    return lot
+
+
+@bp.route("/evaluation/lots/<int:lot_id>")
+def lot(tender_id: int, lot_id: int):
+    """The lot's evaluation, with every opened bid's documents; reading it changes nothing."""
+    tender = _tender(tender_id)
+    lot = _lot(tender, lot_id)
+    session = get_session()
+    evaluation = session.scalar(select(LotEvaluation).where(LotEvaluation.lot_id == lot.id))
+    if evaluation is None:
+        return render_template("evaluation/start.html", tender=tender, lot=lot, button=EmptyForm())
     ranked = sorted(evaluation.assessments, key=lambda a: (a.rank is None, a.rank or 0, a.id))
+    from safkat.commission.views import bid_files, request_form
+
     return render_template(
         "evaluation/lot.html",
         tender=tender,
         lot=lot,
         evaluation=evaluation,
         assessments=ranked,
+        files=bid_files(tender, [a.bid_id for a in ranked]),
+        request_form=request_form(),
         compliance=ComplianceForm(),
         financial=FinancialForm(),
         scores=scores_form_class(tender)(),
@@ -107,6 +114,20 @@ def lot(tender_id: int, lot_id: int):
         decision=AbnormallyLowDecisionForm(),
         button=EmptyForm(),
     )
+
+
+@bp.route("/evaluation/lots/<int:lot_id>/start", methods=["POST"])
+def start_lot(tender_id: int, lot_id: int):
+    tender = _tender(tender_id)
+    lot = _lot(tender, lot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start(get_session(), tender, lot, current_user, rules(), now())
+    except DomainError as error:
+        flash_domain_error(error)
+        return redirect(url_for("officer.manage_tender", tender_id=tender.id))
+    return _back(tender, lot)
 
 
 def _assessment(tender: Tender, assessment_id: int) -> Assessment:

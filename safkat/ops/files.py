@@ -37,6 +37,7 @@ FILE_REFERENCES = (
     FileReference("issued_documents", "storage_key", "sha256"),
     FileReference("complaints", "document_key", "document_sha256"),
     FileReference("contract_invoices", "document_key", "document_sha256"),
+    FileReference("supplied_documents", "storage_key", "sha256"),  # missing documents, on request
     # Encrypted chunks still arriving: the file appears with the first chunk, goes at the end.
     FileReference("bid_uploads", "storage_key", None, "completed_at IS NULL AND stored_bytes > 0"),
 )

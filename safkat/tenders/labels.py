@@ -19,6 +19,7 @@ AMENDMENT_KIND_LABELS = {
     "documents": _l("Documents added or replaced"),
     "clarification": _l("Clarification"),
     "deadline_extension": _l("Deadline extended"),
+    "commission": _l("Commission changed"),
 }
 
 

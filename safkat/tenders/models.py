@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from safkat.accounts.models import ContractingAuthority, Sector, User
 from safkat.db import Base, UTCDateTime, one_of
+
+if TYPE_CHECKING:
+    from safkat.commission.models import Commission
 
 
 class TenderStatus(StrEnum):
@@ -62,6 +66,7 @@ class AmendmentKind(StrEnum):
     DOCUMENTS = "documents"
     CLARIFICATION = "clarification"
     DEADLINE_EXTENSION = "deadline_extension"
+    COMMISSION = "commission"  # the commission changed after publication
 
 
 tender_wilayas = Table(
@@ -142,6 +147,7 @@ class Tender(Base):
     amendments: Mapped[list[Amendment]] = relationship(back_populates="tender", order_by="Amendment.number")
     questions: Mapped[list[Question]] = relationship(back_populates="tender", order_by="Question.id")
     sectors: Mapped[list[Sector]] = relationship(secondary=tender_sectors, order_by=Sector.code)
+    commission: Mapped[Commission | None] = relationship("Commission", uselist=False, viewonly=True)
 
     wilaya_rows = relationship("TenderWilaya", cascade="all, delete-orphan", order_by="TenderWilaya.wilaya_code")
 

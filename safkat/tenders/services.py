@@ -356,6 +356,10 @@ def publication_problems(tender: Tender, now: datetime, min_days: int) -> list[s
         problems.append(N_("A weighted award needs its technical criteria."))
     if not tender.opening_place.strip():
         problems.append(N_("Say where the bids will be opened."))
+    from safkat.commission.services import commission_problem
+
+    if problem := commission_problem(tender):
+        problems.append(problem)
     return problems
 
 

@@ -9,7 +9,7 @@ It creates a tender and ``--bids`` verified firms, each of which submits a bid w
 document of ``--size-mb`` through ``safkat.bids.services.submit`` (so the envelopes are
 sealed like real ones), in a past the services are told about: the deadline is an hour
 ago. Then a fresh child process opens the tender with ``safkat.bids.opening.open_bids``
-(what ``safkat open-due`` and the officer's opening page call) and reports its wall
+(what the commission's opening session calls when its quorum is present) and reports its wall
 time and its peak resident memory. For scale, the same child first reads and hashes
 every sealed file once: the least any opening has to do.
 

@@ -8,7 +8,7 @@ from safkat.evaluation.models import Assessment
 
 def evaluate_all(client, tender, db_session, reviewer_client):
     for lot in tender.lots:
-        assert client.get(f"/officer/tenders/{tender.id}/evaluation/lots/{lot.id}").status_code == 200
+        assert client.post(f"/officer/tenders/{tender.id}/evaluation/lots/{lot.id}/start", data={}).status_code == 302
     for assessment in db_session.scalars(select(Assessment)):
         data = {"eligible": "yes", "technical_pass": "pass", "reason": ""}
         assert (
@@ -32,7 +32,7 @@ def evaluate_all(client, tender, db_session, reviewer_client):
 
 def test_award_through_the_web(login, make, opened, db_session, client, mailbox, clock, send_outbox):
     tender, officer, firms = opened
-    officer_client, reviewer = login(officer), login(make.officer(authority=officer.authority))
+    officer_client, reviewer = login(officer), login(tender.commission.members[1].user)
     evaluate_all(officer_client, tender, db_session, reviewer)
     send_outbox()  # the receipts of the bids, first
     mailbox.sent.clear()
@@ -61,9 +61,10 @@ def test_award_through_the_web(login, make, opened, db_session, client, mailbox,
     assert "Pending" in public and "Prix irréaliste." not in public  # existence public, grounds private
 
 
-def test_officers_of_other_authorities_and_bidders_cannot_evaluate(login, make, opened):
+def test_only_the_commission_evaluates(login, make, opened):
     tender, officer, firms = opened
-    for outsider in (make.officer(), firms["A"], make.admin()):
+    colleague = make.officer(authority=officer.authority)  # of the authority, not on the commission
+    for outsider in (colleague, make.officer(), firms["A"], make.admin()):
         client = login(outsider)
         assert client.get(f"/officer/tenders/{tender.id}/evaluation").status_code == 403
         assert client.post(f"/officer/tenders/{tender.id}/award", data={}).status_code == 403
@@ -71,16 +72,15 @@ def test_officers_of_other_authorities_and_bidders_cannot_evaluate(login, make, 
 
 def test_evaluation_page_before_the_opening_says_why(login, make):
     tender = make.tender(state="open")
-    response = login(tender.created_by).get(
-        f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}?lang=en", follow_redirects=True
-    )
+    start = f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}/start?lang=en"
+    response = login(tender.created_by).post(start, data={}, follow_redirects=True)
     assert "only after the opening" in response.get_data(as_text=True)
 
 
 def test_explanation_is_answered_by_the_bidder_only(login, make, opened, db_session):
     tender, officer, firms = opened
     officer_client = login(officer)
-    officer_client.get(f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}")
+    officer_client.post(f"/officer/tenders/{tender.id}/evaluation/lots/{tender.lots[0].id}/start", data={})
     low = db_session.scalar(select(Assessment).where(Assessment.alo_status == "flagged"))
     assert (
         officer_client.post(

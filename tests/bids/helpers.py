@@ -59,3 +59,16 @@ def confirm_bid(client, tender, idempotency_key=None, fields=None):
     if idempotency_key:
         fields["idempotency_key"] = idempotency_key
     return client.post(f"/tenders/{tender.url_reference}/bid/confirm?lang=en", data=fields)
+
+
+def confirm_presence(client, tender):
+    """One member's confirmation of presence at the opening session (with the declaration)."""
+    return client.post(f"/officer/tenders/{tender.id}/opening", data={"no_conflict": "y"})
+
+
+def open_by_commission(login, tender):
+    """The quorum of the tender's commission (its first members) confirms: the bids open."""
+    members = [member.user for member in tender.commission.members][: tender.commission.quorum]
+    responses = [confirm_presence(login(member), tender) for member in members]
+    assert [response.status_code for response in responses] == [302] * len(members)
+    return members

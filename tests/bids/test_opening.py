@@ -10,8 +10,8 @@ from sqlalchemy import select
 from safkat.bids import opening as bid_opening
 from safkat.bids import unsealing
 from safkat.bids.models import Bid, Envelope, Opening
-from safkat.documents.models import IssuedDocument
-from tests.bids.helpers import document, post_bid
+from safkat.notifications.models import Notification
+from tests.bids.helpers import document, open_by_commission, post_bid
 
 
 @pytest.fixture
@@ -35,9 +35,7 @@ def two_bids(login, make, tender, db_session):
 
 def test_opening_publishes_the_minutes(login, tender, two_bids, clock, db_session, client, make):
     clock.set(tender.submission_deadline_at + timedelta(minutes=5))
-    officer = login(tender.created_by)
-    response = officer.get(f"/officer/tenders/{tender.id}/opening?lang=en")
-    assert response.status_code == 200
+    open_by_commission(login, tender)
     db_session.expire_all()
     assert db_session.get(type(tender), tender.id).status == "opened"
     opening = db_session.get(Opening, tender.id)
@@ -55,7 +53,7 @@ def test_opening_publishes_the_minutes(login, tender, two_bids, clock, db_sessio
 
 def test_each_bidder_finds_its_digest(login, tender, two_bids, clock, db_session):
     clock.set(tender.submission_deadline_at + timedelta(minutes=5))
-    login(tender.created_by).get(f"/officer/tenders/{tender.id}/opening")
+    open_by_commission(login, tender)
     owner = two_bids[0].enterprise.members[0]
     page = login(owner).get(f"/bids/{two_bids[0].id}?lang=en").get_data(as_text=True)
     assert "Your digest appears in the opening minutes" in page
@@ -126,18 +124,24 @@ def test_a_tender_without_bids_becomes_unsuccessful(db_session, make, app, clien
     assert "declared unsuccessful" in page
 
 
-def test_open_due_command_opens_what_is_due(app, db_session, make, clock):
+def test_open_due_tells_the_commission_once_and_opens_nothing(app, db_session, make, clock, mailbox, send_outbox):
     due = make.tender(state="closed")
     later = make.tender(state="open")
     result = app.test_cli_runner().invoke(args=["open-due"])
-    assert result.exit_code == 0 and "1 tender(s) opened" in result.output
+    assert result.exit_code == 0 and "1 commission(s) told" in result.output
     db_session.expire_all()
-    assert db_session.get(type(due), due.id).status == "unsuccessful"
+    assert db_session.get(type(due), due.id).status == "published"  # nobody but the commission opens
+    assert db_session.get(Opening, due.id) is None
     assert db_session.get(type(later), later.id).status == "published"
-    # The minutes are issued by the job, not by the first visitor to download them.
-    minutes = db_session.scalars(select(IssuedDocument).where(IssuedDocument.kind == "opening_minutes")).all()
-    assert sorted((m.tender_id, m.language) for m in minutes) == [(due.id, "ar"), (due.id, "fr")]
-    assert "minutes issued: fr, ar" in result.output
+    members = {member.user.email for member in due.commission.members}
+    send_outbox()
+    assert {message["To"] for message in mailbox.sent} == members
+    centre = db_session.scalars(select(Notification).where(Notification.kind == "commission_ready")).all()
+    assert {n.user_id for n in centre} == {member.user_id for member in due.commission.members}
+    assert all(f"/officer/tenders/{due.id}/opening" in n.link for n in centre)
+    again = app.test_cli_runner().invoke(args=["open-due"])
+    send_outbox()
+    assert "0 commission(s) told" in again.output and len(mailbox.sent) == len(members)
 
 
 def test_wrong_platform_key_stops_the_start(tmp_path, monkeypatch, engine, app):

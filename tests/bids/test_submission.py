@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from safkat.bids.models import Bid, Envelope, Receipt
 from safkat.bids.receipts import verify_receipt
-from tests.bids.helpers import bid_form, confirm_bid, document, post_bid, review_fields
+from tests.bids.helpers import bid_form, confirm_bid, confirm_presence, document, post_bid, review_fields
 
 
 @pytest.fixture
@@ -276,8 +276,10 @@ def test_officers_see_only_the_count_before_the_deadline(login, firm, tender, db
     page = officer.get(f"/officer/tenders/{tender.id}?lang=en").get_data(as_text=True)
     assert "1 sealed bid received" in page
     assert "7654321" not in page and "7 654 321" not in page and "Secret technique" not in page
-    opening = officer.get(f"/officer/tenders/{tender.id}/opening")
-    assert opening.status_code == 302  # still sealed
+    opening = officer.get(f"/officer/tenders/{tender.id}/opening?lang=en").get_data(as_text=True)
+    assert "stay sealed until the submission deadline" in opening and "Confirm my presence" not in opening
+    assert confirm_presence(officer, tender).status_code == 303  # refused: still sealed
+    assert "7654321" not in officer.get(f"/tenders/{tender.url_reference}/opening").get_data(as_text=True)
 
 
 def test_envelope_files_hold_only_ciphertext(login, firm, tender, db_session, app):

@@ -105,6 +105,8 @@ def signed_in_visits(server) -> list[Visit]:
             f"/officer/tenders/{officer_tenders['opened']}/award",  # the confirmation page
             f"/officer/tenders/{officer_tenders['draft']}/lots/{known['draft_lot']}",
             f"/officer/tenders/{officer_tenders['opened']}/opening",
+            f"/officer/tenders/{officer_tenders['draft']}/commission",
+            f"/officer/tenders/{officer_tenders['closed']}/opening",
             *(f"/officer/tenders/{officer_tenders[s]}/evaluation" for s in ("provisional_award", "awarded")),
             f"/officer/tenders/{officer_tenders['provisional_award']}/evaluation/lots/{known['evaluated_lot']}",
         )

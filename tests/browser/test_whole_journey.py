@@ -155,6 +155,11 @@ def publish_tender(officer: Person, tmp_path) -> tuple[int, str]:
     documents.locator("#title").fill("Cahier des charges")
     documents.locator("#file").set_input_files(str(specifications))
     officer.submit(documents)
+    officer.follow(f"a[href$='/officer/tenders/{tender_id}/commission']")
+    for box in page.locator("input[name=members]").all():  # the authority's three officers
+        box.check()
+    page.select_option("#chair", label="Karima Benali")
+    officer.submit("main form")
     officer.follow("a[href$='/publish']")  # the confirmation page
     officer.submit("form[action$='/publish']")
     reference = re.search(r"AT-ORN/\d{4}/\d{4}", officer.flash()).group(0)
@@ -201,6 +206,7 @@ def evaluate(officer: Person, reviewer: Person, tender_id: int) -> None:
     """Both offers compliant; a second officer confirms the evaluation."""
     officer.go(f"/officer/tenders/{tender_id}/evaluation")
     officer.follow("main table a")
+    officer.submit("form[action$='/start']")
     lot_path = path_of(officer.page.url)
     for index in range(2):
         row = officer.page.locator("tr.row-forms").nth(index)
@@ -260,8 +266,12 @@ def test_the_whole_life_of_a_call_for_tender(browser, live_server, tmp_path, lan
 
     live_server.travel(days=23)  # past the extended deadline
     public.go(f"/tenders/{url_reference}")
-    officer.go(f"/officer/tenders/{tender_id}")
-    officer.follow(f"a[href$='/officer/tenders/{tender_id}/opening']")
+    for member in (reviewer, officer):  # two members of the commission, each from their own session
+        member.go(f"/officer/tenders/{tender_id}")
+        member.follow(f"a[href$='/officer/tenders/{tender_id}/opening']")
+        member.page.check("#no_conflict")
+        member.submit("main form")
+    officer.see("The quorum is present: the bids are open.")
     assert officer.page.get_by_role("heading", level=1).inner_text().startswith(words["minutes"])
     assert officer.page.locator("main tbody tr").count() == 2
     assert winner_firm.name in officer.page.content() and loser_firm.name in officer.page.content()

@@ -275,6 +275,7 @@ def publish_tender(db_session, make, app, clock, officer=None, **overrides):
         app.config["TENDER_UPLOAD_MAX_BYTES"],
         now,
     )
+    make.commission(tender, [officer, *(make.officer(authority=officer.authority) for _ in range(2))])
     services.publish(db_session, tender, officer, now, min_days=10, kek=app.extensions["safkat.keys"].kek)
     return tender, officer
 

@@ -88,6 +88,11 @@ def get(app, args):
     return {"status": response.status_code}
 
 
+def post(app, args):
+    response = _client(app, args.get("user")).post(args["path"], data=args.get("data", {}))
+    return {"status": response.status_code}
+
+
 def command(app, args):
     result = app.test_cli_runner().invoke(args=args["command"])
     if result.exception:
@@ -95,7 +100,7 @@ def command(app, args):
     return {"exit_code": result.exit_code, "output": result.output}
 
 
-SCENARIOS = {"submit": submit, "chunk": chunk, "get": get, "command": command}
+SCENARIOS = {"submit": submit, "chunk": chunk, "get": get, "post": post, "command": command}
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """A command that issued documents exits with status 0 (cron watches exit codes)."""
 
-from tests.ops.test_sigkill import Worker, submitted_bids, tender_with_firms
+from tests.ops.test_sigkill import Worker, _post, members, presence, submitted_bids, tender_with_firms
 
 
 def test_open_due_issues_the_minutes_and_exits_cleanly(instances, tmp_path):
@@ -8,5 +8,7 @@ def test_open_due_issues_the_minutes_and_exits_cleanly(instances, tmp_path):
     # interpreter exit: the job did its work, then died of a segmentation fault.
     instance, tender, firms = tender_with_firms(instances("sqlite"))
     submitted_bids(instance, tender, firms)
+    for member in members(instance, tender)[:2]:  # the commission opens the bids
+        assert instance.client(member).post(**_post(presence(instance, tender, member))).status_code == 302
     result = Worker(instance, tmp_path, "command", command=["open-due"]).result()  # asserts exit status 0
-    assert "1 tender(s) opened" in result["output"] and "minutes issued: fr, ar" in result["output"]
+    assert f"Tender {tender.id}: minutes issued: fr, ar" in result["output"]

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
 from safkat.bids.models import Bid, BidUpload, OpenedBid, Opening, Receipt
+from safkat.commission.models import OpeningPresence
 from safkat.documents.models import IssuedDocument
 from safkat.notifications.models import Notification, OutboxMessage, SentReminder
 from safkat.notifications.services import enqueue_email
@@ -183,22 +184,40 @@ def submitted_bids(instance, tender, firms):
     instance.clock.set(tender.submission_deadline_at + timedelta(hours=1))
 
 
+def members(instance, tender):
+    with instance.session() as session:
+        tender = session.get(Tender, tender.id)
+        return [member.user for member in tender.commission.members]
+
+
+def presence(instance, tender, member, **worker):
+    """A member's confirmation of presence at the opening, as their browser posts it."""
+    return dict(path=f"/officer/tenders/{tender.id}/opening", user=member.get_id(), data={"no_conflict": "y"}, **worker)
+
+
 def test_an_opening_killed_midway_is_rolled_back_and_runs_again_once(tender_and_firms, tmp_path):
     instance, tender, firms = tender_and_firms
     submitted_bids(instance, tender, firms)
-    Worker(instance, tmp_path, "command", "opening.bid_opened", command=["open-due"]).kill_at_checkpoint()
+    first, second, _third = members(instance, tender)
+    assert instance.client(first).post(**_post(presence(instance, tender, first))).status_code == 302
+    Worker(instance, tmp_path, "post", "opening.bid_opened", **presence(instance, tender, second)).kill_at_checkpoint()
     with instance.session() as session:
         assert session.get(Tender, tender.id).status == "published"
         assert count(session, Opening) == count(session, OpenedBid) == 0
+        assert count(session, OpeningPresence) == 1  # the second member's presence went with the opening
     assert len(leftovers(instance)) == 2  # the first bid's decrypted documents, named by no row
-    assert "1 tender(s) opened" in instance.cli("open-due").output  # the next cron run
+    assert instance.client(second).post(**_post(presence(instance, tender, second))).status_code == 302
     with instance.session() as session:
         assert session.get(Tender, tender.id).status == "opened"
         rows = session.scalars(select(OpenedBid)).all()
         assert len(rows) == 2 and all(row.is_intact for row in rows)
-    assert "0 tender(s) opened" in instance.cli("open-due").output
+        assert count(session, AuditEvent, AuditEvent.action == "tender.opened") == 1
     assert instance.cli("files", "orphans", "--delete", "--older-than-hours", "0").exit_code == 0
     assert leftovers(instance) == []
+
+
+def _post(params: dict) -> dict:
+    return {"path": params["path"], "data": params["data"]}
 
 
 def test_a_document_issue_killed_before_commit_leaves_no_document(tender_and_firms, tmp_path):
@@ -274,25 +293,31 @@ def test_a_reminder_batch_killed_midway_queues_nothing_then_each_once(tender_and
 
 @requires_postgresql
 def test_an_opener_killed_holding_the_tender_lock_lets_the_next_one_open(instances, tmp_path):
-    """PostgreSQL drops a dead client's locks: the opener waiting behind it opens, once."""
+    """PostgreSQL drops a dead client's locks: the member waiting behind it opens, once."""
     from sqlalchemy import text
 
     instance, tender, firms = tender_with_firms(instances("postgresql"))
     submitted_bids(instance, tender, firms)
+    first, second, third = members(instance, tender)
+    assert instance.client(first).post(**_post(presence(instance, tender, first))).status_code == 302
     names = [f"opener-{os.getpid()}-{n}" for n in (1, 2)]
-    first = Worker(instance, tmp_path, "command", "opening.bid_opened", command=["open-due"], name=names[0])
-    first.wait_at_checkpoint()  # it holds the tender's row lock (SELECT ... FOR UPDATE)
-    second = Worker(instance, tmp_path, "command", command=["open-due"], name=names[1])
+    killed = Worker(
+        instance, tmp_path, "post", "opening.bid_opened", **presence(instance, tender, second, name=names[0])
+    )
+    killed.wait_at_checkpoint()  # it holds the tender's row lock (SELECT ... FOR UPDATE)
+    waiting_worker = Worker(instance, tmp_path, "post", **presence(instance, tender, third, name=names[1]))
     deadline = time.monotonic() + WAIT_LIMIT
     waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND wait_event_type = 'Lock'"
     while True:
         with instance.engine.connect() as connection:
             if connection.execute(text(waiting), {"name": names[1]}).scalar():
                 break
-        assert second.process.poll() is None and time.monotonic() < deadline, "the second opener did not wait"
+        assert waiting_worker.process.poll() is None and time.monotonic() < deadline, "the third member did not wait"
         time.sleep(0.05)
-    first.kill()
-    assert "1 tender(s) opened" in second.result()["output"]
+    killed.kill()
+    assert waiting_worker.result()["status"] == 302
     with instance.session() as session:
         assert count(session, Opening) == 1 and count(session, OpenedBid) == 2
         assert session.get(Tender, tender.id).status == "opened"
+        present = {p.user_id for p in session.scalars(select(OpeningPresence))}
+        assert present == {first.id, third.id}

@@ -152,6 +152,8 @@ def build_world(app, session, make, clock) -> MatrixWorld:
     bystander = make.officer(authority=authority)  # the account the administrator's toggle may switch off
     session.add_all([enterprise_document, notification, message])
     session.flush()
+    opened_bid = next(row for row in minutes.rows if row.bid_id == awarded_bid.id)
+    asked, supplied = _document_asked_and_supplied(session, store, awarded, opened_bid, officer, firm1, clock.now())
 
     common = {
         "authority_id": authority.id,
@@ -180,6 +182,10 @@ def build_world(app, session, make, clock) -> MatrixWorld:
         "invoice_id": invoice.id,
         "kind": "service-order",
         "ocid": session.scalar(select(OcdsRelease.ocid).where(OcdsRelease.tender_id == awarded.id)),
+        "opened_bid_id": opened_bid.id,
+        "opened_document_id": opened_bid.documents[0].id,
+        "request_id": asked.id,
+        "file_id": supplied.id,
     }
     world = MatrixWorld(users)
     for kind, subject in (("open", tender), ("draft", draft), ("awarded", awarded)):
@@ -212,3 +218,33 @@ def _execution(session, store, keys, contract, officer, firm, clock):
     invoicing.approve_invoice(session, invoice, officer, now)
     invoicing.order_payment(session, invoice, officer, ordered_on=local_date(now), now=now)
     return milestone, invoice
+
+
+def _document_asked_and_supplied(session, store, tender, opened_bid, officer, firm, now):
+    """A missing document the commission asked firm 1 for, and the file it sent (rows made
+    directly: the tender is past the stage where the services take them)."""
+    from safkat.commission.models import DocumentRequest, SuppliedDocument
+
+    asked = DocumentRequest(
+        tender_id=tender.id,
+        bid_id=opened_bid.bid_id,
+        document="tax_certificate",
+        note="",
+        requested_by_id=officer.id,
+        requested_at=now,
+        due_at=now + timedelta(days=10),
+    )
+    stored = store.save(io.BytesIO(b"%PDF-1.7\nattestation"), max_bytes=MAX_BYTES, allowed_types={"application/pdf"})
+    supplied = SuppliedDocument(
+        request=asked,
+        original_name="attestation.pdf",
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+        storage_key=stored.storage_key,
+        uploaded_by_id=firm.id,
+        uploaded_at=now,
+    )
+    session.add_all([asked, supplied])
+    session.flush()
+    return asked, supplied

@@ -196,12 +196,22 @@ TABLE: dict[str, list[Case]] = {
     "officer.amend_tender": [on("open", POST=officer_a(422))],
     "officer.answer_question": [on("open", POST=officer_a(302))],
     "officer.cancel_tender": [on("open", POST=officer_a(422))],
-    "officer.opening": [
-        on("open", GET=officer_a(302), POST=officer_a(302)),  # sealed until the deadline
-        on("awarded", GET=officer_a(200), POST=officer_a(200)),
+    "commission.edit": [on("draft", GET=officer_a(200), POST=officer_a(422)), on("open", GET=officer_a(200))],
+    "commission.opening": [on("open", GET=officer_a(200)), on("awarded", GET=officer_a(200))],
+    "commission.confirm_presence": [
+        on("open", POST=officer_a(303)),  # sealed until the deadline: refused, said on the page
+        on("awarded", POST=officer_a(303)),  # already open
     ],
+    "commission.bid_document": [on("awarded", args={"document_id": "opened_document_id"}, GET=officer_a(200))],
+    "commission.request_document": [on("awarded", POST=officer_a(400))],
+    "commission.supplied_document": [on("awarded", GET=officer_a(200))],
+    "commission_firm.own_document": [
+        on("awarded", args={"bid_id": "awarded_bid_id", "document_id": "opened_document_id"}, GET=firm_1(200))
+    ],
+    "commission_firm.answer_request": [on("awarded", GET=firm_1(200), POST=firm_1(422))],
     "evaluation.overview": [on("awarded", GET=officer_a(200))],
-    "evaluation.lot": [on("awarded", GET=officer_a(200)), on("open", GET=officer_a(302))],
+    "evaluation.lot": [on("awarded", GET=officer_a(200)), on("open", GET=officer_a(200))],
+    "evaluation.start_lot": [on("awarded", POST=officer_a(302)), on("open", POST=officer_a(302))],
     "evaluation.compliance": [on("awarded", POST=officer_a(302))],
     "evaluation.scores": [on("awarded", POST=officer_a(302))],
     "evaluation.financial": [on("awarded", POST=officer_a(302))],

@@ -68,6 +68,10 @@ def create_ready_draft(client, clock, make, **overrides) -> Tender:
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+    creator = make.session.get(Tender, tender_id).created_by
+    members = [creator] + [make.officer(authority=creator.authority) for _ in range(2)]
+    commission = {"members": [member.id for member in members], "chair": creator.id, "quorum": 2}
+    assert client.post(f"/officer/tenders/{tender_id}/commission", data=commission).status_code == 302
     return tender_id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ class Facts:
     complaints: list[Complaint]  # answered ones only
     evaluations: dict[int, LotEvaluation]  # by lot id
     previous: list[tuple[str, str, datetime]]  # (release id, tags, date) of the stored releases
+    presences: list = field(default_factory=list)  # the commission members present at the opening
 
 
 def read_facts(session: Session, tender: Tender) -> Facts:
@@ -62,4 +63,7 @@ def read_facts(session: Session, tender: Tender) -> Facts:
             .order_by(OcdsRelease.id)
         )
     ]
-    return Facts(tender, lots, opening, opened, awards, contracts, complaints, evaluations, previous)
+    from safkat.commission.services import presences
+
+    present = presences(session, tender.id) if opening is not None else []
+    return Facts(tender, lots, opening, opened, awards, contracts, complaints, evaluations, previous, present)

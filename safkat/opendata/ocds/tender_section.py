@@ -70,13 +70,34 @@ def _documents(facts: Facts, publisher: Publisher) -> list[dict]:
                 "language": "fr",
             }
         )
+    if facts.opening is not None:
+        documents.append(_opening_minutes(facts, publisher))
     return documents
+
+
+def _opening_minutes(facts: Facts, publisher: Publisher) -> dict:
+    """The minutes of the opening session, naming the commission members present and when."""
+    present = "; ".join(f"{p.user.full_name} (confirmed {iso(p.confirmed_at)})" for p in facts.presences)
+    description = f"Minutes of the opening of the bids at {iso(facts.opening.opened_at)}"
+    if present:
+        description += f", by the commission members present: {present}. Each declared no conflict of interest"
+    return {
+        "id": "opening-minutes",
+        "documentType": "evaluationReports",
+        "title": "Opening minutes",
+        "description": description + ".",
+        "url": f"{publisher.base_url}/tenders/{facts.tender.url_reference}/opening",
+        "datePublished": iso(facts.opening.opened_at),
+        "format": "text/html",
+        "language": "fr",
+    }
 
 
 _AMENDMENT_DESCRIPTIONS = {
     "clarification": "Clarification.",
     "documents": "New or replaced tender documents.",
     "deadline_extension": "Submission deadline extended.",
+    "commission": "Opening and evaluation commission changed.",
 }
 
 

@@ -47,8 +47,11 @@ def dashboard():
             .group_by(TenderDocument.tender_id)
         ).all()
     )
+    from safkat.commission.views import overdue
+
     return render_template(
         "tenders/officer/dashboard.html",
+        unopened=overdue(authority_id),
         by_state=by_state,
         soon=sorted(soon, key=lambda t: t.submission_deadline_at),
         waiting=waiting,

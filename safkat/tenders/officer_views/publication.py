@@ -1,13 +1,12 @@
-"""After the draft: publication, amendments, cancellation (bidders are told) and the opening session."""
+"""After the draft: publication, amendments and cancellation (bidders are told)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template, url_for
+from flask import abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from safkat.accounts.forms import EmptyForm
-from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.i18n import current_language
 from safkat.notifications.dispatch import notify_new_tender, notify_tender_event
@@ -16,7 +15,7 @@ from safkat.tenders.forms import AmendmentForm, CancelForm, to_utc
 from safkat.tenders.models import TenderStatus
 from safkat.tenders.officer_views.blueprint import back_to_tender, bp, managed_tender, max_upload, to_tender_page
 from safkat.tenders.officer_views.tender_page import render_manage
-from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys, require
+from safkat.web import file_store, flash_domain_error, get_session, now, platform_keys
 
 
 @bp.route("/tenders/<int:tender_id>/publish", methods=["GET"])
@@ -113,38 +112,3 @@ def cancel_tender(tender_id: int):
     return back_to_tender(tender, _("The call for tender is cancelled; bidders are told."))
 
 
-@bp.route("/tenders/<int:tender_id>/opening", methods=["GET", "POST"])
-@writes_on_get
-def opening(tender_id: int):
-    """The opening session: the first visit after the deadline opens the bids."""
-    from safkat.bids import opening as bid_opening
-    from safkat.bids.forms import OpeningForm
-    from safkat.bids.models import Opening
-    from safkat.bids.services import minutes_rows
-
-    tender = managed_tender(tender_id)
-    require("tender.open", tender)
-    form = OpeningForm()
-    existing = get_session().get(Opening, tender.id)
-    if existing is None and bid_opening.is_due(tender, now()):
-        commission = form.commission.data if form.validate_on_submit() else current_user.full_name
-        try:
-            existing = bid_opening.open_bids(
-                get_session(),
-                tender,
-                current_user,
-                platform_keys(),
-                file_store(),
-                now(),
-                commission or current_user.full_name,
-            )
-        except DomainError as error:
-            flash_domain_error(error)
-        else:
-            notify_tender_event(tender, "tender_opened")
-    if existing is None:
-        flash(_("The bids stay sealed until the submission deadline."), "info")
-        return to_tender_page(tender)
-    return render_template(
-        "bids/minutes.html", tender=tender, opening=existing, rows=minutes_rows(existing), officer_view=True
-    )

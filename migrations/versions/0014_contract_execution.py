@@ -1,7 +1,7 @@
 """Execution of contracts: service order, extensions and amendments, milestones, acceptance,
 invoices with their signed receipt and payment clock (issue 17).
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-06 17:07:40.262508
 """
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
+revision = "0014"
 down_revision = '0013'
 branch_labels = None
 depends_on = None
