@@ -35,7 +35,7 @@ def test_the_award_button_shows_only_when_the_award_can_be_published(login, make
     assert AWARD_LINK not in overview, "no award for a tender still open"
     assert client.get(f"/officer/tenders/{still_open.id}/award").status_code == 302
 
-    evaluate_all(client, tender, db_session, login(make.officer(authority=officer.authority)))
+    evaluate_all(client, tender, db_session, login(tender.commission.members[1].user))  # a second member reviews
     assert AWARD_LINK in client.get(f"/officer/tenders/{tender.id}/evaluation").get_data(as_text=True)
     question = client.get(f"/officer/tenders/{tender.id}/award?lang=en").get_data(as_text=True)
     assert "Publish the provisional award?" in question and "The complaint period starts: 10 days." in question

@@ -10,7 +10,7 @@ from safkat.evaluation import services as evaluation
 from safkat.evaluation.services import Rules
 from safkat.notifications.audience import Stake, tender_audience
 from safkat.notifications.models import Notification, OutboxMessage
-from tests.bids.helpers import post_bid
+from tests.bids.helpers import confirm_presence, post_bid
 from tests.notifications.test_subscriptions import subscribe
 from tests.tenders.test_drafting import local
 
@@ -81,9 +81,12 @@ def test_each_firm_is_told_once_of_every_event(stakes, login, make, db_session, 
 
     clock.set(new_deadline + timedelta(minutes=5))
     client = login(officer)  # the first session has expired meanwhile
-    assert client.get(f"/officer/tenders/{tender.id}/opening").status_code == 200
+    first, second = [member.user for member in tender.commission.members][:2]  # the quorum is 2
+    assert confirm_presence(login(first), tender).status_code == 302
+    assert told.since() == (Counter(), Counter()), "one member present opens nothing"
+    assert confirm_presence(login(second), tender).status_code == 302
     assert told.since() == (once_each, once_each), "the opening"
-    client.get(f"/officer/tenders/{tender.id}/opening")
+    assert login(first).get(f"/officer/tenders/{tender.id}/opening").status_code == 200
     assert told.since() == (Counter(), Counter()), "opened once, told once"
 
     db_session.expire_all()  # the opening committed in the request
@@ -151,11 +154,15 @@ def test_a_subscriber_only_gets_an_unsubscribe_link_and_the_digest_if_chosen(mak
     assert waiting.kind == "tender_cancelled" and waiting.digest_pending
 
 
-def test_the_opening_by_cron_tells_them_too(stakes, db_session, clock, app):
+def test_the_cron_opens_nothing_so_tells_the_firms_nothing(stakes, db_session, clock, app):
+    """At the deadline ``open-due`` tells the commission the tender is ready; the bids stay
+    sealed until its members meet, so those with a stake hear of the opening only then."""
     _officer, tender, asker, downloader, *_ = stakes
     told = Told(db_session)
     clock.set(tender.submission_deadline_at + timedelta(minutes=1))
     result = app.test_cli_runner().invoke(args=["open-due"])
-    assert result.exit_code == 0 and "1 tender(s) opened" in result.output, result.output
-    once_each = Counter({asker.id: 1, downloader.id: 1})
-    assert told.since() == (once_each, once_each)
+    assert result.exit_code == 0, result.output
+    nobody = Counter()
+    since = told.since()
+    assert since[0][asker.id] == since[0][downloader.id] == 0 and since[1][asker.id] == since[1][downloader.id] == 0
+    assert since != (nobody, nobody), "the commission is told it is ready to open"
