@@ -20,6 +20,8 @@ setup(
         "safkat.translations.fr.LC_MESSAGES": ["*.po", "*.mo"],
         "safkat.opendata.ocds_schema": ["*.json", "*.md", "LICENSE"],
         "safkat.opendata.ocds_schema.codelists": ["*.csv", "*.json"],
+        "safkat.opendata.ocds_schema.extensions.bids": ["*.json", "*.md", "LICENSE", "SOURCE"],
+        "safkat.opendata.ocds_schema.extensions.bids.codelists": ["*.csv"],
     },
     install_requires=[
         "Flask>=3.1,<4",

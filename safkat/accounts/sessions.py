@@ -67,11 +67,14 @@ def rotate(user: User) -> None:
     start(user, remember=session.permanent, authenticated_at=session.get(AUTH_AT))
 
 
-def end() -> None:
+def end(*, remember: bool = True) -> None:
     """Log out, and remember the session as ended so that its cookie cannot be replayed.
-    Clear first: Flask-Login leaves a note to delete any remember-me cookie."""
+    Clear first: Flask-Login leaves a note to delete any remember-me cookie.
+
+    A session that timed out need not be remembered (``remember=False``): the stamps signed
+    into its cookie refuse a replay by themselves, and a GET then writes nothing."""
     session_id = session.get(SESSION_ID)
-    if isinstance(session_id, str):
+    if remember and isinstance(session_id, str):
         _remember_ended(session_id, session.get(AUTH_AT, _stamp()))
     session.clear()
     logout_user()
@@ -146,10 +149,10 @@ def check_session() -> None:
     seen_at = session.get(SEEN_AT, stamp)
     idle, lifetime = config["SESSION_IDLE_TIMEOUT"], config["SESSION_ABSOLUTE_TIMEOUT"]
     if stamp - seen_at > idle:
-        end()
+        end(remember=False)
         flash(_("You were logged out after %(minutes)s minutes without activity.", minutes=idle // 60), "info")
     elif stamp - authenticated_at > lifetime:
-        end()
+        end(remember=False)
         flash(_("You were logged out: a session lasts at most %(hours)s hours.", hours=lifetime // 3600), "info")
     elif stamp - seen_at >= TOUCH_EVERY_SECONDS or SEEN_AT not in session:
         session[SEEN_AT] = stamp

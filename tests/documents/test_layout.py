@@ -24,6 +24,7 @@ from safkat.documents.award_values import letter_kind
 from safkat.documents.kinds import KINDS
 from safkat.documents.render import render_pdf
 from safkat.evaluation.models import Assessment
+from safkat.execution.models import ContractExecution, Invoice
 from safkat.tenders.models import Tender
 
 pdfplumber = pytest.importorskip("pdfplumber", reason="document layout: pdfplumber is missing (test extras)")
@@ -52,6 +53,15 @@ def subjects(session) -> dict[str, object]:
         "winner_letter": letters["winner_letter"],
         "unsuccessful_letter": letters["unsuccessful_letter"],
         "award_decision": awards[0],
+        "service_order": session.scalars(select(ContractExecution).order_by(ContractExecution.id)).first(),
+        "acceptance_record": max(
+            session.scalars(select(ContractExecution)),
+            key=lambda record: (record.final_acceptance_on is not None, -record.id),
+        ),
+        "payment_certificate": max(
+            session.scalars(select(Invoice)),
+            key=lambda invoice: (invoice.paid_on is not None, invoice.ordered_on is not None),
+        ),
     }
 
 
