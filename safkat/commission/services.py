@@ -117,7 +117,11 @@ def _amendment_if_published(
 ) -> Amendment | None:
     if tender.status == TenderStatus.DRAFT:
         return None
-    if tender.status != TenderStatus.PUBLISHED or now >= tender.submission_deadline_at:
+    # A tender published before commissions existed has none: it may still be given one, by
+    # an amendment, after its deadline (or nobody could ever open it). One that has a
+    # commission keeps it once the bidders are known.
+    has_commission = session.get(Commission, tender.id) is not None
+    if tender.status != TenderStatus.PUBLISHED or (now >= tender.submission_deadline_at and has_commission):
         raise DomainError(N_("The commission can no longer change: the submission deadline has passed."))
     if not data.reason.strip():
         raise DomainError(N_("After publication the commission changes by an amendment: give its reason."))

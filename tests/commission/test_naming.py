@@ -102,3 +102,27 @@ def test_the_notice_prints_the_commission(cast, client):
 def test_only_the_authoritys_officers_name_it(cast, login):
     for user in (cast.other_authority, cast.firm):
         assert login(user).get(f"/officer/tenders/{cast.tender.id}/commission").status_code == 403
+
+
+def test_a_tender_published_before_commissions_existed_gets_one_after_its_deadline(make, login, db_session, clock):
+    """Without this, nobody could ever open the bids of a tender published before the change."""
+    authority = make.authority()
+    officers = [make.officer(authority=authority) for _ in range(3)]
+    tender = make.tender(state="open", authority=authority, created_by=officers[0], commission=False, lots=1)
+    clock.set(tender.submission_deadline_at + timedelta(hours=1))
+    client = login(officers[0])
+    assert f'href="/officer/tenders/{tender.id}/commission"' in client.get(f"/officer/tenders/{tender.id}").get_data(
+        as_text=True
+    ), "the officer's page leads to the naming"
+    response = _post(client, tender, officers, officers[0], 2)
+    assert response.status_code == 422 and db_session.get(Commission, tender.id) is None, "a reason is still asked"
+    assert (
+        _post(client, tender, officers, officers[0], 2, reason="Appel publié avant les commissions.").status_code == 302
+    )
+    db_session.expire_all()
+    assert {m.user_id for m in db_session.get(Commission, tender.id).members} == {o.id for o in officers}
+    amendment = db_session.scalar(select(Amendment).where(Amendment.tender_id == tender.id))
+    assert amendment.kind == "commission"
+    assert f"/officer/tenders/{tender.id}/commission" not in client.get(f"/officer/tenders/{tender.id}").get_data(
+        as_text=True
+    ), "once named, no more changes after the deadline"
