@@ -31,7 +31,10 @@ def test_lines_skip_blank_lines():
 def test_wrapped_text_has_its_language_direction_and_a_translated_note(app):
     with app.test_request_context(), force_locale("ar"):
         html = wrap(pick_version("? Une visite <b>", None, "ar"))
-        assert html == '<span lang="fr" dir="auto">? Une visite &lt;b&gt;</span> <small class="lang-note">(بالفرنسية)</small>'
+        assert (
+            html
+            == '<span lang="fr" dir="auto">? Une visite &lt;b&gt;</span> <small class="lang-note">(بالفرنسية)</small>'
+        )
     with app.test_request_context(), force_locale("fr"):
         assert "(en arabe)" in wrap(pick_version("", "المقر", "fr"))
         assert wrap(pick_version("Siège", "المقر", "fr"), "p") == '<p lang="fr" dir="auto">Siège</p>'
