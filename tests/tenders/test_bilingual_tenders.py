@@ -124,3 +124,15 @@ def test_tender_notice_pdf_is_in_its_language_with_marked_fallbacks(client, make
     else:
         assert "Salledesmarchés" in text and "قاعة" not in text
         assert "ExtraitduRC" in text and "(enfrançais)" not in text
+
+
+def test_amendment_email_gives_each_reader_their_version(login, officer, make, published, mailbox):  # noqa: F811
+    readers = {lang: make.bidder(locale=lang) for lang in ("ar", "fr")}
+    document = published.current_documents[0]
+    for reader in readers.values():
+        login(reader).get(f"/tenders/{published.url_reference}/documents/{document.id}")
+    amendment = {"reason": "Plans corrigés.", "reason_ar": "مخططات مصححة."}
+    assert login(officer).post(f"/officer/tenders/{published.id}/amend", data=amendment).status_code == 302
+    bodies = {message["To"]: message.get_content() for message in mailbox.sent}
+    assert "مخططات مصححة." in bodies[readers["ar"].email] and "Plans corrigés." not in bodies[readers["ar"].email]
+    assert "Plans corrigés." in bodies[readers["fr"].email] and "مخططات" not in bodies[readers["fr"].email]
