@@ -85,4 +85,3 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         text_version=version, localized=localized, fallback_note=fallback_note, user_text=user_text
     )
-    app.jinja_env.filters["wrap_version"] = wrap
