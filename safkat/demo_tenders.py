@@ -131,7 +131,10 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
             f"Le service contractant **{authority.name_fr}** lance un appel d'offres pour : "
             f"{title_fr.lower()}.\n\n- Délai d'exécution : 4 mois\n- Visite des lieux recommandée"
         ),
-        description_ar=f"تعلن {authority.name_ar} عن طلب عروض من أجل {title_ar}.",
+        description_ar=(
+            f"تعلن **{authority.name_ar}** عن طلب عروض من أجل {title_ar}.\n\n"
+            "- أجل التنفيذ: 4 أشهر\n- زيارة الموقع موصى بها"
+        ),
         category=category,
         procedure="consultation" if budget < 6_000_000 else "open",
         wilaya_codes=wilayas,
@@ -142,11 +145,14 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
         submission_deadline_at=deadline,
         opening_at=deadline + timedelta(hours=1),
         opening_place=f"Siège — {authority.name_fr}",
+        opening_place_ar=f"المقر — {authority.name_ar}",
         award_method="weighted" if index % 4 == 0 else "lowest_price",
         technical_weight=40 if index % 4 == 0 else 0,
         financial_weight=60 if index % 4 == 0 else 100,
         criteria=[("Méthodologie et planning", 60), ("Références similaires", 40)] if index % 4 == 0 else [],
+        criteria_ar=["المنهجية والتخطيط", "المراجع المماثلة"] if index % 4 == 0 else [],
         required_documents="Extrait du registre du commerce\nAttestation ANADE, ANGEM ou CNAC\nAttestation fiscale",
+        required_documents_ar="مستخرج من السجل التجاري\nشهادة ANADE أو ANGEM أو CNAC\nشهادة الوضعية الجبائية",
     )
     tender = services.create_draft(session, authority, officer, data, published_at)
     _name_commission(session, tender, officer, published_at)
@@ -179,7 +185,14 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
         question = services.ask_question(
             session, tender, asker, "Une visite des lieux est-elle obligatoire ?", later(hours=20)
         )
-        services.answer_question(session, question, officer, "Elle est recommandée, pas obligatoire.", later(hours=22))
+        services.answer_question(
+            session,
+            question,
+            officer,
+            "Elle est recommandée, pas obligatoire.",
+            later(hours=22),
+            answer_ar="الزيارة موصى بها، وليست إجبارية.",
+        )
     if state in ("open", "closed", "amended", "awarded") and bidders:
         for offset in range(index % 4 if state != "awarded" else 3):
             _bid(
@@ -210,11 +223,19 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
             tender,
             officer,
             reason="Report de la date limite à la demande des soumissionnaires.",
+            reason_ar="تمديد الأجل بطلب من المتعهدين.",
             now=later(days=3),
             new_deadline=deadline + timedelta(days=7),
         )
     if state == "cancelled":
-        services.cancel(session, tender, officer, "Besoin reporté à l'exercice suivant.", later(days=5))
+        services.cancel(
+            session,
+            tender,
+            officer,
+            "Besoin reporté à l'exercice suivant.",
+            later(days=5),
+            reason_ar="تأجيل الحاجة إلى السنة المالية المقبلة.",
+        )
 
 
 def _members(authority: ContractingAuthority, chair: User) -> list[User]:

@@ -163,7 +163,9 @@ def evaluation_report_values(tender: Tender, lang: str) -> dict:
     return {
         **tender_heading(tender, lang),
         **_method(tender),
-        "criteria": [{"label": c.label, "max_points": c.max_points} for c in tender.criteria],
+        "criteria": [
+            {"label": localized(c.label_ar, c.label, lang), "max_points": c.max_points} for c in tender.criteria
+        ],
         "lots": lots,
         "pending_lots": sorted({lot.number for lot in tender.lots} - {lot["number"] for lot in lots}),
         "signatures": [

@@ -20,6 +20,7 @@ from sqlalchemy.orm import object_session
 
 from safkat.bids.models import Opening, Receipt, TenderKey
 from safkat.bids.services import minutes_rows
+from safkat.bilingual import pick_version
 from safkat.errors import N_
 from safkat.markup import render_markdown
 from safkat.tenders.lot_labels import strip_lot_label
@@ -60,11 +61,10 @@ AMENDMENT_LABELS = {
 }
 
 
-def localized(arabic: str | None, french: str, lang: str) -> dict:
-    """The Arabic text in an Arabic document when there is one, else the French."""
-    if lang == "ar" and arabic:
-        return {"text": arabic, "lang": "ar"}
-    return {"text": french, "lang": "fr"}
+def localized(arabic: str | None, french: str | None, lang: str) -> dict:
+    """The document's language version of a text, else the other one (the template marks it)."""
+    version = pick_version(french, arabic, lang)
+    return {"text": version.text, "lang": version.lang}
 
 
 def tender_heading(tender: Tender, lang: str) -> dict:
@@ -155,7 +155,7 @@ def opening_minutes_values(opening: Opening, lang: str) -> dict:
     return {
         **tender_heading(tender, lang),
         "opened_at": opening.opened_at,
-        "opening_place": tender.opening_place,
+        "opening_place": localized(tender.opening_place_ar, tender.opening_place, lang),
         "commission": members,
         "rows": rows,
         "superseded_count": opening.superseded_count,
@@ -187,7 +187,9 @@ def tender_notice_values(tender: Tender, lang: str) -> dict:
         "is_weighted": tender.award_method == "weighted",
         "technical_weight": tender.technical_weight,
         "financial_weight": tender.financial_weight,
-        "criteria": [{"label": c.label, "max_points": c.max_points} for c in tender.criteria],
+        "criteria": [
+            {"label": localized(c.label_ar, c.label, lang), "max_points": c.max_points} for c in tender.criteria
+        ],
         "wilayas": [WILAYAS_BY_CODE[code].name(lang) for code in tender.wilaya_codes if code in WILAYAS_BY_CODE],
         "sectors": [sector.name(lang) for sector in tender.sectors],
         "budget": tender.estimated_budget if budget_public else None,
@@ -204,25 +206,27 @@ def tender_notice_values(tender: Tender, lang: str) -> dict:
         "enquiry_deadline_at": tender.enquiry_deadline_at,
         "submission_deadline_at": tender.submission_deadline_at,
         "opening_at": tender.opening_at,
-        "opening_place": tender.opening_place,
+        "opening_place": localized(tender.opening_place_ar, tender.opening_place, lang),
         "commission": _commission(tender),
         "bid_validity_days": tender.bid_validity_days,
         "national_preference": tender.national_preference,
-        "required_documents": [line.strip() for line in tender.required_documents.splitlines() if line.strip()],
+        "required_documents": localized(tender.required_documents_ar, tender.required_documents, lang),
         "documents": [{"title": d.title, "sha256": d.sha256} for d in tender.current_documents],
         "amendments": [
             {
                 "number": amendment.number,
                 "kind": AMENDMENT_LABELS.get(amendment.kind, amendment.kind),
                 "created_at": amendment.created_at,
-                "reason": amendment.reason,
+                "reason": localized(amendment.reason_ar, amendment.reason, lang),
                 "old_deadline_at": amendment.old_deadline_at,
                 "new_deadline_at": amendment.new_deadline_at,
             }
             for amendment in tender.amendments
         ],
         "cancellation": (
-            {"at": tender.cancelled_at, "reason": tender.cancel_reason or ""} if tender.status == "cancelled" else None
+            {"at": tender.cancelled_at, "reason": localized(tender.cancel_reason_ar, tender.cancel_reason, lang)}
+            if tender.status == "cancelled"
+            else None
         ),
         "key_fingerprint": key.fingerprint if key else "",
         "signatures": [{"role": N_("The contracting authority"), "name": tender.authority.name(lang)}],

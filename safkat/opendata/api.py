@@ -26,6 +26,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from safkat import ratelimits
+from safkat.bilingual import text_lines
 from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.numbers import parse_int
 from safkat.opendata import openapi
@@ -98,13 +99,19 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
     return tender_summary(tender, moment) | {
         "description": {"fr": tender.description_fr, "ar": tender.description_ar},
         "opening_place": tender.opening_place,
+        "opening_place_ar": tender.opening_place_ar,
         "bid_validity_days": tender.bid_validity_days,
         "national_preference": tender.national_preference,
-        "required_documents": [line.strip() for line in tender.required_documents.splitlines() if line.strip()],
+        "required_documents": text_lines(tender.required_documents),
+        "required_documents_ar": text_lines(tender.required_documents_ar),
         "award_method": tender.award_method,
         "technical_weight": tender.technical_weight if is_weighted else None,
         "financial_weight": tender.financial_weight if is_weighted else None,
-        "criteria": [{"label": c.label, "max_points": c.max_points} for c in tender.criteria] if is_weighted else [],
+        "criteria": (
+            [{"label": c.label, "label_ar": c.label_ar, "max_points": c.max_points} for c in tender.criteria]
+            if is_weighted
+            else []
+        ),
         "lots": [
             {
                 "number": lot.number,
@@ -132,6 +139,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
                 "number": amendment.number,
                 "kind": amendment.kind,
                 "reason": amendment.reason,
+                "reason_ar": amendment.reason_ar,
                 "created_at": iso(amendment.created_at),
                 "old_deadline_at": iso(amendment.old_deadline_at),
                 "new_deadline_at": iso(amendment.new_deadline_at),
@@ -139,12 +147,13 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
             for amendment in tender.amendments
         ],
         "questions": [
-            {"question": q.text, "answer": q.answer, "answered_at": iso(q.answered_at)}
+            {"question": q.text, "answer": q.answer, "answer_ar": q.answer_ar, "answered_at": iso(q.answered_at)}
             for q in tender.questions
             if q.is_answered
         ],
         "cancelled_at": iso(tender.cancelled_at) if tender.status == TenderStatus.CANCELLED else None,
         "cancel_reason": tender.cancel_reason if tender.status == TenderStatus.CANCELLED else None,
+        "cancel_reason_ar": tender.cancel_reason_ar if tender.status == TenderStatus.CANCELLED else None,
     }
 
 

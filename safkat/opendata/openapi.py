@@ -28,6 +28,7 @@ def _object(properties: dict, description: str | None = None) -> dict:
 
 
 STRING = {"type": "string"}
+ARABIC = {"type": "string", "nullable": True, "description": "Arabic version; null when the officer wrote none."}
 BOOLEAN = {"type": "boolean"}
 INTEGER = {"type": "integer"}
 DATE_TIME = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601, e.g. 2026-03-02T09:00:00Z"}
@@ -91,16 +92,17 @@ def _detail_properties() -> dict:
             "number": {"type": "integer", "minimum": 1},
             "kind": {"type": "string", "enum": [k.value for k in AmendmentKind]},
             "reason": STRING,
+            "reason_ar": ARABIC,
             "created_at": DATE_TIME,
             "old_deadline_at": _nullable(DATE_TIME),
             "new_deadline_at": _nullable(DATE_TIME),
         }
     )
     question = _object(
-        {"question": STRING, "answer": STRING, "answered_at": DATE_TIME},
+        {"question": STRING, "answer": STRING, "answer_ar": ARABIC, "answered_at": DATE_TIME},
         "An answered question; the asker is never published.",
     )
-    criterion = _object({"label": STRING, "max_points": {"type": "integer", "minimum": 1}})
+    criterion = _object({"label": STRING, "label_ar": ARABIC, "max_points": {"type": "integer", "minimum": 1}})
     weight = _nullable(
         {
             "type": "integer",
@@ -112,9 +114,15 @@ def _detail_properties() -> dict:
     return {
         "description": _object({"fr": STRING, "ar": _nullable(STRING)}, "Markdown source."),
         "opening_place": STRING,
+        "opening_place_ar": ARABIC,
         "bid_validity_days": {"type": "integer", "minimum": 0},
         "national_preference": BOOLEAN,
         "required_documents": {"type": "array", "items": STRING},
+        "required_documents_ar": {
+            "type": "array",
+            "items": STRING,
+            "description": "Arabic version, one item per document; empty when the officer wrote none.",
+        },
         "award_method": {"type": "string", "enum": [m.value for m in AwardMethod]},
         "technical_weight": weight,
         "financial_weight": weight,
@@ -125,6 +133,7 @@ def _detail_properties() -> dict:
         "questions": {"type": "array", "items": question},
         "cancelled_at": _nullable(DATE_TIME),
         "cancel_reason": _nullable(STRING),
+        "cancel_reason_ar": ARABIC,
     }
 
 

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from safkat.bilingual import text_lines
 from safkat.forms import CheckboxListField, Form
 from safkat.tenders.models import AwardMethod, Category, Procedure
 
@@ -73,6 +74,17 @@ def deadline_field(label, required=True):
     return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=validators, description=_l("Algiers time."))
 
 
+ARABIC_INPUT = {"dir": "rtl", "lang": "ar"}
+ARABIC_HINT = _l("Optional, but Arabic readers see the French text when it is empty.")
+
+
+def arabic_field(field_class, label, max_length: int, description=ARABIC_HINT):
+    """The optional Arabic version of a public text, validated like its French twin."""
+    return field_class(
+        label, validators=[Optional(), Length(max=max_length)], render_kw=ARABIC_INPUT, description=description
+    )
+
+
 def parse_criteria(text: str) -> list[tuple[str, int]]:
     """``Méthodologie ; 40`` per line → ``[("Méthodologie", 40)]``; raises ValueError."""
     criteria = []
@@ -88,17 +100,13 @@ def parse_criteria(text: str) -> list[tuple[str, int]]:
 
 class TenderForm(Form):
     title_fr = StringField(_l("Title in French"), validators=[DataRequired(), Length(max=300)])
-    title_ar = StringField(
-        _l("Title in Arabic"), validators=[Optional(), Length(max=300)], render_kw={"dir": "rtl", "lang": "ar"}
-    )
+    title_ar = arabic_field(StringField, _l("Title in Arabic"), 300)
     description_fr = TextAreaField(
         _l("Description in French"),
         validators=[Optional(), Length(max=20000)],
         description=_l("Markdown: **bold**, lists with -, links."),
     )
-    description_ar = TextAreaField(
-        _l("Description in Arabic"), validators=[Optional(), Length(max=20000)], render_kw={"dir": "rtl", "lang": "ar"}
-    )
+    description_ar = arabic_field(TextAreaField, _l("Description in Arabic"), 20000)
     category = SelectField(_l("Procurement category"), choices=list(CATEGORY_LABELS.items()))
     procedure = SelectField(_l("Procedure"), choices=list(PROCEDURE_LABELS.items()))
     wilayas = CheckboxListField(
@@ -115,6 +123,7 @@ class TenderForm(Form):
     submission_deadline = deadline_field(_l("Submission deadline"), required=False)
     opening_at = deadline_field(_l("Opening of the bids"), required=False)
     opening_place = StringField(_l("Place of the opening session"), validators=[Optional(), Length(max=300)])
+    opening_place_ar = arabic_field(StringField, _l("Place of the opening session in Arabic"), 300)
     bid_validity_days = IntegerField(
         _l("Bid validity (days)"), default=90, validators=[InputRequired(), NumberRange(min=1, max=365)]
     )
@@ -132,10 +141,19 @@ class TenderForm(Form):
         validators=[Optional(), Length(max=5000)],
         description=_l("For example: Methodology ; 40"),
     )
+    criteria_ar = arabic_field(
+        TextAreaField,
+        _l("Technical criteria in Arabic, one label per line"),
+        5000,
+        description=_l("Optional: the labels only, in the same order as the French ones; the points are the same."),
+    )
     national_preference = BooleanField(_l("Apply the national preference margin at evaluation"))
     requires_technical_offer = BooleanField(_l("A technical offer is required"), default=True)
     required_documents = TextAreaField(
         _l("Documents required from bidders, one per line"), validators=[Optional(), Length(max=5000)]
+    )
+    required_documents_ar = arabic_field(
+        TextAreaField, _l("Documents required from bidders in Arabic, one per line"), 5000
     )
 
     def validate_criteria(self, field):
@@ -143,6 +161,19 @@ class TenderForm(Form):
             parse_criteria(field.data)
         except ValueError as error:
             raise ValidationError(_l("Write each criterion as “label ; points”: %(line)s", line=str(error))) from None
+
+    def validate_criteria_ar(self, field):
+        labels = text_lines(field.data)
+        if any(len(label) > 300 for label in labels):
+            raise ValidationError(_l("Each label is at most %(n)s characters.", n=300))
+        try:
+            french = parse_criteria(self.criteria.data)
+        except ValueError:
+            return  # the French field reports it
+        if labels and len(labels) != len(french):
+            raise ValidationError(
+                _l("Give one Arabic label per French criterion (%(n)s), in the same order.", n=len(french))
+            )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -158,9 +189,7 @@ class TenderForm(Form):
 
 class LotForm(Form):
     title_fr = StringField(_l("Lot title in French"), validators=[DataRequired(), Length(max=300)])
-    title_ar = StringField(
-        _l("Lot title in Arabic"), validators=[Optional(), Length(max=300)], render_kw={"dir": "rtl", "lang": "ar"}
-    )
+    title_ar = arabic_field(StringField, _l("Lot title in Arabic"), 300)
     description = TextAreaField(_l("Lot description"), validators=[Optional(), Length(max=5000)])
     estimated_amount = amount_field(_l("Estimated amount (DZD, excluding VAT)"))
     is_reserved = BooleanField(_l("Reserved to micro-enterprises"))
@@ -177,6 +206,7 @@ class DocumentForm(Form):
 
 class AmendmentForm(Form):
     reason = TextAreaField(_l("Reason and content of the amendment"), validators=[DataRequired(), Length(max=5000)])
+    reason_ar = arabic_field(TextAreaField, _l("Reason and content of the amendment in Arabic"), 5000)
     new_deadline = deadline_field(_l("New submission deadline (extension only)"), required=False)
     new_enquiry_deadline = deadline_field(_l("New deadline for questions"), required=False)
     document_title = StringField(_l("Title of a new or corrected document"), validators=[Optional(), Length(max=200)])
@@ -194,10 +224,12 @@ class QuestionForm(Form):
 
 class AnswerForm(Form):
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=8000)])
+    answer_ar = arabic_field(TextAreaField, _l("Answer in Arabic"), 8000)
 
 
 class CancelForm(Form):
     reason = TextAreaField(_l("Public reason of the cancellation"), validators=[DataRequired(), Length(max=2000)])
+    reason_ar = arabic_field(TextAreaField, _l("Public reason of the cancellation in Arabic"), 2000)
 
 
 class TenderSearchForm(Form):

@@ -121,6 +121,7 @@ class Tender(Base):
     submission_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opening_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opening_place: Mapped[str] = mapped_column(String(300), default="")
+    opening_place_ar: Mapped[str | None] = mapped_column(String(300))
     bid_validity_days: Mapped[int] = mapped_column(Integer, default=90)
     award_method: Mapped[str] = mapped_column(String(16), default=AwardMethod.LOWEST_PRICE)
     technical_weight: Mapped[int] = mapped_column(Integer, default=0)
@@ -128,12 +129,14 @@ class Tender(Base):
     national_preference: Mapped[bool] = mapped_column(Boolean, default=False)
     requires_technical_offer: Mapped[bool] = mapped_column(Boolean, default=True)
     required_documents: Mapped[str] = mapped_column(Text, default="")  # one per line
+    required_documents_ar: Mapped[str | None] = mapped_column(Text)  # one per line
     has_reserved_lot: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancel_reason_ar: Mapped[str | None] = mapped_column(Text)
     # Moves on every public change; drives ETag / Last-Modified of the public pages.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -209,6 +212,7 @@ class TechnicalCriterion(Base):
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(300))
+    label_ar: Mapped[str | None] = mapped_column(String(300))
     max_points: Mapped[int] = mapped_column(Integer)
 
     tender: Mapped[Tender] = relationship(back_populates="criteria")
@@ -264,6 +268,7 @@ class Amendment(Base):
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text)
+    reason_ar: Mapped[str | None] = mapped_column(Text)
     old_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -284,6 +289,7 @@ class Question(Base):
     text: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(Text)
+    answer_ar: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

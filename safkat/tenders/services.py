@@ -83,14 +83,17 @@ class TenderData:
     submission_deadline_at: datetime | None = None
     opening_at: datetime | None = None
     opening_place: str = ""
+    opening_place_ar: str | None = None
     bid_validity_days: int = 90
     award_method: str = AwardMethod.LOWEST_PRICE
     technical_weight: int = 0
     financial_weight: int = 100
     criteria: list[tuple[str, int]] = field(default_factory=list)
+    criteria_ar: list[str] = field(default_factory=list)  # labels, in the order of ``criteria``
     national_preference: bool = False
     requires_technical_offer: bool = True
     required_documents: str = ""
+    required_documents_ar: str | None = None
 
 
 @dataclass
@@ -213,8 +216,8 @@ def _apply(session: Session, tender: Tender, data: TenderData) -> None:
         tender.technical_weight, tender.financial_weight = data.technical_weight, data.financial_weight
     else:
         tender.technical_weight, tender.financial_weight = 0, 100
-    tender.title_ar = (data.title_ar or "").strip() or None
-    tender.description_ar = (data.description_ar or "").strip() or None
+    for name in ("title_ar", "description_ar", "opening_place_ar", "required_documents_ar"):
+        setattr(tender, name, _optional(getattr(data, name)))
     tender.sectors = list(session.scalars(select(Sector).where(Sector.id.in_(data.sector_ids))))
     current = set(tender.wilaya_codes)
     wanted = list(dict.fromkeys(data.wilaya_codes))
@@ -224,10 +227,24 @@ def _apply(session: Session, tender: Tender, data: TenderData) -> None:
     tender.criteria.clear()
     session.flush()
     if data.award_method == AwardMethod.WEIGHTED:
-        for position, (label, points) in enumerate(data.criteria, start=1):
+        if data.criteria_ar and len(data.criteria_ar) != len(data.criteria):
+            raise DomainError(
+                N_("Give one Arabic label per French criterion (%(n)s), in the same order."), n=len(data.criteria)
+            )
+        labels_ar = data.criteria_ar or [None] * len(data.criteria)
+        for position, ((label, points), label_ar) in enumerate(zip(data.criteria, labels_ar, strict=True), start=1):
             if points <= 0:
                 raise DomainError(N_("Each technical criterion needs a positive number of points."))
-            tender.criteria.append(TechnicalCriterion(position=position, label=label.strip(), max_points=points))
+            tender.criteria.append(
+                TechnicalCriterion(
+                    position=position, label=label.strip(), label_ar=_optional(label_ar), max_points=points
+                )
+            )
+
+
+def _optional(text: str | None) -> str | None:
+    """An optional version of a text: stripped, and None rather than empty."""
+    return (text or "").strip() or None
 
 
 def save_lot(
@@ -243,7 +260,7 @@ def save_lot(
         lot = Lot(number=max((existing.number for existing in tender.lots), default=0) + 1)
         tender.lots.append(lot)
     lot.title_fr = data.title_fr.strip()
-    lot.title_ar = (data.title_ar or "").strip() or None
+    lot.title_ar = _optional(data.title_ar)
     lot.description = data.description
     lot.estimated_amount = data.estimated_amount
     lot.is_reserved = data.is_reserved
@@ -421,6 +438,7 @@ def amend(
     *,
     reason: str,
     now: datetime,
+    reason_ar: str | None = None,
     new_deadline: datetime | None = None,
     new_enquiry_deadline: datetime | None = None,
     documents: list[NewDocument] | None = None,
@@ -462,6 +480,7 @@ def amend(
         number=len(tender.amendments) + 1,
         kind=kind,
         reason=reason,
+        reason_ar=_optional(reason_ar),
         created_at=now,
         created_by_id=actor.id,
         old_deadline_at=old_deadline if new_deadline else None,
@@ -493,7 +512,9 @@ def amend(
     return amendment
 
 
-def cancel(session: Session, tender: Tender, actor: User, reason: str, now: datetime) -> None:
+def cancel(
+    session: Session, tender: Tender, actor: User, reason: str, now: datetime, reason_ar: str | None = None
+) -> None:
     tender = lock_tender(session, tender.id)
     next_status = TENDER_LIFECYCLE.next_state(tender.status, "cancel")
     reason = (reason or "").strip()
@@ -501,6 +522,7 @@ def cancel(session: Session, tender: Tender, actor: User, reason: str, now: date
         raise DomainError(N_("Give the public reason of the cancellation."))
     tender.status = next_status
     tender.cancel_reason = reason
+    tender.cancel_reason_ar = _optional(reason_ar)
     tender.cancelled_at = now
     tender.changed_at = now
     session.flush()
@@ -525,7 +547,9 @@ def ask_question(session: Session, tender: Tender, actor: User, text: str, now: 
     return question
 
 
-def answer_question(session: Session, question: Question, actor: User, answer: str, now: datetime) -> None:
+def answer_question(
+    session: Session, question: Question, actor: User, answer: str, now: datetime, answer_ar: str | None = None
+) -> None:
     """Publish the answer on the tender page (the asker stays anonymous)."""
     answer = (answer or "").strip()
     if not answer:
@@ -533,6 +557,7 @@ def answer_question(session: Session, question: Question, actor: User, answer: s
     if question.tender.status not in (TenderStatus.PUBLISHED,):
         raise DomainError(N_("This call for tender no longer takes answers."))
     question.answer = answer
+    question.answer_ar = _optional(answer_ar)
     question.answered_at = now
     question.answered_by_id = actor.id
     question.tender.changed_at = now

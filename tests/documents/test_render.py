@@ -27,7 +27,7 @@ def minutes_values(bids: int) -> dict:
         "reference": "AT-ORN/2026/0042",
         "tender": {"reference": "AT-ORN/2026/0042", "title": {"text": "نشر الألياف البصرية", "lang": "ar"}},
         "opened_at": AT,
-        "opening_place": "Oran",
+        "opening_place": {"text": "Oran", "lang": "fr"},
         "commission": [],
         "rows": [
             {

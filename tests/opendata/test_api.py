@@ -231,9 +231,11 @@ def test_detail_contents(make, client, db_session, clock):
         description_fr="## Objet\n\n*Fibre*",
         description_ar="الموضوع",
         required_documents="Registre de commerce\n\nAttestation ANADE\n",
+        required_documents_ar="السجل التجاري\nشهادة الوكالة",
+        opening_place_ar="مقر المديرية",
     )
     tender.criteria = [
-        TechnicalCriterion(position=1, label="Références", max_points=40),
+        TechnicalCriterion(position=1, label="Références", label_ar="المراجع", max_points=40),
         TechnicalCriterion(position=2, label="Moyens", max_points=20),
     ]
     old = tender.documents[0]
@@ -256,6 +258,7 @@ def test_detail_contents(make, client, db_session, clock):
             number=1,
             kind="deadline_extension",
             reason="Demande des soumissionnaires",
+            reason_ar="طلب المتعهدين",
             old_deadline_at=deadline,
             new_deadline_at=deadline + timedelta(days=7),
             created_at=clock.now(),
@@ -268,8 +271,13 @@ def test_detail_contents(make, client, db_session, clock):
     assert data["reference"] == tender.reference and data["status"] == "open"
     assert data["description"] == {"fr": "## Objet\n\n*Fibre*", "ar": "الموضوع"}
     assert data["required_documents"] == ["Registre de commerce", "Attestation ANADE"]
+    assert data["required_documents_ar"] == ["السجل التجاري", "شهادة الوكالة"]
+    assert data["opening_place_ar"] == "مقر المديرية"
     assert (data["award_method"], data["technical_weight"], data["financial_weight"]) == ("weighted", 60, 40)
-    assert data["criteria"] == [{"label": "Références", "max_points": 40}, {"label": "Moyens", "max_points": 20}]
+    assert data["criteria"] == [
+        {"label": "Références", "label_ar": "المراجع", "max_points": 40},
+        {"label": "Moyens", "label_ar": None, "max_points": 20},
+    ]
     assert [lot["number"] for lot in data["lots"]] == [1, 2]
     assert data["lots"][0] == {
         "number": 1,
@@ -283,6 +291,7 @@ def test_detail_contents(make, client, db_session, clock):
     assert document["url"] == f"{BASE_URL}/tenders/{tender.url_reference}/documents/{new.id}"
     [amendment] = data["amendments"]
     assert amendment["kind"] == "deadline_extension" and amendment["reason"] == "Demande des soumissionnaires"
+    assert amendment["reason_ar"] == "طلب المتعهدين"
     assert amendment["new_deadline_at"] == (deadline + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert data["cancel_reason"] is None and data["cancelled_at"] is None
 
@@ -318,6 +327,7 @@ def test_only_answered_questions_and_never_the_asker(make, client, db_session, c
         {
             "question": "Le lot 2 inclut-il le génie civil ?",
             "answer": "Oui, voir l'article 4.",
+            "answer_ar": None,
             "answered_at": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
     ]

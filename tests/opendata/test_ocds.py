@@ -324,6 +324,7 @@ def test_a_cancelled_tender_publish_amend_cancel(db_session, make, app, clock, c
         tender,
         officer,
         reason="Report demandé par les soumissionnaires.",
+        reason_ar="تمديد بطلب من المتعهدين.",
         now=clock.now(),
         new_deadline=new_deadline,
         documents=[services.NewDocument("Cahier des charges v2", "cdc2.pdf", io.BytesIO(document("cdc2")))],
@@ -335,6 +336,7 @@ def test_a_cancelled_tender_publish_amend_cancel(db_session, make, app, clock, c
     assert [r["tag"] for r in releases] == [["tender"], ["tenderAmendment"]]
     (amendment,) = compiled["tender"]["amendments"]
     assert amendment["id"] == "amendment-1" and amendment["rationale"].startswith("Report")
+    assert amendment["rationale_ar"] == "تمديد بطلب من المتعهدين."  # OCDS's field_lang translation
     assert (amendment["releaseID"], amendment["amendsReleaseID"]) == (releases[1]["id"], releases[0]["id"])
     assert compiled["tender"]["tenderPeriod"]["endDate"] == iso(new_deadline)
     old, new = compiled["tender"]["documents"]

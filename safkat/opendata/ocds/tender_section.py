@@ -116,6 +116,8 @@ def _amendments(facts: Facts, release_id: str, tags: list[str], now: datetime) -
             "rationale": amendment.reason,
             "description": description,
         }
+        if amendment.reason_ar:  # OCDS's own way to translate a text field: ``<field>_<lang>``
+            entry["rationale_ar"] = amendment.reason_ar
         # Amendment releases are dated at or after their amendment, one each, in order.
         while published and history[published[0]][2] < amendment.created_at:
             published.pop(0)
@@ -127,14 +129,15 @@ def _amendments(facts: Facts, release_id: str, tags: list[str], now: datetime) -
         amendments.append(entry)
     tender = facts.tender
     if tender.status == TenderStatus.CANCELLED and tender.cancelled_at is not None:
-        amendments.append(
-            {
-                "id": "cancellation",
-                "date": iso(tender.cancelled_at),
-                "rationale": tender.cancel_reason,
-                "description": "The call for tender was cancelled.",
-            }
-        )
+        cancellation = {
+            "id": "cancellation",
+            "date": iso(tender.cancelled_at),
+            "rationale": tender.cancel_reason,
+            "description": "The call for tender was cancelled.",
+        }
+        if tender.cancel_reason_ar:
+            cancellation["rationale_ar"] = tender.cancel_reason_ar
+        amendments.append(cancellation)
     return amendments
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from safkat.accounts.forms import EmptyForm
 from safkat.accounts.models import Sector
+from safkat.bilingual import text_lines
 from safkat.errors import DomainError
 from safkat.i18n import current_language
 from safkat.tenders import services
@@ -47,14 +48,17 @@ def _tender_form(tender: Tender | None = None) -> TenderForm:
             "submission_deadline": to_local(tender.submission_deadline_at),
             "opening_at": to_local(tender.opening_at),
             "opening_place": tender.opening_place,
+            "opening_place_ar": tender.opening_place_ar,
             "bid_validity_days": tender.bid_validity_days,
             "award_method": tender.award_method,
             "technical_weight": tender.technical_weight,
             "financial_weight": tender.financial_weight,
             "criteria": "\n".join(f"{c.label} ; {c.max_points}" for c in tender.criteria),
+            "criteria_ar": "\n".join(c.label_ar or "" for c in tender.criteria).strip(),
             "national_preference": tender.national_preference,
             "requires_technical_offer": tender.requires_technical_offer,
             "required_documents": tender.required_documents,
+            "required_documents_ar": tender.required_documents_ar,
         }
     form = TenderForm(data=data) if data else TenderForm()
     language = current_language()
@@ -81,14 +85,17 @@ def _tender_data(form: TenderForm) -> services.TenderData:
         submission_deadline_at=to_utc(form.submission_deadline.data),
         opening_at=to_utc(form.opening_at.data),
         opening_place=form.opening_place.data or "",
+        opening_place_ar=form.opening_place_ar.data,
         bid_validity_days=form.bid_validity_days.data,
         award_method=form.award_method.data,
         technical_weight=form.technical_weight.data or 0,
         financial_weight=form.financial_weight.data or 0,
         criteria=parse_criteria(form.criteria.data),
+        criteria_ar=text_lines(form.criteria_ar.data),
         national_preference=form.national_preference.data,
         requires_technical_offer=form.requires_technical_offer.data,
         required_documents=form.required_documents.data or "",
+        required_documents_ar=form.required_documents_ar.data,
     )
 
 

@@ -82,6 +82,7 @@ def amend_tender(tender_id: int):
             tender,
             current_user,
             reason=form.reason.data,
+            reason_ar=form.reason_ar.data,
             now=now(),
             new_deadline=to_utc(form.new_deadline.data),
             new_enquiry_deadline=to_utc(form.new_enquiry_deadline.data),
@@ -104,7 +105,7 @@ def cancel_tender(tender_id: int):
     if not form.validate_on_submit():
         return render_manage(tender, 422, cancel_form=form)
     try:
-        services.cancel(get_session(), tender, current_user, form.reason.data, now())
+        services.cancel(get_session(), tender, current_user, form.reason.data, now(), form.reason_ar.data)
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422, cancel_form=form)

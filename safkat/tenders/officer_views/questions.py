@@ -27,7 +27,7 @@ def answer_question(tender_id: int, question_id: int):
         flash(_("Write the answer."), "error")
         return to_tender_page(tender, _anchor="questions")
     try:
-        services.answer_question(get_session(), question, current_user, form.answer.data, now())
+        services.answer_question(get_session(), question, current_user, form.answer.data, now(), form.answer_ar.data)
     except DomainError as error:
         flash_domain_error(error)
         return render_manage(tender, 422)
