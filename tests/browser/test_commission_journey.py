@@ -88,6 +88,7 @@ def test_the_commission_opens_reads_and_asks_for_a_missing_document(browser, liv
     chair.click("main form button[type=submit]")
     chair.wait_for_url(re.compile(rf"/officer/tenders/{tender_id}$"))
     assert "Rachid Ouali" in chair.locator("#commission").inner_text()
+    chair.click("a[href$='/publish']")  # the confirmation page
     chair.click("form[action$='/publish'] button")
     reference = chair.locator("p.meta a[dir=ltr]").inner_text().replace("/", "-")
     chair.context.close()

@@ -46,6 +46,12 @@ def test_officer_publishes_and_the_public_finds_it(page, live_server, tmp_path):
     page.fill("form[action$='/documents'] #title", "Cahier des charges")
     page.set_input_files("form[action$='/documents'] #file", str(pdf))
     page.click("form[action$='/documents'] button[type=submit]")
+    page.click("a[href$='/commission']")  # the commission: the authority's three demo officers
+    for box in page.locator("input[name=members]").all():
+        box.check()
+    page.select_option("#chair", label="Karima Benali")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/officer/tenders/\d+$"))
     page.click("a[href$='/publish']")  # the confirmation page
     page.click("form[action$='/publish'] button")
     assert page.locator(".flash-success").filter(has_text="AT-ORN/").is_visible()
