@@ -58,7 +58,9 @@ def bid(browser, url, email, tender_reference, lang, tmp_path, tag):
     application.write_bytes(b"%PDF-1.7\nregistre " + tag.encode())
     page.set_input_files("#technical_files", str(technical))
     page.set_input_files("#application_files", str(application))
-    page.click("button[name=action][value=submit]")
+    page.click("button[name=action][value=review]")  # the review page, then its confirmation seals
+    page.wait_for_url(re.compile(r"/bid/review$"), timeout=60_000)
+    page.click("form[action$='/bid/confirm'] button[type=submit]")
     page.wait_for_url(re.compile(r"/bids/\d+$"), timeout=60_000)
     bid_url = page.url
     page.context.close()
