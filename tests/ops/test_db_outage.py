@@ -81,11 +81,12 @@ def test_database_loss_gives_translated_503_then_recovers_without_restart(proxie
 @requires_postgresql
 def test_connection_lost_before_commit_gives_503_and_nothing_is_written(proxied):
     from safkat import audit
-    from safkat.db import get_session
+    from safkat.db import get_session, writes_on_get
 
     app, proxy, _tender, _firm = proxied
 
     @app.route("/_test/write-then-lose-database", methods=["GET"])
+    @writes_on_get  # a GET that writes says so (on SQLite it takes the write lock)
     def write_then_lose_database():
         session = get_session()
         audit.record(
