@@ -50,8 +50,12 @@ def post_bid(client, tender, idempotency_key=None, **kwargs):
 
 def review_fields(client, tender) -> dict:
     """The hidden fields of the review page's confirmation form."""
-    page = client.get(f"/tenders/{tender.url_reference}/bid/review?lang=en").get_data(as_text=True)
-    return dict(re.findall(r'<input name="(reviewed|idempotency_key)" type="hidden" value="([^"]*)"', page))
+    return confirmation_fields(client.get(f"/tenders/{tender.url_reference}/bid/review?lang=en").get_data(as_text=True))
+
+
+def confirmation_fields(review_page: str) -> dict:
+    """The hidden fields of the confirmation form in a review page's HTML."""
+    return dict(re.findall(r'<input name="(reviewed|idempotency_key)" type="hidden" value="([^"]*)"', review_page))
 
 
 def confirm_bid(client, tender, idempotency_key=None, fields=None):

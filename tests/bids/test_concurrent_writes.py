@@ -8,7 +8,6 @@ begins. This runs real threads against a real HTTP server, on SQLite and on Post
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import datetime
 
@@ -20,7 +19,7 @@ from safkat.bids.models import Bid
 from safkat.cli import _send_due_once
 from safkat.notifications import services as outbox
 from safkat.ops.files import orphans
-from tests.bids.helpers import document
+from tests.bids.helpers import confirmation_fields, document
 from tests.conftest import START
 from tests.factories import PASSWORD
 
@@ -60,7 +59,7 @@ def submit(http: requests.Session, base: str, tender, tag: str) -> int:
     if response.status_code != 303 or not response.headers["Location"].endswith("/bid/review"):
         return response.status_code
     review = http.get(f"{url}/review?lang=en").text  # the review page, then its confirmation seals
-    fields = dict(re.findall(r'<input name="(reviewed|idempotency_key)" type="hidden" value="([^"]*)"', review))
+    fields = confirmation_fields(review)
     return http.post(f"{url}/confirm", data=fields, allow_redirects=False).status_code
 
 
