@@ -40,16 +40,33 @@ class EnvelopeKind(StrEnum):
     FINANCIAL = "financial"  # offre financière (amounts per lot, price schedule)
 
 
+class KeyScheme(StrEnum):
+    KEK = "kek"  # before issue 14: the private key wrapped under the KEK alone
+    COMMISSION = "commission-v1"  # the platform's deadline-gated part and k of n members' shares
+
+
 class TenderKey(Base):
-    """A tender's sealing key pair: the public key, and the private key wrapped by the KEK."""
+    """A tender's sealing key pair: the public key, and the private key kept wrapped.
+
+    Under :attr:`KeyScheme.COMMISSION` (every tender published since issue 14) the private
+    key is wrapped under both the platform's part (itself under the KEK, released by the
+    opening after the deadline) and the commission's secret, split among the members
+    (:class:`safkat.commission.models.TenderKeyShare`); see :mod:`safkat.keyshare.tenderkey`.
+    """
 
     __tablename__ = "tender_keys"
+    __table_args__ = (CheckConstraint("scheme IN ('kek', 'commission-v1')", name="scheme"),)
 
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), primary_key=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     wrapped_private_key: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scheme: Mapped[str] = mapped_column(String(20), default=KeyScheme.KEK)
+    wrapped_platform_part: Mapped[bytes | None] = mapped_column(LargeBinary)
+    check_value: Mapped[str | None] = mapped_column(String(64))
+    threshold: Mapped[int | None] = mapped_column(Integer)
+    epoch: Mapped[int] = mapped_column(Integer, default=1)  # the commission whose shares open it
 
 
 bid_lots = Table(
