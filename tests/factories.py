@@ -110,8 +110,8 @@ class Factory:
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
         from safkat.bids.crypto import public_key_fingerprint
-        from safkat.commission.keys import active_keys
         from safkat.commission.key_models import MemberKey
+        from safkat.commission.keys import active_keys
         from safkat.keyshare.sealing import public_bytes
 
         if key := active_keys(self.session, [user.id]).get(user.id):
