@@ -57,7 +57,7 @@ def submitted_envelopes(db_session, tender):
     return bid, list(bid.envelopes)
 
 
-def assert_backup_opens_nothing_submitted(saved: dict, submitted, store, kek: bytes) -> None:
+def assert_backup_opens_nothing_submitted(db_session, saved: dict, submitted, store, kek: bytes) -> None:
     draft_keys = [crypto.unwrap_draft_key(kek, key) for _storage, key, _data in saved["envelopes"] if key]
     draft_keys += [crypto.unwrap_draft_key(kek, key) for key, _token, _parts in saved["uploads"]]
     assert draft_keys, "the backup holds draft keys: the attacker of this test is real"
@@ -72,8 +72,9 @@ def assert_backup_opens_nothing_submitted(saved: dict, submitted, store, kek: by
         for data_key in draft_keys:
             with pytest.raises(crypto.SealError):
                 crypto.decrypt_envelope(io.BytesIO(ciphertext), None, data_key)
-    for storage_key in old_files:  # and the draft's files are gone from the server
+    for storage_key in old_files:  # and the draft's rows and files are gone from the server
         assert not store.path_for(storage_key).exists()
+    assert db_session.execute(text("SELECT count(*) FROM envelopes WHERE draft_key IS NOT NULL")).scalar() == 0
 
 
 def open_and_read(login, tender, db_session, clock, store) -> dict[str, bytes]:
@@ -102,7 +103,7 @@ def test_a_backup_taken_while_the_bid_was_a_draft_does_not_decrypt_the_submitted
     bid, submitted = submitted_envelopes(db_session, tender)
     assert len(submitted) == 3
     assert bid.digest == crypto.bid_digest([(e.kind, e.ciphertext_sha256) for e in submitted])
-    assert_backup_opens_nothing_submitted(saved, submitted, store, keys.kek)
+    assert_backup_opens_nothing_submitted(db_session, saved, submitted, store, keys.kek)
 
     opened = open_and_read(login, tender, db_session, clock, store)
     assert opened == {"registre.pdf": application, "memoire-technique.pdf": technical}
@@ -133,7 +134,7 @@ def test_a_replacing_bid_sealed_from_a_chunked_upload_shares_no_key_with_its_dra
     assert bid.replaces_id is not None and len(submitted) == 3  # offer, application, the upload
     draft_rows = [row for row in as_draft["envelopes"] if row[1] is not None]  # not the first bid's
     saved = {"envelopes": draft_rows, "uploads": mid_upload["uploads"]}
-    assert_backup_opens_nothing_submitted(saved, submitted, store, keys.kek)
+    assert_backup_opens_nothing_submitted(db_session, saved, submitted, store, keys.kek)
 
     opened = open_and_read(login, tender, db_session, clock, store)
     assert opened["plans-detailles.pdf"] == content
@@ -209,3 +210,17 @@ def test_a_tampered_draft_file_is_refused_with_a_clear_error(app, db_session, te
     assert {key for key, _path in stored_files(store)} == files
     db_session.expire_all()
     assert draft.status == "draft" and draft_state(draft) == before
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        ("fr", "Un brouillon n'est pas scellé tant que vous ne l'avez pas déposé"),
+        ("ar", "المسودة غير مختومة ما لم تودعوها"),
+        ("en", "A draft is not sealed until you submit it"),
+    ],
+)
+def test_the_form_says_a_draft_is_not_sealed_next_to_the_save_button(login, firm, tender, lang, sentence):
+    page = login(firm).get(f"/tenders/{tender.url_reference}/bid?lang={lang}").get_data(as_text=True)
+    assert f'<p class="help" id="draft-not-sealed">{sentence}' in page
+    assert 'value="save" class="button secondary" aria-describedby="draft-not-sealed"' in page
