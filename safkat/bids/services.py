@@ -337,9 +337,21 @@ def _delete_when_committed(session: Session, store: FileStore, storage_key: str)
 
 
 def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, list[tuple[Envelope, dict]]]:
-    """The draft's offer data and its documents' metadata, decrypted in memory."""
-    documents = [(e, _decrypt_draft(e, store, keys, None)) for e in bid.envelopes if not e.is_offer_data]
-    return read_offer(bid, store, keys), documents
+    """The draft's offer data and its documents' metadata, decrypted in memory. What does
+    not decrypt is marked ``{"damaged": True}``, so the firm can replace it."""
+    documents = [(e, _metadata_or_damaged(e, store, keys)) for e in bid.envelopes if not e.is_offer_data]
+    try:
+        offer = read_offer(bid, store, keys)
+    except crypto.SealError:
+        offer = {"amounts": {}, "statement": "", "damaged": True}
+    return offer, documents
+
+
+def _metadata_or_damaged(envelope: Envelope, store: FileStore, keys: PlatformKeys) -> dict:
+    try:
+        return _decrypt_draft(envelope, store, keys, None)
+    except crypto.SealError:
+        return {"name": "", "damaged": True}
 
 
 def read_offer(bid: Bid, store: FileStore, keys: PlatformKeys) -> dict:

@@ -17,7 +17,7 @@ from safkat.bids import crypto, services
 from safkat.bids.models import Bid, BidUpload, EnvelopeKind, OpenedBid, OpenedDocument
 from safkat.errors import DomainError
 from safkat.ops.files import stored_files
-from tests.bids.helpers import PDF_HEAD, bid_form, confirm_bid, open_by_commission
+from tests.bids.helpers import PDF_HEAD, bid_form, confirm_bid, open_by_commission, review_fields
 from tests.bids.test_chunked_upload import complete, send_all, start
 
 
@@ -224,3 +224,30 @@ def test_the_form_says_a_draft_is_not_sealed_next_to_the_save_button(login, firm
     page = login(firm).get(f"/tenders/{tender.url_reference}/bid?lang={lang}").get_data(as_text=True)
     assert f'<p class="help" id="draft-not-sealed">{sentence}' in page
     assert 'value="save" class="button secondary" aria-describedby="draft-not-sealed"' in page
+
+
+def test_a_firm_whose_draft_file_was_damaged_is_told_and_can_replace_it(app, login, firm, tender, db_session):
+    store, client = app.extensions["safkat.files"], login(firm)
+    save_draft_by_form(client, tender, PDF_HEAD + os.urandom(5_000), PDF_HEAD + os.urandom(5_000))
+    fields = review_fields(client, tender)
+    draft = services.draft_bid(db_session, tender, firm.enterprise_id)
+    damaged = next(e for e in draft.envelopes if e.kind == EnvelopeKind.TECHNICAL)
+    target = store.path_for(damaged.storage_key)
+    altered = bytearray(target.read_bytes())
+    altered[-1] ^= 0x01
+    target.write_bytes(bytes(altered))
+    warning = "a damaged file that cannot be sealed: remove it and attach it again"
+
+    form = client.get(f"/tenders/{tender.url_reference}/bid?lang=en")
+    assert form.status_code == 200 and warning in form.get_data(as_text=True)
+    refused = confirm_bid(client, tender, fields=fields)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and warning in page
+    assert "A file of your draft is damaged and cannot be sealed: remove it and attach it again." in page
+    assert db_session.scalar(select(Bid).where(Bid.status == "submitted")) is None
+
+    data = bid_form(tender, application=False, technical=PDF_HEAD + os.urandom(5_000))
+    data[f"remove_{damaged.id}"] = "1"
+    response = client.post(f"/tenders/{tender.url_reference}/bid", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/bid/review")
+    assert confirm_bid(client, tender).status_code == 302
