@@ -7,7 +7,8 @@
   of the stream carries the envelope's metadata (file name, type), so names are sealed too.
 - The data key is sealed to the tender's public key (``crypto_box_seal``). While the bid is
   a draft, it is wrapped instead under a key derived from the KEK, so the firm can come back
-  to its draft; submitting re-wraps it for the tender.
+  to its draft; submitting re-encrypts each draft envelope under a fresh data key sealed to
+  the tender (:func:`reencrypt_envelope`), so nothing kept from the draft opens the bid.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import nacl.bindings as sodium
@@ -111,57 +113,91 @@ class _DigestingWriter:
         self.size += len(data)
 
 
+class _Pusher:
+    """The writing half of a secretstream: a header, then length-prefixed messages."""
+
+    def __init__(self, out: BinaryIO, data_key: bytes):
+        self.state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        self.writer = _DigestingWriter(out)
+        self.writer.write(sodium.crypto_secretstream_xchacha20poly1305_init_push(self.state, data_key))
+
+    def push(self, message: bytes, tag: int) -> None:
+        cipher = sodium.crypto_secretstream_xchacha20poly1305_push(self.state, message, None, tag)
+        self.writer.write(_LENGTH.pack(len(cipher)) + cipher)
+
+
 def encrypt_envelope(source: BinaryIO, out: BinaryIO, data_key: bytes, metadata: dict) -> tuple[int, str, int]:
     """Encrypt ``source`` into ``out`` as a secretstream; returns (ciphertext size, its
     SHA-256, plaintext size). The metadata travel sealed in the first message."""
-    state = sodium.crypto_secretstream_xchacha20poly1305_state()
-    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, data_key)
-    writer = _DigestingWriter(out)
-    writer.write(header)
-
-    def push(message: bytes, tag: int) -> None:
-        cipher = sodium.crypto_secretstream_xchacha20poly1305_push(state, message, None, tag)
-        writer.write(_LENGTH.pack(len(cipher)) + cipher)
-
-    push(json.dumps(metadata, ensure_ascii=False).encode(), _TAG_MESSAGE)
+    pusher = _Pusher(out, data_key)
+    pusher.push(json.dumps(metadata, ensure_ascii=False).encode(), _TAG_MESSAGE)
     plain_size = 0
     chunk = source.read(CHUNK)
     while True:
         following = source.read(CHUNK) if chunk else b""
         plain_size += len(chunk)
-        push(chunk, _TAG_FINAL if not following else _TAG_MESSAGE)
+        pusher.push(chunk, _TAG_FINAL if not following else _TAG_MESSAGE)
         if not following:
             break
         chunk = following
-    return writer.size, writer.sha256.hexdigest(), plain_size
+    return pusher.writer.size, pusher.writer.sha256.hexdigest(), plain_size
 
 
-def decrypt_envelope(source: BinaryIO, out: BinaryIO | None, data_key: bytes) -> dict:
-    """Decrypt an envelope into ``out`` (or only check it when ``out`` is None) and return
-    its metadata. Raises :class:`SealError` if anything was altered, cut or appended."""
+def _pulled(source: BinaryIO, data_key: bytes) -> Iterator[tuple[bytes, int]]:
+    """Each ``(message, tag)`` of an envelope, the metadata first, one chunk at a time.
+    Raises :class:`SealError` if anything was altered, cut or appended."""
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     header = source.read(sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES)
     try:
         sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, header, data_key)
-        metadata = None
+        first = True
         while True:
             length = source.read(_LENGTH.size)
             if len(length) != _LENGTH.size:
                 raise SealError(N_("An envelope is truncated."))
             cipher = source.read(_LENGTH.unpack(length)[0])
             message, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, cipher, None)
-            if metadata is None:
-                metadata = json.loads(message)
-                continue
-            if out is not None:
-                out.write(message)
-            if tag == _TAG_FINAL:
+            yield message, tag
+            if tag == _TAG_FINAL and not first:  # the metadata never end a stream
                 break
+            first = False
     except (CryptoError, ValueError, struct.error):
         raise SealError(N_("An envelope does not decrypt: it was altered.")) from None
     if source.read(1):
         raise SealError(N_("An envelope has data after its end: it was altered."))
+
+
+def _metadata(message: bytes) -> dict:
+    try:
+        return json.loads(message)
+    except ValueError:
+        raise SealError(N_("An envelope does not decrypt: it was altered.")) from None
+
+
+def decrypt_envelope(source: BinaryIO, out: BinaryIO | None, data_key: bytes) -> dict:
+    """Decrypt an envelope into ``out`` (or only check it when ``out`` is None) and return
+    its metadata. Raises :class:`SealError` if anything was altered, cut or appended."""
+    messages = _pulled(source, data_key)
+    metadata = _metadata(next(messages)[0])
+    for message, _tag in messages:
+        if out is not None:
+            out.write(message)
     return metadata
+
+
+def reencrypt_envelope(source: BinaryIO, out: BinaryIO, old_key: bytes, new_key: bytes) -> tuple[int, str]:
+    """Copy an envelope under ``new_key``, one chunk at a time (never whole in memory);
+    returns (ciphertext size, its SHA-256). Nothing of the old ciphertext is kept: a fresh
+    header (nonce) and key. Raises :class:`SealError` (and ``out`` is then to be thrown
+    away) if the old envelope was altered, cut or appended to."""
+    pusher = _Pusher(out, new_key)
+    messages = _pulled(source, old_key)
+    first, tag = next(messages)
+    _metadata(first)
+    pusher.push(first, tag)
+    for message, tag in messages:
+        pusher.push(message, tag)
+    return pusher.writer.size, pusher.writer.sha256.hexdigest()
 
 
 def bid_digest(envelope_digests: list[tuple[str, str]]) -> str:

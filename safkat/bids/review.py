@@ -37,6 +37,7 @@ class ReviewedDocument:
     name: str
     size: int
     sha256: str  # of the file as the firm has it, so it can check its own copy
+    damaged: bool = False  # its ciphertext does not decrypt: the firm removes it, attaches it again
 
 
 @dataclass
@@ -46,6 +47,7 @@ class DraftReview:
     documents: list[ReviewedDocument]
     fingerprint: str
     totals: dict[str, int] = field(default_factory=dict)  # excl_vat, vat, total
+    offer_damaged: bool = False  # the saved amounts and statement do not decrypt
 
 
 class _Digest:
@@ -60,12 +62,15 @@ class _Digest:
 
 
 def review(draft: Bid, store: FileStore, keys: PlatformKeys) -> DraftReview:
-    offer, documents = {}, []
+    offer, documents, offer_damaged = {}, [], False
     for envelope in draft.envelopes:
         if envelope.is_offer_data:
             plain = io.BytesIO()
-            _decrypt(envelope, store, keys, plain)
-            offer = json.loads(plain.getvalue())
+            try:
+                _decrypt(envelope, store, keys, plain)
+                offer = json.loads(plain.getvalue())
+            except crypto.SealError:
+                offer_damaged = True
         else:
             documents.append(_document(envelope, store, keys))
     amounts = offer.get("amounts", {})
@@ -83,13 +88,17 @@ def review(draft: Bid, store: FileStore, keys: PlatformKeys) -> DraftReview:
             "vat": sum(offer.vat for offer in lots),
             "total": sum(offer.total for offer in lots),
         },
+        offer_damaged=offer_damaged,
     )
 
 
 def _document(envelope, store: FileStore, keys: PlatformKeys) -> ReviewedDocument:
     """A document's name, size and digest, decrypted as a stream that is only hashed."""
     sink = _Digest()
-    metadata = _decrypt(envelope, store, keys, sink)
+    try:
+        metadata = _decrypt(envelope, store, keys, sink)
+    except crypto.SealError:
+        return ReviewedDocument(envelope.kind, "", 0, "", damaged=True)
     return ReviewedDocument(envelope.kind, metadata.get("name", ""), sink.size, sink.sha256.hexdigest())
 
 

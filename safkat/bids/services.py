@@ -187,14 +187,19 @@ def _new_envelopes(
     max_bytes: int,
     wrap,
     refused: list | None = None,
+    from_draft: tuple[list[Envelope], bytes] = ([], b""),
 ) -> list[Envelope]:
-    """Seal the offer data and each document. A document that is not accepted raises, or,
-    when ``refused`` is a list, is left out and noted there (the others are kept)."""
+    """Seal the offer data, the draft's documents ``from_draft`` (envelopes, KEK) under fresh
+    keys, then each new document. A document that is not accepted raises, or, when
+    ``refused`` is a list, is left out and noted there (the others are kept)."""
     envelopes = []
     try:
         offer = _seal(session, store, io.BytesIO(_offer_data(data, tender)), {"offer": True}, wrap)
         offer.kind, offer.is_offer_data = EnvelopeKind.FINANCIAL, True
         envelopes.append(offer)
+        drafts, kek = from_draft
+        for draft in drafts:
+            envelopes.append(_reseal(session, store, draft, kek, wrap))
         for document in data.documents:
             try:
                 envelopes.append(_seal_document(session, document, store, max_bytes, wrap))
@@ -217,6 +222,34 @@ def _seal_document(session: Session, document: NewBidDocument, store: FileStore,
     limited = _Limited(document.stream, max_bytes)  # the writer leaves no file if this refuses
     envelope = _seal(session, store, limited, {"name": clean_file_name(document.filename), "type": content_type}, wrap)
     envelope.kind, envelope.is_offer_data = document.kind, False
+    return envelope
+
+
+def _reseal(session: Session, store: FileStore, draft: Envelope, kek: bytes, wrap) -> Envelope:
+    """A draft's envelope copied into a new file under a fresh data key, so that nothing
+    kept of the draft (its wrapped key, its file, a backup of either) opens the copy.
+
+    The copy is removed again if the transaction does not commit; the draft is untouched."""
+    data_key = crypto.new_data_key()
+    try:
+        with store.open(draft.storage_key) as source, store.writer() as (out, storage_key):
+            checkpoint("bid.resealing")
+            size, digest = crypto.reencrypt_envelope(
+                source, out, crypto.unwrap_draft_key(kek, draft.draft_key), data_key
+            )
+    except (crypto.SealError, FileNotFoundError):
+        raise crypto.SealError(
+            N_("A file of your draft is damaged and cannot be sealed: remove it and attach it again.")
+        ) from None
+    on_rollback(session, lambda: store.delete(storage_key))
+    envelope = Envelope(
+        kind=draft.kind,
+        is_offer_data=False,
+        storage_key=storage_key,
+        ciphertext_size=size,
+        ciphertext_sha256=digest,
+    )
+    wrap(envelope, data_key)
     return envelope
 
 
@@ -304,18 +337,37 @@ def _delete_when_committed(session: Session, store: FileStore, storage_key: str)
 
 
 def read_draft(bid: Bid, store: FileStore, keys: PlatformKeys) -> tuple[dict, list[tuple[Envelope, dict]]]:
-    """The draft's offer data and its documents' metadata, decrypted in memory."""
-    offer, documents = {"amounts": {}, "statement": ""}, []
-    for envelope in bid.envelopes:
-        data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)
-        with store.open(envelope.storage_key) as handle:
-            plain = io.BytesIO()
-            metadata = crypto.decrypt_envelope(handle, plain if envelope.is_offer_data else None, data_key)
-        if envelope.is_offer_data:
-            offer = json.loads(plain.getvalue())
-        else:
-            documents.append((envelope, metadata))
+    """The draft's offer data and its documents' metadata, decrypted in memory. What does
+    not decrypt is marked ``{"damaged": True}``, so the firm can replace it."""
+    documents = [(e, _metadata_or_damaged(e, store, keys)) for e in bid.envelopes if not e.is_offer_data]
+    try:
+        offer = read_offer(bid, store, keys)
+    except crypto.SealError:
+        offer = {"amounts": {}, "statement": "", "damaged": True}
     return offer, documents
+
+
+def _metadata_or_damaged(envelope: Envelope, store: FileStore, keys: PlatformKeys) -> dict:
+    try:
+        return _decrypt_draft(envelope, store, keys, None)
+    except crypto.SealError:
+        return {"name": "", "damaged": True}
+
+
+def read_offer(bid: Bid, store: FileStore, keys: PlatformKeys) -> dict:
+    """The draft's offer data (amounts, statement), decrypted in memory."""
+    for envelope in bid.envelopes:
+        if envelope.is_offer_data:
+            plain = io.BytesIO()
+            _decrypt_draft(envelope, store, keys, plain)
+            return json.loads(plain.getvalue())
+    return {"amounts": {}, "statement": ""}
+
+
+def _decrypt_draft(envelope: Envelope, store: FileStore, keys: PlatformKeys, out) -> dict:
+    data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)
+    with store.open(envelope.storage_key) as handle:
+        return crypto.decrypt_envelope(handle, out, data_key)
 
 
 def discard_draft(session: Session, bid: Bid, actor: User, store: FileStore, now: datetime) -> None:
@@ -363,20 +415,17 @@ def submit(
     def wrap(envelope, data_key):
         envelope.sealed_key = crypto.seal_data_key(tender_key.public_key, data_key)
 
-    new = _new_envelopes(session, tender, data, store, max_bytes, wrap)
+    new = _new_envelopes(session, tender, data, store, max_bytes, wrap, from_draft=(kept, keys.kek))
     checkpoint("bid.sealed")
-    for envelope in kept:  # the draft's documents: now sealed to the tender, no longer readable
-        data_key = crypto.unwrap_draft_key(keys.kek, envelope.draft_key)
-        envelope.sealed_key, envelope.draft_key = crypto.seal_data_key(tender_key.public_key, data_key), None
 
     replaced = active_bid(session, tender, actor.enterprise_id)
     if replaced is not None:
         replaced.status = BID_LIFECYCLE.next_state(replaced.status, "supersede")
         replaced.ended_at = now
         session.flush()
-    if draft is not None:
+    if draft is not None:  # its envelopes and files go once this commits: none is kept
         bid = draft
-        _replace_envelopes(session, bid, kept, new, store)
+        _replace_envelopes(session, bid, [], new, store)
     else:
         bid = Bid(tender=tender, enterprise_id=actor.enterprise_id, created_by_id=actor.id, created_at=now)
         bid.envelopes = new
@@ -431,7 +480,7 @@ def submit_draft(
         return previous, previous.receipts[-1]  # the confirmation was sent twice
     if draft is None or draft_fingerprint(draft) != reviewed:
         raise DomainError(N_("Your bid changed after you reviewed it: review it again before sealing it."))
-    offer, _documents = read_draft(draft, store, keys)
+    offer = read_offer(draft, store, keys)  # the documents are checked as they are re-sealed
     lot_ids = {lot.number: lot.id for lot in tender.lots}
     data = BidInput(
         lot_ids=[lot.id for lot in draft.lots],

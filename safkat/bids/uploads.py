@@ -22,6 +22,7 @@ from safkat.accounts.models import User
 from safkat.bids import crypto
 from safkat.bids.models import Bid, BidStatus, BidUpload, Envelope, EnvelopeKind
 from safkat.bids.services import BID_DOCUMENT_TYPES, check_can_bid, draft_bid
+from safkat.db import on_commit, on_rollback
 from safkat.errors import N_, DomainError, NotFound
 from safkat.faults import checkpoint
 from safkat.filenames import clean_file_name
@@ -194,6 +195,7 @@ def complete(
     except UploadRejected:
         store.delete(storage_key)
         raise
+    on_rollback(session, lambda: store.delete(storage_key))
     bid = draft_bid(session, tender, actor.enterprise_id)
     if bid is None:
         bid = Bid(
@@ -214,7 +216,8 @@ def complete(
     )
     bid.envelopes.append(envelope)
     upload.completed_at = now
-    store.delete(upload.storage_key)
+    parts = upload.storage_key
+    on_commit(session, lambda: store.delete(parts))  # a rollback still needs them
     session.flush()
     audit.record(
         session,

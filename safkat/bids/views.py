@@ -118,17 +118,25 @@ def bid_form(url_reference: str):
             return _save_then_review(tender, form)
         except DomainError as error:
             flash_domain_error(error)
-    documents = []
+    documents, offer_damaged = [], False
     if draft is not None and request.method == "GET":
         offer, documents = services.read_draft(draft, file_store(), platform_keys())
         prefill(form, tender, offer, [lot.id for lot in draft.lots])
+        offer_damaged = offer.get("damaged", False)
     elif draft is not None:
         documents = services.read_draft(draft, file_store(), platform_keys())[1]
     active = services.active_bid(session, tender, enterprise_id)
     status = 422 if request.method == "POST" else 200
     return no_store(
         render_template(
-            "bids/form.html", tender=tender, form=form, draft=draft, documents=documents, active=active, now=now()
+            "bids/form.html",
+            tender=tender,
+            form=form,
+            draft=draft,
+            documents=documents,
+            offer_damaged=offer_damaged,
+            active=active,
+            now=now(),
         ),
         status,
     )

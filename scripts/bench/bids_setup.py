@@ -28,6 +28,7 @@ from sqlalchemy import select  # noqa: E402
 import safkat.models  # noqa: E402,F401  (registers every table)
 from safkat import migrate  # noqa: E402
 from safkat.accounts.models import ContractingAuthority, Enterprise, Role, Sector, User  # noqa: E402
+from safkat.commission.services import CommissionInput, name_commission  # noqa: E402
 from safkat.db import make_engine  # noqa: E402
 from safkat.tenders import services as tenders  # noqa: E402
 
@@ -120,19 +121,23 @@ def create_tender(session, app, run: str, published_at: datetime, deadline: date
         is_active=True,
         created_at=published_at,
     )
-    officer = User(
-        email=f"officer-{run}@bench.safkat.dz",
-        password_hash=app.extensions["safkat.hasher"].hash(PASSWORD),
-        full_name="Officer Bench",
-        role=Role.OFFICER,
-        authority=authority,
-        is_active=True,
-        email_verified_at=published_at,
-        created_at=published_at,
-        session_version=1,
-        locale="fr",
-    )
-    session.add_all([authority, officer])
+    password_hash = app.extensions["safkat.hasher"].hash(PASSWORD)
+    officer, *colleagues = [
+        User(
+            email=f"officer-{run}{suffix}@bench.safkat.dz",
+            password_hash=password_hash,
+            full_name=f"Officer Bench{suffix}",
+            role=Role.OFFICER,
+            authority=authority,
+            is_active=True,
+            email_verified_at=published_at,
+            created_at=published_at,
+            session_version=1,
+            locale="fr",
+        )
+        for suffix in ("", "-2", "-3")  # a commission has at least three members
+    ]
+    session.add_all([authority, officer, *colleagues])
     session.flush()
     sector = session.scalars(select(Sector).order_by(Sector.id)).first()
     data = tenders.TenderData(
@@ -170,5 +175,7 @@ def create_tender(session, app, run: str, published_at: datetime, deadline: date
         app.config["TENDER_UPLOAD_MAX_BYTES"],
         published_at,
     )
+    members = CommissionInput([officer.id] + [colleague.id for colleague in colleagues], chair_id=officer.id, quorum=2)
+    name_commission(session, tender, officer, members, published_at)
     tenders.publish(session, tender, officer, published_at, min_days=0, kek=app.extensions["safkat.keys"].kek)
     return tender, officer
