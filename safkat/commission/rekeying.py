@@ -301,6 +301,17 @@ def reshare_request(session: Session, round_: ReshareRound, participant: Reshare
     )
 
 
+def request_for(session: Session, round_: ReshareRound, user_id: int) -> tuple[str, dict] | None:
+    """What ``user_id`` has to do now in ``round_``: ``("reshare" | "combine", request)``, or nothing."""
+    wanted = {RoundStatus.COLLECTING: ParticipantRole.SENDER, RoundStatus.COMBINING: ParticipantRole.RECIPIENT}
+    participant = round_.participant(wanted.get(round_.status), user_id)
+    if participant is None or participant.answered_at is not None:
+        return None
+    if participant.role == ParticipantRole.SENDER:
+        return "reshare", reshare_request(session, round_, participant)
+    return "combine", combine_request(round_, participant)
+
+
 def accept_reshare(session: Session, tender, actor: User, text: str, now: datetime) -> ReshareRound:
     """Keep a sender's reply (sealed pieces only); when every sender has answered, the new
     members may combine."""

@@ -11,6 +11,7 @@ new share. The server only ever stores sealed pieces: see
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from safkat.accounts.models import User
 from safkat.commission.key_models import MemberKey
 from safkat.db import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from safkat.tenders.models import Tender
 
 
 class RoundStatus:
@@ -54,6 +58,7 @@ class ReshareRound(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    tender: Mapped[Tender] = relationship("Tender")
     participants: Mapped[list[ReshareParticipant]] = relationship(
         back_populates="round", order_by="(ReshareParticipant.role.desc(), ReshareParticipant.share_index)"
     )
