@@ -14,6 +14,7 @@ from safkat.bids.models import OpenedBid, Opening, TenderKey
 from safkat.commission import rekeying
 from safkat.commission.key_models import TenderKeyShare
 from safkat.commission.reshare_models import ReshareRound, RoundStatus
+from safkat.documents.values import tender_notice_values
 from safkat.errors import DomainError, PermissionDenied
 from safkat.keyshare import shamir, tenderkey
 from safkat.keyshare.errors import KeyShareError, ShareRefused
@@ -85,6 +86,7 @@ def test_before_bids_a_new_key_is_made_for_the_new_commission(keyed, db_session,
     # The public page shows the new fingerprint.
     page = client.get(f"/tenders/{keyed.tender.url_reference}?lang=en").get_data(as_text=True)
     assert key.fingerprint in page and old_fingerprint not in page
+    assert tender_notice_values(keyed.tender, "fr")["key_fingerprint"] == key.fingerprint  # the notice PDF's
 
 
 def test_a_new_member_without_an_opening_key_is_named_and_nothing_changes(keyed, make, db_session, kek, clock):
