@@ -5,6 +5,7 @@ combine theirs. What the browsers send holds no private key, backup or passphras
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -54,8 +55,9 @@ def _set_up(live_server, tmp_path):
         return tender.id, [user.email for user in people], keys
 
 
-def _log_in(browser, url, email, lang):
-    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+def _log_in(browser, url, email, lang, bypass_csp=False):
+    """A member's own session, 360 px wide; under the site's CSP unless axe-core is to be injected."""
+    page = browser.new_context(viewport={"width": 360, "height": 800}, bypass_csp=bypass_csp).new_page()
     page.goto(f"{url}/login?lang={lang}")
     page.fill("#email", email)
     page.fill("#password", factories.PASSWORD)
@@ -126,3 +128,28 @@ def _the_new_commission_opens(live_server, tender_id, keys, new_commission, emai
         raw = h.recover(session, tender, app.extensions["safkat.keys"].kek, shares)
         assert h.opens_tender_key(session, tender, raw)
         assert session.get(TenderKey, tender_id).epoch == 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_redistribution_pages_are_accessible_and_valid_html(browser, live_server, tmp_path, lang):
+    """The sender's page (with its form), a waiting member's and the commission page with
+    the progress block: axe-core's WCAG 2.1 AA rules and the Nu HTML Checker."""
+    from tests.browser.test_accessibility import AXE, WCAG_AA
+    from tests.browser.test_html_validity import VNU, check_html
+
+    if not AXE.exists() or not VNU.exists() or shutil.which("java") is None:
+        pytest.skip("axe-core, vnu-jar (npm install) or java is missing")
+    tender_id, (karim, _nadia, _omar, yacine), _keys = _set_up(live_server, tmp_path)
+    paths = [f"/officer/tenders/{tender_id}/key-redistribution", f"/officer/tenders/{tender_id}/commission"]
+    saved = []
+    for email in (karim, yacine):
+        page = _log_in(browser, live_server.url, email, lang, bypass_csp=True)
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}?lang={lang}")
+            saved.append(tmp_path / f"page-{len(saved)}.html")
+            saved[-1].write_bytes(response.body())
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+            assert result["violations"] == [], (email, path, [v["id"] for v in result["violations"]])
+    errors = [m for m in check_html(saved) if m["type"] != "info"]
+    assert errors == [], [(m.get("url", "")[-12:], m.get("lastLine"), m["message"]) for m in errors]
