@@ -157,6 +157,17 @@ def _shares_match(session: Session, key: TenderKey, commission: Commission) -> b
     )
 
 
+def holders_of_replaced_keys(session: Session, tender) -> list[User]:
+    """Members whose current share is sealed to a key they no longer hold (lost, replaced):
+    saving the commission again passes the key on to their new one."""
+    key = commission_key(session, tender.id)
+    if key is None:
+        return []
+    shares = _epoch_shares(session, tender.id, key.epoch)
+    keys = active_keys(session, [share.user_id for share in shares])
+    return [s.user for s in shares if s.user_id not in keys or keys[s.user_id].id != s.member_key_id]
+
+
 def _make_key_again(session: Session, tender, key: TenderKey, actor: User, kek: bytes | None, now: datetime) -> None:
     """No bid is sealed yet: a new key pair for the new commission replaces the old one."""
     if kek is None:

@@ -41,6 +41,11 @@ def redistribution_of(tender):
 
 
 @bp.app_template_global()
+def holders_of_replaced_keys(tender):
+    return rekeying.holders_of_replaced_keys(get_session(), tender)
+
+
+@bp.app_template_global()
 def redistribution_too_late(round_) -> bool:
     """A round still under way at the deadline: it can no longer end (nothing changes after it)."""
     return round_.status in RoundStatus.PENDING and now() >= round_.tender.submission_deadline_at

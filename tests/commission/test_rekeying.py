@@ -338,3 +338,19 @@ def test_a_new_change_abandons_the_round_under_way(started, db_session, kek, clo
         db_session.scalar(select(func.count()).select_from(ReshareRound).where(ReshareRound.tender_id == tender.id))
         == 2
     )
+
+
+def test_a_lost_key_before_bids_is_named_on_the_commission_page_then_a_new_key_is_made(
+    keyed, db_session, kek, clock, login
+):
+    tender, keys = keyed.tender, keyed.keys
+    karim, nadia, omar = keyed.members
+    keys[nadia.id] = h.give_key(db_session, nadia, clock.now())  # Nadia lost hers and made a new one
+    page = login(karim).get(f"/officer/tenders/{tender.id}/commission?lang=en").get_data(as_text=True)
+    assert "The share of the tender's key of Nadia Saïdi is sealed to an opening key they no longer hold" in page
+    h.rename(db_session, tender, karim, keyed.members, 2, kek, clock.now(), reason="Clé perdue.")
+    assert rekeying.holders_of_replaced_keys(db_session, tender) == []
+    shares = [h.share_of(db_session, tender, u, keys[u.id]) for u in (nadia, omar)]
+    assert h.opens_tender_key(db_session, tender, h.recover(db_session, tender, kek, shares))
+    page = login(karim).get(f"/officer/tenders/{tender.id}/commission?lang=en").get_data(as_text=True)
+    assert "no longer hold" not in page
