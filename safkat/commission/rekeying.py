@@ -5,11 +5,12 @@ once an amendment has changed the commission (only possible before the deadline)
 
 - before any bid is sealed to the tender's key, the key is simply made again for the new
   commission (nothing was sealed to the old one: drafts are under their own keys);
-- once a bid is sealed, the key must stay, so a *redistribution round* starts: ``k`` old
-  members re-share their shares to the new commission (:func:`accept_reshare`), then each
-  new member combines what was sealed to them (:func:`accept_combine`); when every new
-  member has a share, the new epoch becomes the one that opens the key and the old shares
-  are retired. The server stores sealed pieces only; no place ever holds the secret.
+- once a bid is sealed, the key must stay, so a *redistribution round* starts
+  (:func:`start_round`): ``k`` old members re-share their shares to the new commission,
+  then each new member combines what was sealed to them
+  (:mod:`safkat.commission.redistribution`); when every new member has a share, the new
+  epoch becomes the one that opens the key and the old shares are retired. The server
+  stores sealed pieces only; no place ever holds the secret.
 
 After the deadline the commission no longer changes: the ``k`` members of the current
 epoch who remain suffice. :func:`current_shares` is what the opening must accept shares
@@ -18,7 +19,6 @@ against: current epoch, not retired, holder still on the commission.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import delete, exists, func, select
@@ -31,10 +31,7 @@ from safkat.commission.key_models import TenderKeyShare
 from safkat.commission.keys import active_keys, members_without_key, protect_tender_key
 from safkat.commission.models import Commission
 from safkat.commission.reshare_models import ParticipantRole, ReshareParticipant, ReshareRound, RoundStatus
-from safkat.errors import N_, DomainError, PermissionDenied
-from safkat.keyshare import messages
-from safkat.keyshare.errors import KeyShareError
-from safkat.keyshare.tenderkey import Recipient, SealedShare
+from safkat.errors import N_, DomainError
 from safkat.statemachine import StateMachine
 
 RESHARE_ROUND = StateMachine(
@@ -49,7 +46,7 @@ RESHARE_ROUND = StateMachine(
 SEALED_BIDS = (BidStatus.SUBMITTED, BidStatus.SUPERSEDED, BidStatus.WITHDRAWN)
 
 
-def _log(session: Session, actor, tender_id: int, action: str, now: datetime, **details) -> None:
+def log(session: Session, actor, tender_id: int, action: str, now: datetime, **details) -> None:
     audit.record(
         session,
         actor=actor,
@@ -102,7 +99,7 @@ def latest_round(session: Session, tender_id: int) -> ReshareRound | None:
     )
 
 
-def _epoch_shares(session: Session, tender_id: int, epoch: int) -> list[TenderKeyShare]:
+def epoch_shares(session: Session, tender_id: int, epoch: int) -> list[TenderKeyShare]:
     return list(
         session.scalars(
             select(TenderKeyShare)
@@ -148,7 +145,7 @@ def after_commission_change(session: Session, tender, actor: User, kek: bytes | 
 
 
 def _shares_match(session: Session, key: TenderKey, commission: Commission) -> bool:
-    shares = {share.user_id: share for share in _epoch_shares(session, key.tender_id, key.epoch)}
+    shares = {share.user_id: share for share in epoch_shares(session, key.tender_id, key.epoch)}
     keys = active_keys(session, [member.user_id for member in commission.members])
     return (
         key.threshold == commission.quorum
@@ -163,7 +160,7 @@ def holders_of_replaced_keys(session: Session, tender) -> list[User]:
     key = commission_key(session, tender.id)
     if key is None:
         return []
-    shares = _epoch_shares(session, tender.id, key.epoch)
+    shares = epoch_shares(session, tender.id, key.epoch)
     keys = active_keys(session, [share.user_id for share in shares])
     return [s.user for s in shares if s.user_id not in keys or keys[s.user_id].id != s.member_key_id]
 
@@ -178,7 +175,7 @@ def _make_key_again(session: Session, tender, key: TenderKey, actor: User, kek: 
     session.flush()
     new_key = protect_tender_key(session, tender, kek, now)
     session.flush()
-    _log(
+    log(
         session,
         actor,
         tender.id,
@@ -201,7 +198,7 @@ def start_round(session: Session, tender, key: TenderKey, commission: Commission
     key (a lost key cannot re-share), those who stay on the commission first, then by share
     index. Their indices are bound into every sub-share's label, so they are fixed now.
     """
-    old = _epoch_shares(session, tender.id, key.epoch)
+    old = epoch_shares(session, tender.id, key.epoch)
     keys = active_keys(session, [share.user_id for share in old] + [m.user_id for m in commission.members])
     staying = {member.user_id for member in commission.members}
     able = [s for s in old if s.user.is_active and keys.get(s.user_id) and keys[s.user_id].id == s.member_key_id]
@@ -240,7 +237,7 @@ def start_round(session: Session, tender, key: TenderKey, commission: Commission
     ]
     session.add(round_)
     session.flush()
-    _log(
+    log(
         session,
         actor,
         tender.id,
@@ -269,133 +266,4 @@ def _abandon(session: Session, round_: ReshareRound, actor: User, now: datetime)
     for participant in round_.participants:
         participant.reply = None  # sealed pieces of a commission that will never be
     session.flush()
-    _log(session, actor, round_.tender_id, "redistribution_abandoned", now, epoch=round_.new_epoch)
-
-
-# --- what each member sends -----------------------------------------------------------------
-
-
-def _open_round_for(session: Session, tender, actor: User, role: str, now: datetime):
-    from safkat.tenders.services import lock_tender
-
-    tender = lock_tender(session, tender.id)
-    round_ = pending_round(session, tender.id)
-    if round_ is None:
-        raise DomainError(N_("No redistribution of this tender's key is under way."))
-    if now >= tender.submission_deadline_at:
-        raise DomainError(
-            N_("The submission deadline has passed: the key is no longer redistributed; the current commission opens.")
-        )
-    participant = round_.participant(role, actor.id)
-    if participant is None:
-        raise PermissionDenied(N_("You have no part to give in this redistribution."))
-    if participant.answered_at is not None:
-        raise DomainError(N_("You have already given your part in this redistribution."))
-    return round_, participant
-
-
-def reshare_request(session: Session, round_: ReshareRound, participant: ReshareParticipant) -> dict:
-    """What a sender's browser (or the member's tool) re-shares: its sealed old share, the
-    senders' indices, the new quorum and the new members' public keys."""
-    share = session.scalar(
-        select(TenderKeyShare).where(
-            TenderKeyShare.tender_id == round_.tender_id,
-            TenderKeyShare.epoch == round_.old_epoch,
-            TenderKeyShare.user_id == participant.user_id,
-        )
-    )
-    record = SealedShare(share.user_id, share.share_index, share.sealed_share, share.commitment)
-    recipients = [Recipient(p.user_id, p.share_index, p.member_key.public_key) for p in round_.recipients]
-    senders = [p.share_index for p in round_.senders]
-    return messages.reshare_request(
-        round_.tender_id, round_.old_epoch, record, round_.new_epoch, senders, round_.new_threshold, recipients
-    )
-
-
-def request_for(session: Session, round_: ReshareRound, user_id: int) -> tuple[str, dict] | None:
-    """What ``user_id`` has to do now in ``round_``: ``("reshare" | "combine", request)``, or nothing."""
-    wanted = {RoundStatus.COLLECTING: ParticipantRole.SENDER, RoundStatus.COMBINING: ParticipantRole.RECIPIENT}
-    participant = round_.participant(wanted.get(round_.status), user_id)
-    if participant is None or participant.answered_at is not None:
-        return None
-    if participant.role == ParticipantRole.SENDER:
-        return "reshare", reshare_request(session, round_, participant)
-    return "combine", combine_request(round_, participant)
-
-
-def accept_reshare(session: Session, tender, actor: User, text: str, now: datetime) -> ReshareRound:
-    """Keep a sender's reply (sealed pieces only); when every sender has answered, the new
-    members may combine."""
-    round_, participant = _open_round_for(session, tender, actor, ParticipantRole.SENDER, now)
-    if round_.status != RoundStatus.COLLECTING:
-        raise DomainError(N_("You have already given your part in this redistribution."))
-    reply = messages.parse_reshare_reply(text, tender.id, round_.new_epoch, [p.user_id for p in round_.recipients])
-    if reply["from"] != participant.share_index:
-        raise DomainError(N_("This answer is not the one asked of you: make it again from this page's request."))
-    participant.reply = json.dumps(reply, sort_keys=True)
-    participant.answered_at = now
-    _log(session, actor, tender.id, "redistribution_reshared", now, epoch=round_.new_epoch, member=actor.full_name)
-    if all(p.answered_at for p in round_.senders):
-        round_.status = RESHARE_ROUND.next_state(round_.status, "all_reshared")
-        _log(session, None, tender.id, "redistribution_ready_to_combine", now, epoch=round_.new_epoch)
-    session.flush()
-    return round_
-
-
-def combine_request(round_: ReshareRound, participant: ReshareParticipant) -> dict:
-    """What a new member's browser combines: the piece each sender sealed to them."""
-    replies = [json.loads(p.reply) for p in round_.senders]
-    return messages.combine_request(
-        round_.tender_id, round_.new_epoch, participant.user_id, participant.share_index, replies
-    )
-
-
-def accept_combine(session: Session, tender, actor: User, text: str, now: datetime) -> ReshareRound:
-    """Store a new member's new share (sealed to themselves, with its commitment); the last
-    one switches the tender's key to the new epoch and retires the old shares."""
-    round_, participant = _open_round_for(session, tender, actor, ParticipantRole.RECIPIENT, now)
-    if round_.status != RoundStatus.COMBINING:
-        raise DomainError(N_("The old members have not all re-shared their parts yet: come back when they have."))
-    tender_id, epoch, record = messages.parse_combine_reply(text)
-    expected = (tender.id, round_.new_epoch, actor.id, participant.share_index)
-    if (tender_id, epoch, record.member_id, record.index) != expected:
-        raise DomainError(N_("This answer is not the one asked of you: make it again from this page's request."))
-    if len(record.sealed) != messages.SEALED_ELEMENT_BYTES:
-        raise KeyShareError(N_("This message is not one Safkat understands."))
-    session.add(
-        TenderKeyShare(
-            tender_id=tender.id,
-            epoch=round_.new_epoch,
-            user_id=actor.id,
-            share_index=record.index,
-            member_key_id=participant.member_key_id,
-            sealed_share=record.sealed,
-            commitment=record.commitment,
-        )
-    )
-    participant.answered_at = now
-    _log(session, actor, tender.id, "redistribution_combined", now, epoch=round_.new_epoch, member=actor.full_name)
-    if all(p.answered_at for p in round_.recipients):
-        _complete(session, round_, now)
-    session.flush()
-    return round_
-
-
-def _complete(session: Session, round_: ReshareRound, now: datetime) -> None:
-    """The new commission holds the secret: switch the epoch, retire (and empty) the old shares."""
-    round_.status = RESHARE_ROUND.next_state(round_.status, "all_combined")
-    round_.finished_at = now
-    key = session.get(TenderKey, round_.tender_id)
-    key.epoch, key.threshold = round_.new_epoch, round_.new_threshold
-    for share in session.scalars(
-        select(TenderKeyShare).where(
-            TenderKeyShare.tender_id == round_.tender_id,
-            TenderKeyShare.epoch != round_.new_epoch,
-            TenderKeyShare.retired_at.is_(None),
-        )
-    ):
-        share.retired_at = now
-        share.sealed_share = b""  # the commitment stays, to name an old share handed in
-    for participant in round_.senders:
-        participant.reply = None
-    _log(session, None, round_.tender_id, "redistribution_complete", now, epoch=round_.new_epoch)
+    log(session, actor, round_.tender_id, "redistribution_abandoned", now, epoch=round_.new_epoch)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from safkat.commission import rekeying
+from safkat.commission import redistribution, rekeying
 from safkat.commission.forms import RedistributionReplyForm
 from safkat.commission.reshare_models import RoundStatus
 from safkat.errors import DomainError
@@ -71,7 +71,7 @@ def show(tender_id: int):
     round_ = rekeying.latest_round(session, tender.id)
     if round_ is None:
         abort(404)
-    kind, request = rekeying.request_for(session, round_, current_user.id) or (None, None)
+    kind, request = redistribution.request_for(session, round_, current_user.id) or (None, None)
     return render_template(
         "commission/redistribution.html",
         tender=tender,
@@ -106,12 +106,18 @@ def _answer(tender_id: int, permission: str, accept, done: str):
 @bp.route("/reshare", methods=["POST"])
 def reshare(tender_id: int):
     return _answer(
-        tender_id, "redistribution.reshare", rekeying.accept_reshare, _("Your part is re-shared to the new commission.")
+        tender_id,
+        "redistribution.reshare",
+        redistribution.accept_reshare,
+        _("Your part is re-shared to the new commission."),
     )
 
 
 @bp.route("/combine", methods=["POST"])
 def combine(tender_id: int):
     return _answer(
-        tender_id, "redistribution.combine", rekeying.accept_combine, _("Your new share of the tender's key is kept.")
+        tender_id,
+        "redistribution.combine",
+        redistribution.accept_combine,
+        _("Your new share of the tender's key is kept."),
     )

@@ -3,13 +3,15 @@ of a redistribution done with the real member code (:mod:`safkat.keyshare.messag
 
 from __future__ import annotations
 
+import json
+
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from nacl.public import PrivateKey
 from sqlalchemy import select
 
 from safkat.bids.crypto import public_key_fingerprint
 from safkat.bids.models import TenderKey
-from safkat.commission import rekeying
+from safkat.commission import redistribution, rekeying
 from safkat.commission.key_models import MemberKey, TenderKeyShare
 from safkat.commission.keys import protect_tender_key
 from safkat.commission.services import CommissionInput, name_commission
@@ -74,18 +76,12 @@ def opens_tender_key(session, tender, raw_private_key: bytes) -> bool:
 def reshare_reply(session, tender, user, private_key) -> str:
     """An old member's browser: unseal their share and re-share it, from the page's request."""
     round_ = rekeying.pending_round(session, tender.id)
-    request = rekeying.reshare_request(session, round_, round_.participant("sender", user.id))
-    return json_text(messages.reshare_reply(private_key, request))
+    request = redistribution.reshare_request(session, round_, round_.participant("sender", user.id))
+    return json.dumps(messages.reshare_reply(private_key, request))
 
 
 def combine_reply(session, tender, user, private_key) -> str:
     """A new member's browser: combine the pieces sealed to them into their new sealed share."""
     round_ = rekeying.pending_round(session, tender.id)
-    request = rekeying.combine_request(round_, round_.participant("recipient", user.id))
-    return json_text(messages.combine_reply(private_key, request))
-
-
-def json_text(message: dict) -> str:
-    import json
-
-    return json.dumps(message)
+    request = redistribution.combine_request(round_, round_.participant("recipient", user.id))
+    return json.dumps(messages.combine_reply(private_key, request))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
 from safkat.bids.models import OpenedBid, Opening, TenderKey
-from safkat.commission import rekeying
+from safkat.commission import redistribution, rekeying
 from safkat.commission.key_models import TenderKeyShare
 from safkat.commission.reshare_models import ReshareRound, RoundStatus
 from safkat.documents.values import tender_notice_values
@@ -133,16 +133,16 @@ def test_a_full_redistribution_lets_the_new_commission_open_and_refuses_the_remo
     assert db_session.get(TenderKey, tender.id).epoch == epoch  # the old commission still opens until the end
 
     for sender in (karim, nadia):
-        rekeying.accept_reshare(
+        redistribution.accept_reshare(
             db_session, tender, sender, h.reshare_reply(db_session, tender, sender, keys[sender.id]), clock.now()
         )
     assert round_.status == RoundStatus.COMBINING
     for member in (karim, nadia):
-        rekeying.accept_combine(
+        redistribution.accept_combine(
             db_session, tender, member, h.combine_reply(db_session, tender, member, keys[member.id]), clock.now()
         )
     assert db_session.get(TenderKey, tender.id).epoch == epoch  # Yacine has not combined yet
-    rekeying.accept_combine(
+    redistribution.accept_combine(
         db_session, tender, yacine, h.combine_reply(db_session, tender, yacine, keys[yacine.id]), clock.now()
     )
 
@@ -192,11 +192,11 @@ def test_a_member_who_lost_their_key_is_replaced_by_their_new_key(sealed, db_ses
     round_ = rekeying.pending_round(db_session, tender.id)
     assert [p.user_id for p in round_.senders] == [karim.id, omar.id]  # a lost key cannot re-share
     for sender in (karim, omar):
-        rekeying.accept_reshare(
+        redistribution.accept_reshare(
             db_session, tender, sender, h.reshare_reply(db_session, tender, sender, keys[sender.id]), clock.now()
         )
     for member in sealed.members:
-        rekeying.accept_combine(
+        redistribution.accept_combine(
             db_session, tender, member, h.combine_reply(db_session, tender, member, keys[member.id]), clock.now()
         )
     assert round_.status == RoundStatus.COMPLETE
@@ -249,7 +249,7 @@ def test_bad_reshare_replies_are_refused_and_change_nothing(started, db_session,
     now = clock.now()
 
     def send(user, message):
-        return lambda: rekeying.accept_reshare(db_session, tender, user, message, now)
+        return lambda: redistribution.accept_reshare(db_session, tender, user, message, now)
 
     not_understood = "not one Safkat understands"
     _refused(
@@ -265,7 +265,7 @@ def test_bad_reshare_replies_are_refused_and_change_nothing(started, db_session,
     _refused(
         db_session, tender, DomainError, "not the one asked of you", send(nadia, json.dumps(reply))
     )  # Karim's, by Nadia
-    rekeying.accept_reshare(db_session, tender, karim, json.dumps(reply), now)
+    redistribution.accept_reshare(db_session, tender, karim, json.dumps(reply), now)
     _refused(db_session, tender, DomainError, "already given your part", send(karim, json.dumps(reply)))
 
 
@@ -278,22 +278,22 @@ def test_bad_combine_replies_are_refused_and_change_nothing(started, db_session,
         tender,
         DomainError,
         "not all re-shared",
-        lambda: rekeying.accept_combine(db_session, tender, karim, "{}", now),
+        lambda: redistribution.accept_combine(db_session, tender, karim, "{}", now),
     )
     for sender in (karim, nadia):
-        rekeying.accept_reshare(
+        redistribution.accept_reshare(
             db_session, tender, sender, h.reshare_reply(db_session, tender, sender, keys[sender.id]), now
         )
     reply = json.loads(h.combine_reply(db_session, tender, karim, keys[karim.id]))
 
     def send(user, message):
-        return lambda: rekeying.accept_combine(db_session, tender, user, json.dumps(message), now)
+        return lambda: redistribution.accept_combine(db_session, tender, user, json.dumps(message), now)
 
     _refused(db_session, tender, DomainError, "not the one asked of you", send(nadia, reply))  # Karim's share, by Nadia
     _refused(db_session, tender, DomainError, "not the one asked of you", send(karim, reply | {"epoch": 1}))
     _refused(db_session, tender, KeyShareError, "not one Safkat understands", send(karim, reply | {"commitment": "x"}))
     _refused(db_session, tender, KeyShareError, "not one Safkat understands", send(karim, reply | {"sealed": "AAAA"}))
-    rekeying.accept_combine(db_session, tender, karim, json.dumps(reply), now)
+    redistribution.accept_combine(db_session, tender, karim, json.dumps(reply), now)
     _refused(db_session, tender, DomainError, "already given your part", send(karim, reply))
 
 
@@ -307,7 +307,7 @@ def test_after_the_deadline_nothing_is_redistributed_and_the_remaining_members_s
         tender,
         DomainError,
         "deadline has passed",
-        lambda: rekeying.accept_reshare(db_session, tender, karim, reply, clock.now()),
+        lambda: redistribution.accept_reshare(db_session, tender, karim, reply, clock.now()),
     )
     # The unfinished round leaves the old epoch in force, without the removed member's share.
     current = rekeying.current_shares(db_session, tender)
@@ -332,7 +332,7 @@ def test_a_new_change_abandons_the_round_under_way(started, db_session, kek, clo
         tender,
         KeyShareError,
         "not one Safkat understands",
-        lambda: rekeying.accept_reshare(db_session, tender, karim, early, clock.now()),
+        lambda: redistribution.accept_reshare(db_session, tender, karim, early, clock.now()),
     )
     assert (
         db_session.scalar(select(func.count()).select_from(ReshareRound).where(ReshareRound.tender_id == tender.id))
