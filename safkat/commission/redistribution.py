@@ -63,11 +63,12 @@ def reshare_request(session: Session, round_: ReshareRound, participant: Reshare
     )
 
 
-def request_for(session: Session, round_: ReshareRound, user_id: int) -> tuple[str, dict] | None:
-    """What ``user_id`` has to do now in ``round_``: ``("reshare" | "combine", request)``, or nothing."""
+def request_for(session: Session, round_: ReshareRound, user_id: int, now: datetime) -> tuple[str, dict] | None:
+    """What ``user_id`` has to do now in ``round_``: ``("reshare" | "combine", request)``, or
+    nothing (not their turn, done, or the deadline passed)."""
     wanted = {RoundStatus.COLLECTING: ParticipantRole.SENDER, RoundStatus.COMBINING: ParticipantRole.RECIPIENT}
     participant = round_.participant(wanted.get(round_.status), user_id)
-    if participant is None or participant.answered_at is not None:
+    if participant is None or participant.answered_at is not None or now >= round_.tender.submission_deadline_at:
         return None
     if participant.role == ParticipantRole.SENDER:
         return "reshare", reshare_request(session, round_, participant)

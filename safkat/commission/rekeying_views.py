@@ -71,7 +71,7 @@ def show(tender_id: int):
     round_ = rekeying.latest_round(session, tender.id)
     if round_ is None:
         abort(404)
-    kind, request = redistribution.request_for(session, round_, current_user.id) or (None, None)
+    kind, request = redistribution.request_for(session, round_, current_user.id, now()) or (None, None)
     return render_template(
         "commission/redistribution.html",
         tender=tender,

@@ -121,6 +121,13 @@ def test_only_the_chosen_members_may_answer(round_started, login, make):
     assert login(cast.chair).post(f"{url}/reshare", data={"reply": "{}"}, csrf=False).status_code == 400
 
 
+def test_after_the_deadline_the_page_asks_nothing_and_says_why(round_started, login, clock):
+    cast = round_started
+    clock.set(cast.tender.submission_deadline_at)
+    page = _page(login(cast.chair), cast.tender)
+    assert "data-keyshare" not in page and "The deadline passed before the end" in page
+
+
 def test_the_pages_speak_french_and_arabic(round_started, login):
     cast = round_started
     assert "Redistribuer votre part" in _page(login(cast.chair), cast.tender, "fr")
