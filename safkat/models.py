@@ -18,6 +18,7 @@ from safkat.bids.models import (  # noqa: F401
     Receipt,
     TenderKey,
 )
+from safkat.commission.key_models import MemberKey, TenderKeyShare  # noqa: F401
 from safkat.commission.models import (  # noqa: F401
     Commission,
     CommissionMember,
@@ -25,7 +26,7 @@ from safkat.commission.models import (  # noqa: F401
     OpeningPresence,
     SuppliedDocument,
 )
-from safkat.commission.key_models import MemberKey, TenderKeyShare  # noqa: F401
+from safkat.commission.reshare_models import ReshareParticipant, ReshareRound  # noqa: F401
 from safkat.documents.models import IssuedDocument  # noqa: F401
 from safkat.evaluation.models import Assessment, LotEvaluation, TechnicalScore  # noqa: F401
 from safkat.execution.models import (  # noqa: F401

@@ -151,6 +151,22 @@ def _tender_open(user, tender) -> bool:
     return is_commission_member(user, tender)
 
 
+def _takes_part(user, round_, role: str) -> bool:
+    return is_officer_of(user, round_.tender.authority_id) and round_.participant(role, user.id) is not None
+
+
+@rule("redistribution.reshare")
+def _redistribution_reshare(user, round_) -> bool:
+    """An old member chosen, when the round started, to re-share their part of the tender's key."""
+    return _takes_part(user, round_, "sender")
+
+
+@rule("redistribution.combine")
+def _redistribution_combine(user, round_) -> bool:
+    """A member of the new commission, who combines the pieces sealed to them."""
+    return _takes_part(user, round_, "recipient")
+
+
 @rule("evaluation.report")
 def _evaluation_report(user, tender) -> bool:
     """The full evaluation report, once written, is the authority's record: all its officers."""

@@ -67,3 +67,13 @@ class DocumentRequestForm(Form):
 
 class SupplyDocumentForm(Form):
     file = FileField(_l("Document"), description=_l("PDF, JPEG or PNG."))
+
+
+class RedistributionReplyForm(Form):
+    """A member's part in a redistribution of the tender's key: made by the page's script
+    from the member's backup, or pasted from ``python -m safkat.keyshare.member``."""
+
+    reply = TextAreaField(
+        _l("Answer of your key tool"),
+        validators=[InputRequired(_l("Paste the answer printed by the command-line tool.")), Length(max=20000)],
+    )

@@ -19,6 +19,7 @@ from safkat import audit
 from safkat.accounts.models import Role, User
 from safkat.bids.models import Bid, BidStatus, Opening
 from safkat.commission import keys as commission_keys
+from safkat.commission import rekeying
 from safkat.commission.models import Commission, CommissionMember, OpeningPresence
 from safkat.errors import N_, DomainError, Message, PermissionDenied
 from safkat.faults import checkpoint
@@ -79,8 +80,14 @@ def check_composition(session: Session, tender: Tender, data: CommissionInput) -
         )
 
 
-def name_commission(session: Session, tender: Tender, actor: User, data: CommissionInput, now: datetime) -> Commission:
-    """Name (or rename) the commission: freely on a draft, by a recorded amendment after."""
+def name_commission(
+    session: Session, tender: Tender, actor: User, data: CommissionInput, now: datetime, kek: bytes | None = None
+) -> Commission:
+    """Name (or rename) the commission: freely on a draft, by a recorded amendment after.
+
+    After publication the tender's key follows the new commission
+    (:func:`safkat.commission.rekeying.after_commission_change`; ``kek`` makes it again
+    while no bid is sealed to it)."""
     tender = lock_tender(session, tender.id)  # the deadline is read under the lock the opening takes
     check_composition(session, tender, data)
     amendment = _amendment_if_published(session, tender, actor, data, now)
@@ -108,6 +115,7 @@ def name_commission(session: Session, tender: Tender, actor: User, data: Commiss
         amendment=amendment.number if amendment else None,
     )
     if amendment is not None:
+        rekeying.after_commission_change(session, tender, actor, kek, now)
         tender.changed_at = now
         ocds.record_release(session, tender, ["tenderAmendment"], now)
     return commission

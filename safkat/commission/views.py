@@ -78,7 +78,7 @@ def edit(tender_id: int):
     if form.validate_on_submit():
         data = services.CommissionInput(form.members.data, form.chair.data, form.quorum.data, form.reason.data or "")
         try:
-            services.name_commission(get_session(), tender, current_user, data, now())
+            services.name_commission(get_session(), tender, current_user, data, now(), platform_keys().kek)
         except DomainError as error:
             flash_domain_error(error)
         else:

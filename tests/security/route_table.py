@@ -205,6 +205,10 @@ TABLE: dict[str, list[Case]] = {
     "commission.bid_document": [on("awarded", args={"document_id": "opened_document_id"}, GET=officer_a(200))],
     "commission.request_document": [on("awarded", POST=officer_a(400))],
     "commission.supplied_document": [on("awarded", GET=officer_a(200))],
+    # No redistribution under way in the world: nothing to show (404), nothing to answer (back, 303).
+    "rekeying.show": [on("open", GET=officer_a(404))],
+    "rekeying.reshare": [on("open", POST=officer_a(303))],
+    "rekeying.combine": [on("open", POST=officer_a(303))],
     "commission_firm.own_document": [
         on("awarded", args={"bid_id": "awarded_bid_id", "document_id": "opened_document_id"}, GET=firm_1(200))
     ],
