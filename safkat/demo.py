@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -26,6 +27,10 @@ from safkat.accounts.models import (
 from safkat.storage import FileStore
 
 DEMO_PASSWORD = "safkat-demo-2026"
+# Each demo officer's opening key, as the backup file an officer downloads (README, "Demo").
+# Published on purpose: demo keys protect nothing.
+DEMO_KEYS = Path(__file__).parent / "demo_keys"
+DEMO_KEY_PASSPHRASE = "safkat-demo-opening-2026"
 
 AUTHORITIES = [
     (
@@ -121,7 +126,8 @@ def seed(
 
     logins = [("admin", ensure_user("admin@safkat.dz", full_name="Admin Safkat", role=Role.ADMIN).email)]
     for email, name, code in OFFICERS:
-        ensure_user(email, full_name=name, role=Role.OFFICER, authority=authorities[code])
+        officer = ensure_user(email, full_name=name, role=Role.OFFICER, authority=authorities[code])
+        _give_demo_opening_key(session, officer, now)
         logins.append((f"officer ({code})", email))
 
     sectors = {sector.code: sector for sector in session.scalars(select(Sector))}
@@ -181,6 +187,21 @@ def seed(
         seed_tenders(session, store, now, keys)
         seed_execution(session, store, now, keys)
     return logins
+
+
+def demo_key_backup(email: str) -> str:
+    """The text of a demo officer's key backup (it opens with ``DEMO_KEY_PASSPHRASE``)."""
+    return (DEMO_KEYS / f"{email}.json").read_text()
+
+
+def _give_demo_opening_key(session: Session, officer: User, now: datetime) -> None:
+    """Register the public half of the officer's committed demo backup, unless they have a key."""
+    from safkat.commission import member_keys
+    from safkat.keyshare import backup, messages
+
+    if member_keys.active_key(session, officer) is None:
+        public_key = backup.backup_public_key(demo_key_backup(officer.email))
+        member_keys.register_key(session, officer, messages.b64(public_key), now)
 
 
 def _reason(status: str) -> str | None:
