@@ -74,6 +74,7 @@ class OpeningKeyForm(Form):
         _l("Public key"),
         validators=[InputRequired(_l("Paste the public key.")), Length(max=200)],
         description=_l("The line after “Public key:” that the command printed (44 characters)."),
+        render_kw={"dir": "ltr", "spellcheck": "false", "autocomplete": "off", "rows": 2},
     )
 
 
