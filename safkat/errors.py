@@ -21,6 +21,18 @@ class DomainError(Exception):
         self.params = params
 
 
+class Message(str):
+    """An untranslated message that carries its parameters, where a list of msgids is
+    expected (a publication problem naming people): ``_(message, **message.params)``."""
+
+    params: dict
+
+    def __new__(cls, message: str, **params: object) -> Message:
+        text = super().__new__(cls, message)
+        text.params = params
+        return text
+
+
 class NotFound(DomainError):
     """The object does not exist (or may not be known to the actor)."""
 

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 from safkat.accounts.models import ContractingAuthority, Enterprise, Role, Sector, User
 from safkat.db import Base
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
+
+# Every member opening key the tests made, by fingerprint: the private halves stay here, on
+# the "member's side", as a browser or the member's tool would keep them (never in the
+# database). tests.bids.helpers.confirm_presence finds a member's key by the fingerprint
+# the opening page names.
+MEMBER_KEYS: dict = {}
+
+
+def hand_in_shares(session, tender, kek, now, members=None):
+    """``members`` (by default the first ``quorum`` of the tender's commission) hand in their
+    shares through the service, as at the opening session, without confirming presence."""
+    from safkat.commission import keys
+    from safkat.keyshare import messages
+
+    members = members or [member.user for member in tender.commission.members][: tender.commission.quorum]
+    for user in members:
+        row = keys.current_share(session, tender.id, user.id)
+        private_key = MEMBER_KEYS[row.member_key.fingerprint]
+        clear = messages.clear_share(private_key, keys.share_request(row))
+        keys.hand_in_share(session, tender, user, json.dumps(clear), kek, now)
+    session.flush()
 
 
 class Factory:
@@ -82,9 +104,42 @@ class Factory:
         enterprise = enterprise or self.enterprise()
         return self.user(Role.BIDDER, enterprise=enterprise, is_enterprise_owner=True, **fields)
 
-    def commission(self, tender, members, quorum: int = 2):
-        """Name ``members`` (users; the first is the chair) as the tender's commission."""
+    def opening_key(self, user):
+        """``user``'s active opening key (made here if they have none); its private half is in
+        :data:`MEMBER_KEYS`."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+        from safkat.bids.crypto import public_key_fingerprint
+        from safkat.commission.key_models import MemberKey
+        from safkat.commission.keys import active_keys
+        from safkat.keyshare.sealing import public_bytes
+
+        if key := active_keys(self.session, [user.id]).get(user.id):
+            return key
+        private_key = X25519PrivateKey.generate()
+        public_key = public_bytes(private_key)
+        key = MemberKey(
+            user_id=user.id,
+            public_key=public_key,
+            fingerprint=public_key_fingerprint(public_key),
+            created_at=self.clock.now(),
+        )
+        MEMBER_KEYS[key.fingerprint] = private_key
+        return self._save(key)
+
+    def member_private_key(self, user):
+        return MEMBER_KEYS[self.opening_key(user).fingerprint]
+
+    def hand_in_shares(self, tender, members=None, now=None):
+        hand_in_shares(self.session, tender, self.kek, now or self.clock.now(), members)
+
+    def commission(self, tender, members, quorum: int = 2, keys: bool = True):
+        """Name ``members`` (users; the first is the chair) as the tender's commission; each
+        gets an opening key unless ``keys`` is false."""
         from safkat.commission.models import Commission, CommissionMember
+
+        for user in members if keys else []:
+            self.opening_key(user)
 
         commission = Commission(
             tender_id=tender.id,
@@ -108,15 +163,23 @@ def tender_factory(factory: Factory):
     from datetime import timedelta
 
     from safkat.bids.crypto import new_tender_keypair, public_key_fingerprint
-    from safkat.bids.models import TenderKey
+    from safkat.bids.models import KeyScheme, TenderKey
+    from safkat.commission.keys import protect_tender_key
     from safkat.tenders import search
     from safkat.tenders.models import Lot, Tender, TenderDocument, TenderWilaya
 
     def make_tender(
-        state: str = "open", authority=None, lots: int = 2, reserved: bool = False, commission=None, **fields
+        state: str = "open",
+        authority=None,
+        lots: int = 2,
+        reserved: bool = False,
+        commission=None,
+        scheme: str = KeyScheme.COMMISSION,
+        **fields,
     ) -> Tender:
         """``commission``: the members (the first chairs); by default the creator and two more
-        officers; ``False`` for none."""
+        officers; ``False`` for none. A published tender's key is held by its commission, or
+        (``scheme="kek"``, or without a commission) under the KEK alone, as before issue 14."""
         now = factory.clock.now()
         authority = authority or factory.authority()
         officer = fields.pop("created_by", None) or factory.officer(authority=authority)
@@ -179,6 +242,10 @@ def tender_factory(factory: Factory):
             factory.commission(tender, commission or [officer, *others])
         if tender.status != "draft":
             search.index_tender(factory.session, tender)
+        if tender.status != "draft" and commission is not False and scheme == KeyScheme.COMMISSION:
+            protect_tender_key(factory.session, tender, factory.kek, now)
+            factory.session.flush()
+        elif tender.status != "draft":
             public_key, wrapped = new_tender_keypair(factory.kek)
             factory._save(
                 TenderKey(

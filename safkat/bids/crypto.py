@@ -69,7 +69,7 @@ def new_tender_keypair(kek: bytes) -> tuple[bytes, bytes]:
 
 
 def unwrap_tender_private_key(kek: bytes, wrapped: bytes) -> PrivateKey:
-    """The tender's private key. Called only by :func:`safkat.bids.opening.open_bids`."""
+    """A legacy tender's private key. Called only by :func:`safkat.commission.keys.tender_private_key`."""
     try:
         return PrivateKey(SecretBox(derive_key(kek, b"safkat-tenderkey")).decrypt(wrapped))
     except CryptoError:

@@ -1,4 +1,6 @@
-"""The opening: the only code that unwraps a tender's private key.
+"""The opening: the only code that recovers a tender's private key
+(:func:`safkat.commission.keys.tender_private_key`: the platform's part and the commission's
+kept shares, or the KEK alone for a tender published before issue 14).
 
 ``open_bids`` refuses before the deadline, takes the tender's row lock (so two workers
 never open twice), is idempotent, checks every bid against its receipt digest, decrypts
@@ -14,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from safkat import audit
-from safkat.bids import crypto, unsealing
-from safkat.bids.models import Bid, BidStatus, OpenedBid, OpenedDocument, Opening, TenderKey
+from safkat.bids import unsealing
+from safkat.bids.models import Bid, BidStatus, OpenedBid, OpenedDocument, Opening
+from safkat.commission.keys import tender_private_key
 from safkat.errors import N_, DomainError
 from safkat.faults import checkpoint
 from safkat.keys import PlatformKeys
@@ -51,6 +54,7 @@ def open_bids(
         )
     )
     active = [bid for bid in bids if bid.status == BidStatus.SUBMITTED]
+    private_key = tender_private_key(session, tender, keys.kek, now) if active else None
     opening = Opening(
         tender_id=tender.id,
         opened_at=now,
@@ -61,8 +65,6 @@ def open_bids(
     )
     session.add(opening)
     if active:
-        tender_key = session.get(TenderKey, tender.id)
-        private_key = crypto.unwrap_tender_private_key(keys.kek, tender_key.wrapped_private_key)
         by_id = {bid.id: bid for bid in active}
         for result in unsealing.unseal_all(unsealing.sealed_bids(active), private_key, store):
             opening.rows.append(_row(by_id[result.bid_id], result))

@@ -52,6 +52,9 @@ class PresenceForm(Form):
     no_conflict = BooleanField(
         _l("I am present, and I declare that I have no conflict of interest with any of the bidders listed above.")
     )
+    # the member's clear share of the tender's key: filled by the page's script from the
+    # member's backup, or pasted from `python -m safkat.keyshare.member unseal`
+    share = TextAreaField(_l("Your share (the output of the command)"), filters=[lambda v: v or ""])
 
 
 class DocumentRequestForm(Form):

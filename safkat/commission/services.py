@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from safkat import audit
 from safkat.accounts.models import Role, User
 from safkat.bids.models import Bid, BidStatus, Opening
+from safkat.commission import keys as commission_keys
 from safkat.commission.models import Commission, CommissionMember, OpeningPresence
-from safkat.errors import N_, DomainError, PermissionDenied
+from safkat.errors import N_, DomainError, Message, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.opendata import ocds
 from safkat.tenders.models import Amendment, AmendmentKind, Tender, TenderStatus
@@ -139,10 +140,17 @@ def _amendment_if_published(
 
 
 def commission_problem(tender: Tender) -> str | None:
-    """Why the tender cannot be published as to its commission (an untranslated message)."""
+    """Why the tender cannot be published as to its commission (an untranslated message):
+    it has none, or a member has no opening key to seal their share of the tender's key to."""
     commission = tender.commission
     if commission is None or len(commission.members) < MIN_MEMBERS or commission.chair is None:
         return N_("Name the commission: at least three officers, one of them its chair.")
+    missing = commission_keys.members_without_key(object_session(tender), commission)
+    if missing:
+        return Message(
+            N_("These commission members have no opening key yet: %(names)s."),
+            names=", ".join(user.full_name for user in missing),
+        )
     return None
 
 
@@ -173,12 +181,22 @@ def is_ready_to_open(tender: Tender, now: datetime) -> bool:
 
 
 def confirm_presence(
-    session: Session, tender: Tender, actor: User, declared_no_conflict: bool, keys, store, now: datetime
+    session: Session,
+    tender: Tender,
+    actor: User,
+    declared_no_conflict: bool,
+    keys,
+    store,
+    now: datetime,
+    share: str = "",
 ) -> Opening | None:
     """Record ``actor``'s presence at the opening; open the bids if the quorum is now reached.
 
-    Returns the opening when this presence completed the quorum, else ``None``. Under the
-    tender's row lock, so that two members confirming at once count each other.
+    For a tender whose key the commission holds, ``share`` is the member's clear share
+    (:func:`safkat.keyshare.messages.clear_share`), handed in with the presence: refused,
+    the presence is not recorded either. Returns the opening when this presence completed
+    the quorum, else ``None``. Under the tender's row lock, so that two members confirming
+    at once count each other.
     """
     from safkat.bids.opening import open_bids
 
@@ -196,13 +214,15 @@ def confirm_presence(
     present = presences(session, tender.id)
     if any(presence.user_id == actor.id for presence in present):
         raise DomainError(N_("You have already confirmed your presence at this opening."))
+    if commission_keys.needs_shares(session, tender.id):
+        commission_keys.hand_in_share(session, tender, actor, share, keys.kek, now)
     presence = OpeningPresence(tender_id=tender.id, user=actor, confirmed_at=now, declared_no_conflict=True)
     session.add(presence)
     session.flush()
     _log(session, actor, tender.id, "presence_confirmed", now, member=actor.full_name, chair=member.is_chair)
     checkpoint("opening.presence_confirmed")
     present.append(presence)
-    if len(present) < commission.quorum:
+    if len(present) < commission.quorum or not commission_keys.has_enough_shares(session, tender.id):
         return None
     return open_bids(session, tender, actor, keys, store, now, commission=minutes_line(commission, present))
 

@@ -3,6 +3,7 @@ asking bidders for missing documents."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from safkat import audit
 from safkat.bids.models import OpenedBid, OpenedDocument, Opening
 from safkat.bids.services import minutes_rows
-from safkat.commission import requests, services
+from safkat.commission import keys, requests, services
 from safkat.commission.forms import CommissionForm, DocumentRequestForm, PresenceForm
 from safkat.commission.labels import document_choices, document_label
 from safkat.commission.models import Commission, DocumentRequest, SuppliedDocument
@@ -105,6 +106,7 @@ def opening(tender_id: int):
             officer_view=True,
         )
     is_ready = services.is_ready_to_open(tender, now())
+    share = keys.current_share(session, tender.id, current_user.id) if keys.needs_shares(session, tender.id) else None
     return render_template(
         "commission/opening.html",
         tender=tender,
@@ -114,6 +116,9 @@ def opening(tender_id: int):
         is_ready=is_ready,
         bidders=services.bidders(session, tender) if is_ready else [],  # known only once the deadline has passed
         form=PresenceForm(),
+        needs_share=keys.needs_shares(session, tender.id),
+        share=share,
+        share_request=json.dumps(keys.share_request(share)) if share and is_ready else None,
     )
 
 
@@ -125,7 +130,14 @@ def confirm_presence(tender_id: int):
         abort(400)
     try:
         opened = services.confirm_presence(
-            get_session(), tender, current_user, form.no_conflict.data, platform_keys(), file_store(), now()
+            get_session(),
+            tender,
+            current_user,
+            form.no_conflict.data,
+            platform_keys(),
+            file_store(),
+            now(),
+            share=form.share.data,
         )
     except DomainError as error:
         flash_domain_error(error)

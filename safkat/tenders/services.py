@@ -385,7 +385,7 @@ def publish(session: Session, tender: Tender, actor: User, now: datetime, min_da
     next_status = TENDER_LIFECYCLE.next_state(tender.status, "publish")
     problems = publication_problems(tender, now, min_days)
     if problems:
-        raise DomainError(problems[0])
+        raise DomainError(problems[0], **getattr(problems[0], "params", {}))
     tender.reference = _next_reference(session, tender.authority, now.year)
     _create_sealing_key(session, tender, kek, now)
     tender.status = next_status
@@ -398,19 +398,10 @@ def publish(session: Session, tender: Tender, actor: User, now: datetime, min_da
 
 
 def _create_sealing_key(session: Session, tender: Tender, kek: bytes, now: datetime) -> None:
-    from safkat.bids.crypto import new_tender_keypair, public_key_fingerprint
-    from safkat.bids.models import TenderKey
+    """The tender's key pair, held jointly by the platform (after the deadline) and its commission."""
+    from safkat.commission.keys import protect_tender_key
 
-    public_key, wrapped = new_tender_keypair(kek)
-    session.add(
-        TenderKey(
-            tender_id=tender.id,
-            public_key=public_key,
-            wrapped_private_key=wrapped,
-            fingerprint=public_key_fingerprint(public_key),
-            created_at=now,
-        )
-    )
+    protect_tender_key(session, tender, kek, now)
 
 
 def _next_reference(session: Session, authority: ContractingAuthority, year: int) -> str:

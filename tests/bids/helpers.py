@@ -1,9 +1,13 @@
 """Building bids through the web form, as a firm would: the form, then the review page,
 then the confirmation that seals."""
 
+import html
 import io
+import json
 import os
 import re
+
+from safkat.keyshare import messages
 
 PDF_HEAD = b"%PDF-1.7\n"
 
@@ -65,9 +69,30 @@ def confirm_bid(client, tender, idempotency_key=None, fields=None):
     return client.post(f"/tenders/{tender.url_reference}/bid/confirm?lang=en", data=fields)
 
 
-def confirm_presence(client, tender):
-    """One member's confirmation of presence at the opening session (with the declaration)."""
-    return client.post(f"/officer/tenders/{tender.id}/opening", data={"no_conflict": "y"})
+def share_form(page: str) -> tuple[str, str] | None:
+    """The share request on an opening page and the fingerprint of the key it is sealed to."""
+    found = re.search(r'data-keyshare-request="([^"]*)"\s+data-keyshare-key="([^"]*)"', page)
+    return (html.unescape(found[1]), found[2]) if found else None
+
+
+def clear_share_for(client, tender) -> str:
+    """What the member's browser posts: their share unsealed with their own key (the tests
+    keep members' private keys in tests.factories.MEMBER_KEYS), or nothing when the page
+    asks for none (a tender sealed under the KEK alone, or before the deadline)."""
+    from tests.factories import MEMBER_KEYS
+
+    found = share_form(client.get(f"/officer/tenders/{tender.id}/opening").get_data(as_text=True))
+    if found is None:
+        return ""
+    request, fingerprint = found
+    return json.dumps(messages.clear_share(MEMBER_KEYS[fingerprint], request))
+
+
+def confirm_presence(client, tender, share=None):
+    """One member's confirmation of presence at the opening session (with the declaration),
+    handing in their share as their browser would (``share``: what to post instead)."""
+    share = clear_share_for(client, tender) if share is None else share
+    return client.post(f"/officer/tenders/{tender.id}/opening", data={"no_conflict": "y", "share": share})
 
 
 def open_by_commission(login, tender):

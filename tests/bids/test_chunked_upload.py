@@ -56,7 +56,7 @@ def complete(client, state):
     return client.post(f"{state['complete_url']}?lang=en", headers={"X-CSRFToken": client.csrf_token()})
 
 
-def test_upload_resumes_after_a_drop_and_the_document_opens_intact(login, firm, tender, db_session, app, clock):
+def test_upload_resumes_after_a_drop_and_the_document_opens_intact(login, firm, tender, db_session, app, clock, make):
     client = login(firm)
     content = b"%PDF-1.7\n" + os.urandom(2 * MAX_CHUNK + 12345)
     state = start(client, tender, content).get_json()
@@ -71,6 +71,7 @@ def test_upload_resumes_after_a_drop_and_the_document_opens_intact(login, firm, 
     assert draft.status == "draft" and [e.kind for e in draft.envelopes] == ["technical"]
     # Submit the bid with the uploaded document, then open it after the deadline.
     assert post_bid(client, tender, application=None).status_code == 302
+    make.hand_in_shares(tender, now=tender.submission_deadline_at)
     opening = bid_opening.open_bids(
         db_session,
         tender,

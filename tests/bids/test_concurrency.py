@@ -80,6 +80,7 @@ def test_double_click_makes_one_bid(committed, committed_make):
 def test_no_bid_is_accepted_after_the_opening(committed, committed_make):
     tender = committed_make.tender(state="open")
     firms = [committed_make.bidder(enterprise=committed_make.enterprise(status="verified")) for _ in range(6)]
+    committed_make.hand_in_shares(tender, now=tender.submission_deadline_at)  # the members are ready
     committed_make.session.commit()
     committed.clock.set(tender.submission_deadline_at - timedelta(milliseconds=1))
     keys, store = committed.app.extensions["safkat.keys"], committed.app.extensions["safkat.files"]

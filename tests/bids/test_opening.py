@@ -67,9 +67,10 @@ def test_opening_refuses_before_the_deadline(db_session, tender, two_bids, clock
     assert db_session.get(Opening, tender.id) is None
 
 
-def test_opening_is_idempotent(db_session, tender, two_bids, clock, app):
+def test_opening_is_idempotent(db_session, tender, two_bids, clock, app, make):
     keys, store = app.extensions["safkat.keys"], app.extensions["safkat.files"]
     at = tender.submission_deadline_at
+    make.hand_in_shares(tender, now=at)
     first = bid_opening.open_bids(db_session, tender, None, keys, store, at)
     second = bid_opening.open_bids(db_session, tender, None, keys, store, at + timedelta(hours=1))
     assert first is second and first.opened_at == at and len(first.rows) == 2
@@ -89,8 +90,11 @@ def unsealed_in(request, monkeypatch):
     return calls, 2
 
 
-def test_a_tampered_envelope_is_flagged_and_the_rest_opened(db_session, tender, two_bids, clock, app, unsealed_in):
+def test_a_tampered_envelope_is_flagged_and_the_rest_opened(
+    db_session, tender, two_bids, clock, app, unsealed_in, make
+):
     store = app.extensions["safkat.files"]
+    make.hand_in_shares(tender, now=tender.submission_deadline_at)
     victim = db_session.scalar(select(Envelope).where(Envelope.bid_id == two_bids[0].id, Envelope.is_offer_data))
     path = store.path_for(victim.storage_key)
     data = bytearray(path.read_bytes())

@@ -50,6 +50,7 @@ def populate(instance: Instance) -> dict:
         tender = session.get(Tender, ids["tender"])
         instance.clock.set(tender.submission_deadline_at + timedelta(hours=1))
         extensions = instance.app.extensions
+        instance.make(session).hand_in_shares(tender, now=instance.clock.now())
         bid_opening.open_bids(
             session, tender, None, extensions["safkat.keys"], extensions["safkat.files"], instance.clock.now()
         )

@@ -23,8 +23,11 @@ from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
 from safkat.bids.models import Bid, BidUpload, OpenedBid, Opening, Receipt
+from safkat.commission import keys
+from safkat.commission.key_models import TenderKeyShare
 from safkat.commission.models import OpeningPresence
 from safkat.documents.models import IssuedDocument
+from safkat.keyshare import messages
 from safkat.notifications.models import Notification, OutboxMessage, SentReminder
 from safkat.notifications.services import enqueue_email
 from safkat.ops.files import orphans
@@ -32,6 +35,7 @@ from safkat.ops.outbox import INTERRUPTED
 from safkat.tenders.models import DocumentDownload, Tender
 from tests.bids.helpers import confirm_bid, document, post_bid
 from tests.conftest import requires_postgresql
+from tests.factories import MEMBER_KEYS
 from tests.ops.fault_worker import FileTransport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,8 +195,12 @@ def members(instance, tender):
 
 
 def presence(instance, tender, member, **worker):
-    """A member's confirmation of presence at the opening, as their browser posts it."""
-    return dict(path=f"/officer/tenders/{tender.id}/opening", user=member.get_id(), data={"no_conflict": "y"}, **worker)
+    """A member's confirmation of presence at the opening, with their share, as their browser posts it."""
+    with instance.session() as session:
+        row = keys.current_share(session, tender.id, member.id)
+        share = json.dumps(messages.clear_share(MEMBER_KEYS[row.member_key.fingerprint], keys.share_request(row)))
+    data = {"no_conflict": "y", "share": share}
+    return dict(path=f"/officer/tenders/{tender.id}/opening", user=member.get_id(), data=data, **worker)
 
 
 def test_an_opening_killed_midway_is_rolled_back_and_runs_again_once(tender_and_firms, tmp_path):
@@ -205,6 +213,7 @@ def test_an_opening_killed_midway_is_rolled_back_and_runs_again_once(tender_and_
         assert session.get(Tender, tender.id).status == "published"
         assert count(session, Opening) == count(session, OpenedBid) == 0
         assert count(session, OpeningPresence) == 1  # the second member's presence went with the opening
+        assert count(session, TenderKeyShare, TenderKeyShare.kept_share.is_not(None)) == 1  # and their share
     assert len(leftovers(instance)) == 2  # the first bid's decrypted documents, named by no row
     assert instance.client(second).post(**_post(presence(instance, tender, second))).status_code == 302
     with instance.session() as session:

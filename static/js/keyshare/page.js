@@ -23,7 +23,8 @@
 // pieces) leaves the browser. Errors are shown in [data-keyshare-error] with the text of
 // the form's data-keyshare-message-<code> attribute (translated by the server), else
 // data-keyshare-message-default. Without JavaScript, the result field stays a text box
-// for the output of `python -m safkat.keyshare.member`.
+// for the output of `python -m safkat.keyshare.member`; with it, a result pasted there is
+// sent as is when no backup is chosen.
 
 import { clearShare, combineReply, generateMemberKey, readBackup, reshareReply } from "./member.js";
 
@@ -80,6 +81,8 @@ async function verify(form) {
 }
 
 async function answer(form, kind) {
+  const pasted = kind === "check" ? "" : field(form, "result").value.trim();
+  if (!field(form, "backup").files[0] && pasted) { return pasted; }  // the output of the command-line tool, pasted
   const file = chosenBackup(form);
   let request;
   try {
