@@ -5,11 +5,13 @@ Idempotent: running it again adds only what is missing.
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -192,6 +194,15 @@ def seed(
 def demo_key_backup(email: str) -> str:
     """The text of a demo officer's key backup (it opens with ``DEMO_KEY_PASSPHRASE``)."""
     return (DEMO_KEYS / f"{email}.json").read_text()
+
+
+@functools.cache
+def demo_private_key(email: str) -> X25519PrivateKey:
+    """A demo officer's private key, read from their backup (the seeding hands in their
+    shares at the demo openings; a real officer's key never reaches the server)."""
+    from safkat.keyshare import backup
+
+    return backup.read_backup(demo_key_backup(email), DEMO_KEY_PASSPHRASE)
 
 
 def _give_demo_opening_key(session: Session, officer: User, now: datetime) -> None:

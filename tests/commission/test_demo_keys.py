@@ -4,18 +4,21 @@ a demo tender with two members' backups."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 import pytest
-from nacl.public import PrivateKey
 from sqlalchemy import select
 
 from safkat.accounts.models import User
-from safkat.commission import member_keys
-from safkat.commission.key_models import MemberKey, TenderKeyShare
-from safkat.commission.keys import protect_tender_key
+from safkat.bids.models import KeyScheme, TenderKey
+from safkat.commission import keys, member_keys, services
+from safkat.commission.key_models import MemberKey
 from safkat.demo import DEMO_KEY_PASSPHRASE, OFFICERS, demo_key_backup, seed
-from safkat.keyshare import backup, messages, tenderkey
+from safkat.keyshare import backup, messages
 from safkat.keyshare.errors import BackupError
 from safkat.keyshare.sealing import public_bytes
+from safkat.tenders.models import Tender
 
 
 @pytest.fixture
@@ -36,26 +39,21 @@ def test_each_demo_officer_has_the_key_of_their_committed_backup(demo, db_sessio
     assert db_session.scalars(select(MemberKey.id)).all() == before
 
 
-def test_two_demo_members_open_a_tender_protected_by_their_commission(demo, db_session, make, app, clock):
-    kek = app.extensions["safkat.keys"].kek
-    emails = [email for email, _name, code in OFFICERS if code == "AT-ORN"]
-    members = [demo[email] for email in emails]
-    tender = make.tender(state="draft", authority=members[0].authority, commission=members)
-    tender_key = protect_tender_key(db_session, tender, kek, clock.now())
-    db_session.flush()
-    shares = []
-    for email, member in list(zip(emails, members, strict=True))[:2]:
-        row = db_session.scalar(
-            select(TenderKeyShare).where(TenderKeyShare.tender_id == tender.id, TenderKeyShare.user_id == member.id)
-        )
-        record = tenderkey.SealedShare(member.id, row.share_index, row.sealed_share, row.commitment)
-        request = messages.share_request(tender.id, row.epoch, record)
-        private_key = backup.read_backup(demo_key_backup(email), DEMO_KEY_PASSPHRASE)  # on the member's side
-        share = messages.parse_clear_share(messages.clear_share(private_key, request))[3]
-        tenderkey.verify_share(tender.id, row.epoch, member.id, share, record)
-        shares.append(share)
-    part = tenderkey.release_platform_part(kek, tender.id, tender_key.wrapped_platform_part)
-    private = tenderkey.recover_private_key(
-        tender.id, tender_key.threshold, tender_key.check_value, tender_key.wrapped_private_key, part, shares
-    )
-    assert bytes(PrivateKey(private).public_key) == tender_key.public_key
+def test_two_demo_members_open_the_ready_to_open_demo_tender_with_their_backups(app, db_session, clock):
+    extensions = app.extensions
+    seed(db_session, extensions["safkat.hasher"], clock.now(), extensions["safkat.files"], extensions["safkat.keys"])
+    ready = db_session.scalars(
+        select(Tender).where(Tender.status == "published", Tender.submission_deadline_at < clock.now())
+    ).first()
+    tender_key = db_session.get(TenderKey, ready.id)
+    assert tender_key.scheme == KeyScheme.COMMISSION  # published through protect_tender_key
+    opened = None
+    for n, member in enumerate(ready.commission.members[: ready.commission.quorum]):
+        request = keys.share_request(keys.current_share(db_session, ready.id, member.user_id))
+        private_key = backup.read_backup(demo_key_backup(member.user.email), DEMO_KEY_PASSPHRASE)  # member's side
+        share = json.dumps(messages.clear_share(private_key, request))
+        opened = services.confirm_presence(
+            db_session, ready, member.user, True, extensions["safkat.keys"], extensions["safkat.files"],
+            clock.now() + timedelta(minutes=n), share=share,
+        )  # fmt: skip
+    assert opened is not None and ready.status == "opened"
