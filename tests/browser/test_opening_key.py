@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote_plus
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
 from safkat.accounts.models import ContractingAuthority, Role, User
@@ -117,8 +118,6 @@ def test_an_officer_makes_downloads_and_checks_their_key(browser, live_server, t
     page.screenshot(path=SHOTS.format(lang=lang, name="checked"), full_page=True)
 
     other = tmp_path / "someone-else.json"
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
     other.write_text(backup.make_backup(X25519PrivateKey.generate(), PASSPHRASE))
     check_backup(page, other, PASSPHRASE)
     error.wait_for(state="visible", timeout=60_000)
@@ -127,6 +126,9 @@ def test_an_officer_makes_downloads_and_checks_their_key(browser, live_server, t
     raw_private = private_key.private_bytes_raw()
     secrets = [PASSPHRASE, base64.b64encode(raw_private).decode(), raw_private.hex(), '"ciphertext"']
     secrets += [backup.json.loads(text)["ciphertext"], backup.json.loads(text)["kdf"]["salt"]]
-    assert any(base64.b64encode(public_key).decode() in s or quote_plus(base64.b64encode(public_key).decode()) in s for s in sent)
+    assert any(
+        base64.b64encode(public_key).decode() in s or quote_plus(base64.b64encode(public_key).decode()) in s
+        for s in sent
+    )
     assert secrets_in(sent, secrets) == []
     context.close()
