@@ -20,9 +20,16 @@ MEMBER_KEYS: dict = {}
 
 def hand_in_shares(session, tender, kek, now, members=None):
     """``members`` (by default the first ``quorum`` of the tender's commission) hand in their
-    shares through the service, as at the opening session, without confirming presence."""
+    shares through the service, as at the opening session, without confirming presence.
+    Does nothing where the opening session could not take them: a tender sealed under the
+    KEK alone, not published, or before its deadline (the opening then refuses by itself)."""
     from safkat.commission import keys
     from safkat.keyshare import messages
+
+    if not keys.needs_shares(session, tender.id) or tender.status != "published":
+        return
+    if now < tender.submission_deadline_at:
+        return
 
     members = members or [member.user for member in tender.commission.members][: tender.commission.quorum]
     for user in members:

@@ -28,6 +28,7 @@ from safkat.commission.models import Commission
 from safkat.errors import N_, DomainError
 from safkat.keyshare import messages, tenderkey
 from safkat.keyshare.errors import KeyShareError, ShareRefused
+from safkat.tenders.models import TenderStatus
 
 
 def active_keys(session: Session, user_ids: list[int]) -> dict[int, MemberKey]:
@@ -127,6 +128,8 @@ def hand_in_share(session: Session, tender, actor: User, text: str, kek: bytes, 
     """
     if now < tender.submission_deadline_at:
         raise DomainError(N_("The opening session starts at the submission deadline, not before."))
+    if tender.status != TenderStatus.PUBLISHED:
+        raise DomainError(N_("This call for tender has no bids to open."))
     row = current_share(session, tender.id, actor.id)
     if row is None:
         raise DomainError(N_("No share of this tender's key is recorded for you: you cannot open it."))

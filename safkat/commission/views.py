@@ -106,7 +106,8 @@ def opening(tender_id: int):
             officer_view=True,
         )
     is_ready = services.is_ready_to_open(tender, now())
-    share = keys.current_share(session, tender.id, current_user.id) if keys.needs_shares(session, tender.id) else None
+    needs_share = keys.needs_shares(session, tender.id)
+    share = keys.current_share(session, tender.id, current_user.id) if needs_share else None
     return render_template(
         "commission/opening.html",
         tender=tender,
@@ -116,7 +117,7 @@ def opening(tender_id: int):
         is_ready=is_ready,
         bidders=services.bidders(session, tender) if is_ready else [],  # known only once the deadline has passed
         form=PresenceForm(),
-        needs_share=keys.needs_shares(session, tender.id),
+        needs_share=needs_share,
         share=share,
         share_request=json.dumps(keys.share_request(share)) if share and is_ready else None,
     )

@@ -69,6 +69,7 @@ def evaluated(make, login, db_session, app, clock):
     for name, firm in firms.items():
         assert post_bid(login(firm), tender, amounts=amounts[name]).status_code == 302
     clock.set(tender.submission_deadline_at + timedelta(hours=1))
+    make.hand_in_shares(tender)
     bid_opening.open_bids(
         db_session, tender, officer, app.extensions["safkat.keys"], app.extensions["safkat.files"], clock.now()
     )

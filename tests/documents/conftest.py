@@ -57,6 +57,7 @@ def opened(login, make, tender, bid, db_session, app, clock):
     other = make.bidder(enterprise=make.enterprise(status="verified", name="Firme B"))
     post_bid(login(other), tender, amounts={2: ("1800000.00", "342000.00")})
     clock.set(tender.submission_deadline_at + timedelta(minutes=5))
+    make.hand_in_shares(tender)
     opening = bid_opening.open_bids(
         db_session,
         tender,

@@ -58,12 +58,13 @@ def test_unknown_editions_and_objects_are_not_found(login, firm, bid, client, te
     assert client.get("/tenders/XX-2026-9999/notice/fr.pdf").status_code == 404
 
 
-def test_minutes_exist_only_after_the_opening(client, tender, bid, clock, app, db_session):
+def test_minutes_exist_only_after_the_opening(client, tender, bid, clock, app, db_session, make):
     url = f"/tenders/{tender.url_reference}/opening/minutes/fr.pdf"
     assert client.get(url).status_code == 404
     from safkat.bids.opening import open_bids
 
     clock.set(tender.submission_deadline_at + timedelta(minutes=1))
+    make.hand_in_shares(tender)
     open_bids(db_session, tender, None, app.extensions["safkat.keys"], app.extensions["safkat.files"], clock.now())
     db_session.flush()
     assert client.get(url).status_code == 200

@@ -371,6 +371,7 @@ def test_nothing_sealed_before_the_opening(db_session, make, app, clock, client,
     assert not any(secret in stored for secret in secrets)
 
     clock.set(tender.submission_deadline_at + timedelta(hours=1))
+    make.hand_in_shares(tender)
     bid_opening.open_bids(
         db_session, tender, officer, app.extensions["safkat.keys"], app.extensions["safkat.files"], clock.now()
     )

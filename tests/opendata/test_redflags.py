@@ -145,6 +145,7 @@ def test_a_single_bid_opened_by_the_service(make, login, db_session, app, clock)
     assert redflags.for_tender(db_session, tender) == []  # still sealed
     clock.set(tender.submission_deadline_at + timedelta(hours=1))
     keys, files = app.extensions["safkat.keys"], app.extensions["safkat.files"]
+    make.hand_in_shares(tender)
     bid_opening.open_bids(db_session, tender, officer, keys, files, clock.now())
     assert [flag.code for flag in redflags.for_tender(db_session, tender)] == ["single_bid"]
 

@@ -68,6 +68,7 @@ def build_world(app, session, make, clock) -> MatrixWorld:
     awarded_bid, _receipt = submit(awarded, firm1, (0, 1), 480_000, "w-1")
     submit(awarded, firm2, (0,), 490_000, "w-2")
     clock.set(awarded.submission_deadline_at + timedelta(hours=1))
+    make.hand_in_shares(awarded)
     minutes = opening.open_bids(session, awarded, officer, keys, store, clock.now())
     for lot in awarded.lots:
         lot_evaluation = evaluation.start(session, awarded, lot, officer, RULES, clock.now())

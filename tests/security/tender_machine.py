@@ -91,6 +91,7 @@ class TenderMachine(IsolatedMachine):
         return bids.submit(self.session, self.tender, self.firms[firm], data, store, keys, MAX_BYTES, self.now, key)
 
     def _open(self):
+        self.world.make.hand_in_shares(self.tender, now=self.now)  # the members present, once due
         return opening.open_bids(self.session, self.tender, self.officer, self.world.keys, self.world.store, self.now)
 
     def _comply(self, assessment, eligible, reason):

@@ -188,6 +188,7 @@ class BidLifecycle(IsolatedMachine):
             self.world.clock.set(max(self.now, self.tender.submission_deadline_at))
 
         def do():
+            self.world.make.hand_in_shares(self.tender, now=self.now)  # the members present, once due
             opening.open_bids(self.session, self.tender, self.officer, self.world.keys, self.world.store, self.now)
 
         done = self.call(do)

@@ -90,6 +90,7 @@ def add_every_state(world, session, make, clock, keys, store) -> None:
         OpeningPresence(tender_id=closed.id, user_id=officer.id, confirmed_at=clock.now(), declared_no_conflict=True)
     )
     for tender in (opened, evaluated):
+        make.hand_in_shares(tender)
         bid_opening.open_bids(session, tender, officer, keys, store, clock.now())
     evaluation.start(session, evaluated, evaluated.lots[0], officer, RULES, clock.now())
     unsuccessful = make.tender(state="closed", authority=authority, created_by=officer)

@@ -70,6 +70,8 @@ def create_ready_draft(client, clock, make, **overrides) -> Tender:
     assert response.status_code == 302
     creator = make.session.get(Tender, tender_id).created_by
     members = [creator] + [make.officer(authority=creator.authority) for _ in range(2)]
+    for member in members:  # each made their opening key on their side: publication seals to them
+        make.opening_key(member)
     commission = {"members": [member.id for member in members], "chair": creator.id, "quorum": 2}
     assert client.post(f"/officer/tenders/{tender_id}/commission", data=commission).status_code == 302
     return tender_id
