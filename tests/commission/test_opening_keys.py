@@ -65,6 +65,10 @@ def present(db_session) -> int:
     return db_session.scalar(select(func.count()).select_from(OpeningPresence))
 
 
+def datetime_after(cast):
+    return cast.tender.submission_deadline_at + timedelta(hours=1)
+
+
 # --- what an operator holding the database and the KEK can do -----------------------------
 
 
@@ -112,14 +116,10 @@ def test_all_member_keys_without_the_platform_part_decrypt_nothing(cast, bids, d
 def test_after_the_deadline_the_kek_and_k_handed_in_shares_do_open(opened, db_session, app):
     """What remains (docs/security.md): after the deadline, once k members have handed in
     their shares, the database and the KEK together recover the key. Said, and tested."""
-    session_key = keys.tender_private_key(
+    private_key = keys.tender_private_key(
         db_session, db_session.get(Tender, opened.tender.id), app.extensions["safkat.keys"].kek, datetime_after(opened)
     )
-    assert opens_a_bid(db_session, session_key)
-
-
-def datetime_after(cast):
-    return cast.tender.submission_deadline_at + timedelta(hours=1)
+    assert opens_a_bid(db_session, private_key)
 
 
 # --- the opening session --------------------------------------------------------------------

@@ -136,3 +136,25 @@ def test_a_member_checks_their_share_before_the_deadline_sending_nothing(member_
     assert page.locator("[data-keyshare-error]").inner_text() == "Cette part ne s’ouvre pas avec votre clé."
     assert member_browser.posted == []
     assert page.url == f"{ORIGIN}/check"
+
+
+def test_a_share_pasted_from_the_command_line_tool_is_sent_as_is(member_browser):
+    """With JavaScript on, a member who used `python -m safkat.keyshare.member unseal` pastes
+    its output and chooses no backup: the page sends what was pasted; with nothing pasted
+    and no backup, it says so and sends nothing."""
+    key = X25519PrivateKey.generate()
+    members = [MemberKey(1, public_bytes(key)), MemberKey(2, os.urandom(32))]
+    [record, _other] = tenderkey.protect(os.urandom(32), 5, bytes(PrivateKey.generate()), members, 2).shares
+    request = messages.share_request(5, 1, record)
+    member_browser.pages["/unseal"] = _unseal_page(request)
+    page = member_browser.page
+    page.goto(f"{ORIGIN}/unseal")
+    assert _error_after_submit(page) == "Erreur."  # no backup, nothing pasted
+    assert member_browser.posted == []
+    pasted = json.dumps(messages.clear_share(key, request), indent=2)
+    page.fill("textarea[name=share]", pasted)
+    page.click("button")
+    page.wait_for_url(f"{ORIGIN}/posted")
+    [(_, body)] = member_browser.posted
+    tender_id, epoch, member_id, share = messages.parse_clear_share(parse_qs(body)["share"][0])
+    tenderkey.verify_share(tender_id, epoch, member_id, share, record)
