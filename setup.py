@@ -18,6 +18,7 @@ setup(
         "safkat.translations": ["*.pot"],
         "safkat.translations.ar.LC_MESSAGES": ["*.po", "*.mo"],
         "safkat.translations.fr.LC_MESSAGES": ["*.po", "*.mo"],
+        "safkat.demo_keys": ["*.json"],
         "safkat.opendata.ocds_schema": ["*.json", "*.md", "LICENSE"],
         "safkat.opendata.ocds_schema.codelists": ["*.csv", "*.json"],
         "safkat.opendata.ocds_schema.extensions.bids": ["*.json", "*.md", "LICENSE", "SOURCE"],

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from safkat.awards.views import bp as awards_bp
     from safkat.bids.views import bp as bids_bp
     from safkat.commission.firm_views import bp as commission_firm_bp
+    from safkat.commission.member_key_views import bp as opening_key_bp
     from safkat.commission.rekeying_views import bp as rekeying_bp
     from safkat.commission.views import bp as commission_bp
     from safkat.core_views import bp as core_bp
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         commission_bp,
         commission_firm_bp,
         rekeying_bp,
+        opening_key_bp,
         awards_bp,
         execution_bp,
         notifications_bp,

@@ -5,10 +5,13 @@ Idempotent: running it again adds only what is missing.
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +29,10 @@ from safkat.accounts.models import (
 from safkat.storage import FileStore
 
 DEMO_PASSWORD = "safkat-demo-2026"
+# Each demo officer's opening key, as the backup file an officer downloads (README, "Demo").
+# Published on purpose: demo keys protect nothing.
+DEMO_KEYS = Path(__file__).parent / "demo_keys"
+DEMO_KEY_PASSPHRASE = "safkat-demo-opening-2026"
 
 AUTHORITIES = [
     (
@@ -121,7 +128,8 @@ def seed(
 
     logins = [("admin", ensure_user("admin@safkat.dz", full_name="Admin Safkat", role=Role.ADMIN).email)]
     for email, name, code in OFFICERS:
-        ensure_user(email, full_name=name, role=Role.OFFICER, authority=authorities[code])
+        officer = ensure_user(email, full_name=name, role=Role.OFFICER, authority=authorities[code])
+        _give_demo_opening_key(session, officer, now)
         logins.append((f"officer ({code})", email))
 
     sectors = {sector.code: sector for sector in session.scalars(select(Sector))}
@@ -181,6 +189,30 @@ def seed(
         seed_tenders(session, store, now, keys)
         seed_execution(session, store, now, keys)
     return logins
+
+
+def demo_key_backup(email: str) -> str:
+    """The text of a demo officer's key backup (it opens with ``DEMO_KEY_PASSPHRASE``)."""
+    return (DEMO_KEYS / f"{email}.json").read_text()
+
+
+@functools.cache
+def demo_private_key(email: str) -> X25519PrivateKey:
+    """A demo officer's private key, read from their backup (the seeding hands in their
+    shares at the demo openings; a real officer's key never reaches the server)."""
+    from safkat.keyshare import backup
+
+    return backup.read_backup(demo_key_backup(email), DEMO_KEY_PASSPHRASE)
+
+
+def _give_demo_opening_key(session: Session, officer: User, now: datetime) -> None:
+    """Register the public half of the officer's committed demo backup, unless they have a key."""
+    from safkat.commission import member_keys
+    from safkat.keyshare import backup, messages
+
+    if member_keys.active_key(session, officer) is None:
+        public_key = backup.backup_public_key(demo_key_backup(officer.email))
+        member_keys.register_key(session, officer, messages.b64(public_key), now)
 
 
 def _reason(status: str) -> str | None:

@@ -6,6 +6,7 @@ Tenders are published "in the past" (services take ``now``) so that closed ones 
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -253,11 +254,27 @@ def _name_commission(session, tender, chair: User, at: datetime) -> None:
 
 
 def _hold_opening_session(session, tender, keys, store, at: datetime) -> None:
-    """The commission's members confirm their presence one after the other: the bids open."""
+    """The commission's members confirm their presence one after the other, each handing in
+    their share of the tender's key: the bids open."""
     from safkat.commission import services as commission
 
     for n, member in enumerate(tender.commission.members[: tender.commission.quorum]):
-        commission.confirm_presence(session, tender, member.user, True, keys, store, at + timedelta(minutes=n))
+        share = _demo_share(session, tender, member.user)
+        commission.confirm_presence(
+            session, tender, member.user, True, keys, store, at + timedelta(minutes=n), share=share
+        )
+
+
+def _demo_share(session, tender, user: User) -> str:
+    """The member's clear share, unsealed with their demo backup as their browser would do it."""
+    from safkat.commission import keys as commission_keys
+    from safkat.demo import demo_private_key
+    from safkat.keyshare import messages
+
+    row = commission_keys.current_share(session, tender.id, user.id)
+    if row is None:  # a tender with a platform-only key (made before issue 14)
+        return ""
+    return json.dumps(messages.clear_share(demo_private_key(user.email), commission_keys.share_request(row)))
 
 
 def add_missing_commissions(session: Session, now: datetime) -> int:

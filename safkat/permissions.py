@@ -54,6 +54,12 @@ def _account_two_factor(user, _obj) -> bool:
     return is_admin(user) or is_officer(user)
 
 
+@rule("member_key.manage")
+def _member_key_manage(user, owner) -> bool:
+    """An officer's opening key is made, checked and replaced by that officer alone."""
+    return is_officer(user) and owner is not None and owner.id == user.id
+
+
 @rule("enterprise.view")
 def _enterprise_view(user, enterprise) -> bool:
     return is_admin(user) or is_officer(user) or is_member_of(user, enterprise)

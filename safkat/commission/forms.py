@@ -77,3 +77,22 @@ class RedistributionReplyForm(Form):
         _l("Answer of your key tool"),
         validators=[InputRequired(_l("Paste the answer printed by the command-line tool.")), Length(max=20000)],
     )
+
+
+class OpeningKeyForm(Form):
+    """An officer's opening public key: filled in by the browser (page.js), or pasted from
+    ``python -m safkat.keyshare.member``. The private key and passphrase are never fields."""
+
+    public_key = TextAreaField(
+        _l("Public key"),
+        validators=[InputRequired(_l("Paste the public key.")), Length(max=200)],
+        description=_l("The line after “Public key:” that the command printed (44 characters)."),
+        render_kw={"dir": "ltr", "spellcheck": "false", "autocomplete": "off", "rows": 2},
+    )
+
+
+class ReplaceOpeningKeyForm(OpeningKeyForm):
+    understood = BooleanField(
+        _l("I understand: tenders already published keep my share sealed to my current key."),
+        validators=[InputRequired(_l("Confirm that you understand what replacing your key changes."))],
+    )

@@ -2,6 +2,7 @@
 
     python -m safkat.keyshare.member generate my-key.json
     python -m safkat.keyshare.member public-key my-key.json
+    python -m safkat.keyshare.member check my-key.json
     python -m safkat.keyshare.member unseal my-key.json request.json  > share.json
     python -m safkat.keyshare.member reshare my-key.json request.json > reply.json
     python -m safkat.keyshare.member combine my-key.json request.json > reply.json
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from safkat.bids.crypto import public_key_fingerprint
 from safkat.keyshare import backup, messages
 from safkat.keyshare.errors import KeyShareError
+from safkat.keyshare.sealing import public_bytes
 
 PASSPHRASE_VARIABLE = "SAFKAT_MEMBER_PASSPHRASE"
 
@@ -64,6 +66,15 @@ def generate(out):
 def public_key(backup_file):
     """Print the public key of a backup (to register it on the platform)."""
     click.echo(messages.b64(backup.backup_public_key(backup_file.read())))
+
+
+@cli.command()
+@click.argument("backup_file", type=click.File())
+def check(backup_file):
+    """Open a backup with its passphrase and print its key's fingerprint, to compare with
+    the one the platform shows."""
+    public_key = public_bytes(_private_key(backup_file))
+    click.echo(f"The backup opens. Fingerprint: {public_key_fingerprint(public_key)}")
 
 
 @cli.command()

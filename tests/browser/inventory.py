@@ -98,6 +98,7 @@ def signed_in_visits(server) -> list[Visit]:
             f"/review/enterprises/{known['pending_enterprise']}",
             "/account",
             "/account/two-factor",
+            "/account/opening-key",
             "/notifications",
             *(f"/officer/tenders/{tender_id}" for tender_id in officer_tenders.values()),
             f"/officer/tenders/{officer_tenders['draft']}/edit",

@@ -9,6 +9,7 @@ import os
 import pytest
 from nacl.public import PrivateKey
 
+from safkat.bids.crypto import public_key_fingerprint
 from safkat.keyshare import messages, tenderkey
 from safkat.keyshare.errors import KeyShareError
 from safkat.keyshare.member import PASSPHRASE_VARIABLE, main
@@ -114,3 +115,14 @@ def test_generate_never_overwrites_a_key(tool):
 def test_a_malformed_clear_share_is_refused(bad):
     with pytest.raises(KeyShareError, match="not one Safkat understands"):
         messages.parse_clear_share(bad)
+
+
+def test_check_opens_a_backup_and_prints_the_fingerprint_the_platform_shows(tool, monkeypatch):
+    path, public_key = _key_file(tool, "member")
+    code, out, _ = tool("check", path)
+    assert code == 0
+    assert public_key_fingerprint(public_key) in out
+    monkeypatch.setenv(PASSPHRASE_VARIABLE, "not the passphrase at all")
+    code, out, err = tool("check", path)
+    assert (code, out) == (1, "")
+    assert "Wrong passphrase" in err

@@ -133,6 +133,9 @@ TABLE: dict[str, list[Case]] = {
     "two_factor.settings": [on("open", GET=staff(200))],
     "two_factor.enable": [on("open", POST=staff(422))],
     "two_factor.disable": [on("open", POST=staff(302))],  # nobody here has it on
+    "opening_key.show": [on("open", GET=officers(200))],  # each officer's own key: no object to pick
+    "opening_key.create": [on("open", POST=officers(422))],  # an empty form: no public key
+    "opening_key.replace": [on("open", POST=officers(422))],
     # --- enterprises and their verification ------------------------------------------------
     "enterprise.overview": [
         on(

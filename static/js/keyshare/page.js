@@ -12,6 +12,11 @@
 // <form data-keyshare="check" data-keyshare-request="{share request}"> only unseals, in
 //   this browser, and shows [data-keyshare-ok]: a member checks, before the deadline, that
 //   the share the platform keeps opens with their key. Nothing is sent.
+// <form data-keyshare="verify" data-keyshare-public-key="{base64}"> opens the member's
+//   backup with the passphrase and shows [data-keyshare-ok] if it holds the private half of
+//   that registered public key (error "other-key" if it holds another one). Nothing is sent.
+// Elements marked [data-keyshare-script-only] start hidden (they need this script) and are
+//   shown here.
 //
 // The passphrase, confirmation and backup fields carry no name and are disabled before the
 // form is sent, so only the result (a public key, a clear share of one tender, sealed
@@ -24,6 +29,7 @@
 import { clearShare, combineReply, generateMemberKey, readBackup, reshareReply } from "./member.js";
 
 const ANSWERS = { unseal: clearShare, check: clearShare, reshare: reshareReply, combine: combineReply };
+const SENDS_NOTHING = new Set(["check", "verify"]);
 
 function field(form, name) {
   return form.querySelector(`[data-keyshare-${name}]`);
@@ -54,14 +60,30 @@ async function generate(form) {
   link.href = URL.createObjectURL(new Blob([key.backup], { type: "application/json" }));
   link.hidden = false;
   link.click();
-  return btoa(String.fromCharCode(...key.publicKey));
+  return base64(key.publicKey);
+}
+
+function chosenBackup(form) {
+  const file = field(form, "backup").files[0];
+  if (!file) { throw Object.assign(new Error(), { code: "no-backup" }); }
+  return file;
+}
+
+function base64(bytes) {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+async function verify(form) {
+  const key = await readBackup(await chosenBackup(form).text(), field(form, "passphrase").value);
+  if (base64(key.publicKey) !== form.getAttribute("data-keyshare-public-key")) {
+    throw Object.assign(new Error(), { code: "other-key" });
+  }
 }
 
 async function answer(form, kind) {
-  const file = field(form, "backup").files[0];
   const pasted = kind === "check" ? "" : field(form, "result").value.trim();
-  if (!file && pasted) { return pasted; }  // the output of the command-line tool, pasted
-  if (!file) { throw Object.assign(new Error(), { code: "no-backup" }); }
+  if (!field(form, "backup").files[0] && pasted) { return pasted; }  // the output of the command-line tool, pasted
+  const file = chosenBackup(form);
   let request;
   try {
     request = JSON.parse(form.getAttribute("data-keyshare-request"));
@@ -72,6 +94,10 @@ async function answer(form, kind) {
   return JSON.stringify(await ANSWERS[kind](key, request));
 }
 
+for (const element of document.querySelectorAll("[data-keyshare-script-only]")) {
+  element.hidden = false;
+}
+
 for (const form of document.querySelectorAll("form[data-keyshare]")) {
   const kind = form.getAttribute("data-keyshare");
   form.addEventListener("submit", async (event) => {
@@ -79,9 +105,12 @@ for (const form of document.querySelectorAll("form[data-keyshare]")) {
     const button = form.querySelector("[type=submit]");
     if (button) { button.disabled = true; }
     field(form, "error").hidden = true;
+    const ok = field(form, "ok");
+    if (ok) { ok.hidden = true; }
     try {
-      const result = kind === "generate" ? await generate(form) : await answer(form, kind);
-      if (kind === "check") {
+      const result = kind === "generate" ? await generate(form)
+        : kind === "verify" ? await verify(form) : await answer(form, kind);
+      if (SENDS_NOTHING.has(kind)) {
         field(form, "ok").hidden = false;
         if (button) { button.disabled = false; }
       } else {
