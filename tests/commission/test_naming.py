@@ -73,12 +73,19 @@ def test_publication_needs_a_commission(make, login, db_session):
     assert "Name the commission: at least three officers, one of them its chair." in page
 
 
-def test_after_publication_the_commission_changes_only_by_amendment_before_the_deadline(cast, login, db_session, clock):
+def test_after_publication_the_commission_changes_only_by_amendment_before_the_deadline(
+    cast, login, db_session, clock, make
+):
     client = login(cast.chair)
     replacement = [cast.members[0], cast.members[1], cast.outsider]
     response = _post(client, cast.tender, replacement, cast.chair, 2)
     assert response.status_code == 422
     assert "donnez-en la raison" in response.get_data(as_text=True)
+    # the tender's key moves to the new commission: each new member needs an opening key
+    response = _post(client, cast.tender, replacement, cast.chair, 2, reason="M. Haddad est muté.")
+    assert response.status_code == 422 and "Yacine Outsider" in response.get_data(as_text=True)
+    assert db_session.scalar(select(Amendment).where(Amendment.tender_id == cast.tender.id)) is None
+    make.opening_key(cast.outsider)
     assert _post(client, cast.tender, replacement, cast.chair, 2, reason="M. Haddad est muté.").status_code == 302
     db_session.expire_all()
     amendment = db_session.scalar(select(Amendment).where(Amendment.tender_id == cast.tender.id))
