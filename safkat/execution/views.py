@@ -61,7 +61,12 @@ def execution_labels():
 
 def terms() -> ex.PaymentTerms:
     config = current_app.config
-    return ex.PaymentTerms(config["PAYMENT_DAYS"], config["MORATORY_INTEREST_BP"], config["AMENDMENT_MAX_PERCENT"])
+    return ex.PaymentTerms(
+        payment_days=config["PAYMENT_DAYS"],
+        interest_rate_bp=config["MORATORY_INTEREST_BP"],
+        amendment_max_percent=config["AMENDMENT_MAX_PERCENT"],
+        holidays=config["PUBLIC_HOLIDAYS"],
+    )
 
 
 def _contract(contract_id: int, action: str) -> Contract:
@@ -367,6 +372,7 @@ def resubmit_invoice(invoice_id: int):
             current_user,
             amount=parse_amount(form.amount.data),
             document=document,
+            holidays=current_app.config["PUBLIC_HOLIDAYS"],
             signing_key=platform_keys().signing_key,
             now=now(),
         ),
