@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from safkat.execution.payment_clock import Holidays
+from safkat.execution.payment_clock import NATIONAL_HOLIDAYS, Holidays
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -146,9 +146,7 @@ def _basis_points(name: str, default: str) -> int:
     return points
 
 
-# Algeria's public holidays on a fixed date, as we read loi n° 63-278 of 26 July 1963 as
-# amended: New Year, Yennayer, Labour Day, Independence Day, Revolution Day (docs/execution.md).
-FIXED_HOLIDAYS = "01-01,01-12,05-01,07-05,11-01"
+FIXED_HOLIDAYS = ",".join(f"{month:02d}-{day:02d}" for month, day in sorted(NATIONAL_HOLIDAYS))
 
 
 def _holiday_list(name: str, default: str, fmt: str, example: str) -> frozenset:

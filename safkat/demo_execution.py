@@ -16,11 +16,11 @@ from safkat.demo_tenders import tiny_pdf
 from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.models import ContractExecution
-from safkat.execution.payment_clock import ALGIERS, local_date
+from safkat.execution.payment_clock import ALGIERS, NATIONAL_HOLIDAYS, Holidays, local_date
 from safkat.storage import FileStore
 
 LATE_PAYER = "AT-ORN"
-TERMS = ex.PaymentTerms()
+TERMS = ex.PaymentTerms(holidays=Holidays(yearly=NATIONAL_HOLIDAYS))
 
 
 def seed_execution(session: Session, store: FileStore, now: datetime, keys) -> int:

@@ -38,6 +38,10 @@ class Holidays:
 
 
 NO_HOLIDAYS = Holidays()
+# Algeria's public holidays on a fixed date, as we read loi n° 63-278 of 26 July 1963 as
+# amended: New Year, Yennayer, Labour Day, Independence Day, Revolution Day (the default
+# of ``SAFKAT_PUBLIC_HOLIDAYS``; docs/execution.md).
+NATIONAL_HOLIDAYS = frozenset({(1, 1), (1, 12), (5, 1), (7, 5), (11, 1)})
 
 
 def is_working_day(day: date, holidays: Holidays = NO_HOLIDAYS) -> bool:

@@ -63,7 +63,7 @@ def test_an_extension_moves_the_end_of_the_execution_period():
     assert pc.execution_ends_on(date(2026, 3, 1), 90, 15) == date(2026, 6, 13)
 
 
-NATIONAL = pc.Holidays(yearly=frozenset({(1, 1), (1, 12), (5, 1), (7, 5), (11, 1)}))
+NATIONAL = pc.Holidays(yearly=pc.NATIONAL_HOLIDAYS)
 
 
 def test_a_period_ending_on_a_public_holiday_ends_on_the_next_working_day():
