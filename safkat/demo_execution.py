@@ -61,7 +61,12 @@ class _Demo:
         officer, firm = self.people(contract)
         start = local_date(contract.signed_at) + timedelta(days=1)
         ex.order_service(
-            self.session, contract, officer, starts_on=self.day(start), execution_days=120, now=self.at(start)
+            self.session,
+            contract,
+            officer,
+            starts_on=self.day(start),
+            execution_days=contract.lot.tender.execution_days or 120,
+            now=self.at(start),
         )
         return start, officer, firm
 

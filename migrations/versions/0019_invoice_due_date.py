@@ -1,4 +1,5 @@
-"""An invoice keeps its due date, fixed at receipt with the public holidays known then (issue 17).
+"""An invoice keeps its due date, fixed at receipt with the public holidays known then; a call
+for tender states its execution period, which the service order starts (issue 17).
 
 Invoices received before keep the rule they were received under: calendar days from the
 receipt (Algiers date), the last day moved past a Friday or Saturday.
@@ -39,6 +40,8 @@ def _due_on(received_at, payment_days):
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("execution_days", sa.Integer(), nullable=True))
     with op.batch_alter_table("contract_invoices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=True))
     bind = op.get_bind()
@@ -54,3 +57,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("contract_invoices", schema=None) as batch_op:
         batch_op.drop_column("due_on")
+    with op.batch_alter_table("tenders", schema=None) as batch_op:
+        batch_op.drop_column("execution_days")
