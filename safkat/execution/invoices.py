@@ -34,11 +34,10 @@ def _due_on(received_at: datetime, payment_days: int, holidays: payment_clock.Ho
     return payment_clock.payment_due_on(payment_clock.local_date(received_at), payment_days, holidays)
 
 
-def _stamp(invoice: Invoice, signing_key, now: datetime, holidays: payment_clock.Holidays) -> None:
+def _stamp(invoice: Invoice, signing_key, now: datetime) -> None:
     """Sign the receipt like a bid receipt: what was received, its digest, when, and the
-    last day of the payment period that starts then."""
+    last day of the payment period that starts then (``invoice.due_on``, set by the caller)."""
     invoice.received_at = now
-    invoice.due_on = _due_on(now, invoice.payment_days, holidays)
     invoice.receipt_payload, invoice.receipt_signature = sign_receipt(
         signing_key,
         {
@@ -105,7 +104,7 @@ def submit_invoice(
     )
     session.add(invoice)
     session.flush()
-    _stamp(invoice, signing_key, now, terms.holidays)
+    _stamp(invoice, signing_key, now)
     session.flush()
     log(session, actor, contract, "invoice_received", now, invoice=invoice.id, sha256=digest)
     return invoice
@@ -132,7 +131,8 @@ def resubmit_invoice(
     invoice.status = INVOICE_LIFECYCLE.next_state(invoice.status, "resubmit")
     invoice.amount = amount
     invoice.document_name, invoice.document_key, invoice.document_sha256 = document[0][-255:], document[1], document[2]
-    _stamp(invoice, signing_key, now, holidays)
+    invoice.due_on = _due_on(now, invoice.payment_days, holidays)
+    _stamp(invoice, signing_key, now)
     session.flush()
     log(session, actor, contract, "invoice_resubmitted", now, invoice=invoice.id, sha256=document[2])
 
