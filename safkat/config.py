@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from safkat.execution.payment_clock import NATIONAL_HOLIDAYS, Holidays
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -143,10 +146,32 @@ def _basis_points(name: str, default: str) -> int:
     return points
 
 
+FIXED_HOLIDAYS = ",".join(f"{month:02d}-{day:02d}" for month, day in sorted(NATIONAL_HOLIDAYS))
+
+
+def _holiday_list(name: str, default: str, fmt: str, example: str) -> frozenset:
+    """A comma-separated list of days: ``MM-DD`` (every year) or ``YYYY-MM-DD`` (one date); ``none``."""
+    value = _env(name, default)
+    days = set()
+    for item in filter(None, (part.strip() for part in ("" if value.strip() == "none" else value).split(","))):
+        try:
+            days.add(datetime.strptime(item if fmt == "%Y-%m-%d" else f"2000-{item}", "%Y-%m-%d").date())
+        except ValueError:
+            raise ConfigError(f"SAFKAT_{name}: cannot read {item!r} (write e.g. {example!r}).") from None
+    return frozenset(days)
+
+
+def _public_holidays() -> Holidays:
+    yearly = _holiday_list("PUBLIC_HOLIDAYS", FIXED_HOLIDAYS, "%m-%d", "01-01,05-01")
+    dated = _holiday_list("PUBLIC_HOLIDAY_DATES", "", "%Y-%m-%d", "2026-03-20,2026-03-21")
+    return Holidays(frozenset((day.month, day.day) for day in yearly), dated)
+
+
 def _execution_config() -> dict:
-    """Payment period, default interest, amendment limit and late-payer flag (docs/execution.md)."""
+    """Payment period, holidays, default interest, amendment limit, late-payer flag (docs/execution.md)."""
     return {
         "PAYMENT_DAYS": _whole_number("PAYMENT_DAYS", 30),
+        "PUBLIC_HOLIDAYS": _public_holidays(),
         "MORATORY_INTEREST_BP": _basis_points("MORATORY_INTEREST_RATE", "8"),
         "AMENDMENT_MAX_PERCENT": _whole_number("AMENDMENT_MAX_PERCENT", 20),
         "LATE_PAYER_SHARE": _whole_number("LATE_PAYER_SHARE", 25),

@@ -16,11 +16,11 @@ from safkat.demo_tenders import tiny_pdf
 from safkat.execution import invoices as invoicing
 from safkat.execution import services as ex
 from safkat.execution.models import ContractExecution
-from safkat.execution.payment_clock import ALGIERS, local_date
+from safkat.execution.payment_clock import ALGIERS, NATIONAL_HOLIDAYS, Holidays, local_date
 from safkat.storage import FileStore
 
 LATE_PAYER = "AT-ORN"
-TERMS = ex.PaymentTerms()
+TERMS = ex.PaymentTerms(holidays=Holidays(yearly=NATIONAL_HOLIDAYS))
 
 
 def seed_execution(session: Session, store: FileStore, now: datetime, keys) -> int:
@@ -61,7 +61,12 @@ class _Demo:
         officer, firm = self.people(contract)
         start = local_date(contract.signed_at) + timedelta(days=1)
         ex.order_service(
-            self.session, contract, officer, starts_on=self.day(start), execution_days=120, now=self.at(start)
+            self.session,
+            contract,
+            officer,
+            starts_on=self.day(start),
+            execution_days=contract.lot.tender.execution_days or 120,
+            now=self.at(start),
         )
         return start, officer, firm
 

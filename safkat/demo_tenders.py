@@ -147,6 +147,7 @@ def _make(session, store, now, state, index, authority, officer, subject, sector
         opening_at=deadline + timedelta(hours=1),
         opening_place=f"Siège — {authority.name_fr}",
         opening_place_ar=f"المقر — {authority.name_ar}",
+        execution_days=120,
         award_method="weighted" if index % 4 == 0 else "lowest_price",
         technical_weight=40 if index % 4 == 0 else 0,
         financial_weight=60 if index % 4 == 0 else 100,

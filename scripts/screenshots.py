@@ -88,10 +88,22 @@ def bid_review(page, server, lang: str) -> None:
         raise PageMissing(f"the form did not lead to the review page but to {page.url}")
 
 
+def stats_page(page, server, lang: str) -> None:
+    """The public statistics, whose days to pay suppliers sit beside the reserved share awarded."""
+    page.goto(f"{server.url}/stats?lang={lang}")
+
+
+def authority_stats(page, server, lang: str) -> None:
+    """The statistics of the demo authority that pays late: its flag and its reserved share."""
+    page.goto(f"{server.url}/stats/authority/AT-ORN?lang={lang}")
+
+
 PAGES = {
     "tender": tender_page,
     "bid-form": bid_form,
     "bid-review": bid_review,
+    "stats": stats_page,
+    "authority-stats": authority_stats,
 }
 
 

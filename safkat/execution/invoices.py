@@ -30,8 +30,13 @@ INVOICE_LIFECYCLE = StateMachine(
 )
 
 
+def _due_on(received_at: datetime, payment_days: int, holidays: payment_clock.Holidays) -> date:
+    return payment_clock.payment_due_on(payment_clock.local_date(received_at), payment_days, holidays)
+
+
 def _stamp(invoice: Invoice, signing_key, now: datetime) -> None:
-    """Sign the receipt like a bid receipt: what was received, its digest, and when."""
+    """Sign the receipt like a bid receipt: what was received, its digest, when, and the
+    last day of the payment period that starts then (``invoice.due_on``, set by the caller)."""
     invoice.received_at = now
     invoice.receipt_payload, invoice.receipt_signature = sign_receipt(
         signing_key,
@@ -43,6 +48,7 @@ def _stamp(invoice: Invoice, signing_key, now: datetime) -> None:
             "amount_centimes": invoice.amount,
             "document_sha256": invoice.document_sha256,
             "received_at": now.isoformat(),
+            "payment_due_on": invoice.due_on.isoformat(),
         },
     )
 
@@ -91,6 +97,7 @@ def submit_invoice(
         first_received_at=now,
         received_at=now,
         payment_days=terms.payment_days,
+        due_on=_due_on(now, terms.payment_days, terms.holidays),
         interest_rate_bp=terms.interest_rate_bp,
         receipt_payload="",
         receipt_signature="",
@@ -110,10 +117,12 @@ def resubmit_invoice(
     *,
     amount: int,
     document: tuple[str, str, str],
+    holidays: payment_clock.Holidays,
     signing_key,
     now: datetime,
 ) -> None:
-    """After a dispute, the corrected invoice: a new receipt, and the payment clock restarts."""
+    """After a dispute, the corrected invoice: a new receipt, and the payment clock restarts
+    (with the period kept from the first receipt)."""
     contract = session.get(Contract, invoice.contract_id)
     require(actor, "contract.invoice", contract)
     lock(session, contract)
@@ -122,6 +131,7 @@ def resubmit_invoice(
     invoice.status = INVOICE_LIFECYCLE.next_state(invoice.status, "resubmit")
     invoice.amount = amount
     invoice.document_name, invoice.document_key, invoice.document_sha256 = document[0][-255:], document[1], document[2]
+    invoice.due_on = _due_on(now, invoice.payment_days, holidays)
     _stamp(invoice, signing_key, now)
     session.flush()
     log(session, actor, contract, "invoice_resubmitted", now, invoice=invoice.id, sha256=document[2])
@@ -208,11 +218,10 @@ class InvoiceClock:
 
 def invoice_clock(invoice: Invoice, today: date) -> InvoiceClock:
     received_on = payment_clock.local_date(invoice.received_at)
-    due_on = payment_clock.payment_due_on(received_on, invoice.payment_days)
-    late = payment_clock.late_days(due_on, invoice.ordered_on, today)
+    late = payment_clock.late_days(invoice.due_on, invoice.ordered_on, today)
     return InvoiceClock(
         received_on=received_on,
-        due_on=due_on,
+        due_on=invoice.due_on,
         days_waited=payment_clock.days_waited(received_on, invoice.ordered_on, today),
         late_days=late,
         interest=payment_clock.moratory_interest(invoice.amount, invoice.interest_rate_bp, late),

@@ -78,7 +78,8 @@ class Invoice(Base):
     """A firm's invoice or progress statement, and where its payment stands.
 
     ``received_at`` is the signed receipt's instant (restarted by a resubmission after a
-    dispute); the payment period and the interest rate in force then are kept with it.
+    dispute); the payment period and the interest rate in force then are kept with it, and
+    the due date they give with the holidays known then (stated in the signed receipt).
     """
 
     __tablename__ = "contract_invoices"
@@ -100,6 +101,7 @@ class Invoice(Base):
     first_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     payment_days: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
     interest_rate_bp: Mapped[int] = mapped_column(Integer)  # annual rate in basis points
     receipt_payload: Mapped[str] = mapped_column(Text)
     receipt_signature: Mapped[str] = mapped_column(String(128))

@@ -43,11 +43,12 @@ MILESTONE_LIFECYCLE = StateMachine(
 
 @dataclass(frozen=True)
 class PaymentTerms:
-    """The settings in force: payment period, default-interest rate, amendment limit."""
+    """The settings in force: payment period, default-interest rate, amendment limit, holidays."""
 
     payment_days: int = 30
     interest_rate_bp: int = 800
     amendment_max_percent: int = 20
+    holidays: payment_clock.Holidays = payment_clock.NO_HOLIDAYS
 
 
 def signed_contracts(

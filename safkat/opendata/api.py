@@ -101,6 +101,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
         "opening_place": tender.opening_place,
         "opening_place_ar": tender.opening_place_ar,
         "bid_validity_days": tender.bid_validity_days,
+        "execution_days": tender.execution_days,
         "national_preference": tender.national_preference,
         "required_documents": text_lines(tender.required_documents),
         "required_documents_ar": text_lines(tender.required_documents_ar),

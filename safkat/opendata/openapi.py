@@ -116,6 +116,7 @@ def _detail_properties() -> dict:
         "opening_place": STRING,
         "opening_place_ar": ARABIC,
         "bid_validity_days": {"type": "integer", "minimum": 0},
+        "execution_days": _nullable({"type": "integer", "minimum": 1}),
         "national_preference": BOOLEAN,
         "required_documents": {"type": "array", "items": STRING},
         "required_documents_ar": {

@@ -23,6 +23,7 @@ from safkat.opendata.charts import CHARTS
 from safkat.opendata.charts.formatting import Formatter
 from safkat.opendata.charts.model import Chart
 from safkat.opendata.charts.svg import render_svg
+from safkat.opendata.stats.awards import RESERVATION_TARGET
 from safkat.opendata.stats.dashboard import Dashboard, available_years, last_change
 from safkat.opendata.stats.scope import StatsFilters
 from safkat.tenders.queries import ALGIERS
@@ -85,6 +86,8 @@ def _page(filters: StatsFilters, authority: ContractingAuthority | None):
             authorities=session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code)).all(),
             wilayas=wilaya_choices(current_language()),
             short_period_days=short_period_days(),
+            percent=Formatter(current_language()).percent,
+            reservation_target=RESERVATION_TARGET,
         )
 
     # The figures are computed over the whole database: the public page is rendered once per

@@ -127,6 +127,9 @@ class TenderForm(Form):
     bid_validity_days = IntegerField(
         _l("Bid validity (days)"), default=90, validators=[InputRequired(), NumberRange(min=1, max=365)]
     )
+    execution_days = IntegerField(
+        _l("Execution period (days)"), validators=[Optional(), NumberRange(min=1, max=3660)]
+    )
     award_method = RadioField(
         _l("Award criteria"), choices=list(AWARD_METHOD_LABELS.items()), default=AwardMethod.LOWEST_PRICE
     )

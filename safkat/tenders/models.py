@@ -123,6 +123,7 @@ class Tender(Base):
     opening_place: Mapped[str] = mapped_column(String(300), default="")
     opening_place_ar: Mapped[str | None] = mapped_column(String(300))
     bid_validity_days: Mapped[int] = mapped_column(Integer, default=90)
+    execution_days: Mapped[int | None] = mapped_column(Integer)  # délai d'exécution; the service order starts it
     award_method: Mapped[str] = mapped_column(String(16), default=AwardMethod.LOWEST_PRICE)
     technical_weight: Mapped[int] = mapped_column(Integer, default=0)
     financial_weight: Mapped[int] = mapped_column(Integer, default=100)

@@ -85,6 +85,7 @@ class TenderData:
     opening_place: str = ""
     opening_place_ar: str | None = None
     bid_validity_days: int = 90
+    execution_days: int | None = None
     award_method: str = AwardMethod.LOWEST_PRICE
     technical_weight: int = 0
     financial_weight: int = 100
@@ -206,6 +207,7 @@ def _apply(session: Session, tender: Tender, data: TenderData) -> None:
         "opening_at",
         "opening_place",
         "bid_validity_days",
+        "execution_days",
         "award_method",
         "national_preference",
         "requires_technical_offer",

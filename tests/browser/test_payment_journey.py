@@ -4,6 +4,7 @@ show the delay. In French and in Arabic, at 360 px wide."""
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from safkat.accounts.models import User
 from safkat.awards.models import Contract
 from safkat.demo import DEMO_PASSWORD
 from safkat.execution.models import ContractExecution
+from safkat.execution.payment_clock import moratory_interest, payment_due_on
 
 SHOTS = Path(os.environ.get("SAFKAT_SCREENSHOTS", "/tmp/safkat-screenshots"))
 TEXTS = {
@@ -33,6 +35,15 @@ def waiting_contract(server) -> tuple[int, str, str, str]:
             firm = session.scalar(select(User).where(User.enterprise_id == contract.enterprise_id).order_by(User.id))
             officer = next(o for o in contract.lot.tender.authority.officers if o.is_active)
             return contract.id, firm.email, officer.email, contract.lot.tender.authority.code
+
+
+def expected_delay(server, received: str) -> tuple[int, int]:
+    """Days late and interest (centimes) of 150 000,00 DZD ordered 45 days after ``received``:
+    15 days when the 30th day is a working day, fewer when it is a rest day or a holiday."""
+    received_on = date.fromisoformat(received)
+    due_on = payment_due_on(received_on, 30, server.app.config["PUBLIC_HOLIDAYS"])
+    late = 45 - (due_on - received_on).days
+    return late, moratory_interest(150_000_00, 800, late)
 
 
 def log_in(browser, server, email: str, lang: str):
@@ -85,9 +96,10 @@ def test_invoice_paid_late_is_seen_by_the_firm_and_the_public(browser, live_serv
     firm.goto(contract_path + "#invoices")
     row = firm.locator("#invoices tbody tr").first.inner_text()
     assert TEXTS[lang]["ordered"] in row
-    assert re.search(r"\b45\b", row) and re.search(r"\b15\b", row)  # days waited, days late
-    # 150 000,00 × 8 % × 15 / 365 = 493,15 DZD
-    assert re.search(r"493[,.]15", row)
+    late, interest = expected_delay(live_server, today)
+    assert re.search(r"\b45\b", row) and re.search(rf"\b{late}\b", row)  # days waited, days late
+    # When the due date is received + 30 (a working day): 150 000,00 × 8 % × 15 / 365 = 493,15 DZD
+    assert re.search(rf"{interest // 100}[,.٫]{interest % 100:02d}", row)
     SHOTS.mkdir(parents=True, exist_ok=True)
     firm.screenshot(path=str(SHOTS / f"contract-{lang}.png"), full_page=True)
 
@@ -101,4 +113,7 @@ def test_invoice_paid_late_is_seen_by_the_firm_and_the_public(browser, live_serv
     # and one of three paid late.
     figures = public.locator("#payment-delays table tbody").inner_text()
     assert re.search(r"\b45\b", figures) and re.search(r"33[,.٫]3", figures)
+    # Beside the flag, the share of what it awarded that went to lots reserved to micro-enterprises.
+    assert public.locator(".reserved-figure a[href='#reserved-share-awarded']").count() == 1
+    assert public.locator("#reserved-share-awarded table tbody tr").count() >= 1
     public.screenshot(path=str(SHOTS / f"authority-stats-{lang}.png"), full_page=False)

@@ -61,3 +61,36 @@ def test_an_extension_moves_the_end_of_the_execution_period():
     assert pc.execution_ends_on(date(2026, 3, 1), 90) == date(2026, 5, 29)
     # Extended by 15 days: 13 June.
     assert pc.execution_ends_on(date(2026, 3, 1), 90, 15) == date(2026, 6, 13)
+
+
+NATIONAL = pc.Holidays(yearly=pc.NATIONAL_HOLIDAYS)
+
+
+def test_a_period_ending_on_a_public_holiday_ends_on_the_next_working_day():
+    # Friday 5 June 2026 + 30 = Sunday 5 July, Independence Day: the period ends on Monday 6 July.
+    assert pc.payment_due_on(date(2026, 6, 5), 30, NATIONAL) == date(2026, 7, 6)
+    # Without the holiday calendar it would have ended that Sunday.
+    assert pc.payment_due_on(date(2026, 6, 5), 30) == date(2026, 7, 5)
+
+
+def test_a_holiday_then_the_weekend_push_the_end_to_the_sunday():
+    # Wednesday 2 December 2026 + 30 = Friday 1 January 2027 (New Year and a rest day),
+    # then Saturday 2, a rest day: the period ends on Sunday 3 January.
+    assert pc.payment_due_on(date(2026, 12, 2), 30, NATIONAL) == date(2027, 1, 3)
+    # Sunday 13 December 2026 + 30 = Tuesday 12 January 2027, Yennayer: Wednesday 13 January.
+    assert pc.payment_due_on(date(2026, 12, 13), 30, NATIONAL) == date(2027, 1, 13)
+
+
+def test_holidays_inside_the_period_count_like_other_days():
+    # 1 May 2026 (a Friday) and the weekends inside the period do not lengthen it:
+    # Tuesday 14 April 2026 + 30 = Thursday 14 May 2026.
+    assert pc.payment_due_on(date(2026, 4, 14), 30, NATIONAL) == date(2026, 5, 14)
+
+
+def test_dated_holidays_only_fall_in_their_own_year():
+    # A religious feast given by date, e.g. Tuesday 9 and Wednesday 10 March 2027.
+    feast = pc.Holidays(dated=frozenset({date(2027, 3, 9), date(2027, 3, 10)}))
+    # Sunday 7 February 2027 + 30 = Tuesday 9 March: moved past both days to Thursday 11 March.
+    assert pc.payment_due_on(date(2027, 2, 7), 30, feast) == date(2027, 3, 11)
+    # The same days of 2028 are working days: 8 February 2028 + 30 = Thursday 9 March 2028.
+    assert pc.payment_due_on(date(2028, 2, 8), 30, feast) == date(2028, 3, 9)

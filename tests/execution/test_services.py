@@ -1,6 +1,7 @@
 """Execution and invoices through the services: the journey, the clock, and refusals."""
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -89,6 +90,7 @@ def test_a_disputed_invoice_restarts_its_clock_when_resubmitted(started, db_sess
         bidder,
         amount=390_000_00,
         document=pdf(b"v2"),
+        holidays=ex.payment_clock.NO_HOLIDAYS,
         signing_key=keys.signing_key,
         now=clock.now(),
     )
@@ -218,3 +220,17 @@ def test_receipt_payload_is_canonical_json(started, db_session, clock, pdf, keys
     payload = json.loads(invoice.receipt_payload)
     assert payload["received_at"] == clock.now().isoformat() and payload["invoice"] == invoice.id
     assert invoice.received_at - clock.now() == timedelta(0)
+
+
+def test_due_date_moves_past_a_holiday_and_is_fixed_in_the_signed_receipt(started, db_session, clock, pdf, keys):
+    contract, _, bidder = started
+    # Received Monday 2 March 2026: + 30 = Wednesday 1 April, declared a holiday: Thursday 2 April.
+    terms = replace(TERMS, holidays=ex.payment_clock.Holidays(dated=frozenset({date(2026, 4, 1)})))
+    invoice = invoicing.submit_invoice(
+        db_session, contract, bidder, number="F-H", amount=100_000_00, document=pdf(b"h"), terms=terms,
+        signing_key=keys.signing_key, now=clock.now(),
+    )  # fmt: skip
+    assert invoice.due_on == date(2026, 4, 2)
+    assert json.loads(invoice.receipt_payload)["payment_due_on"] == "2026-04-02"
+    assert invoicing.invoice_clock(invoice, date(2026, 4, 2)).late_days == 0
+    assert invoicing.invoice_clock(invoice, date(2026, 4, 5)).late_days == 3

@@ -1,6 +1,7 @@
 """The firm's and the officer's pages of a contract, through the web."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -114,3 +115,13 @@ def test_state_changes_need_post_and_a_csrf_token(started, login, db_session):
     response = desk.post(f"/contracts/{contract.id}/extensions", data={"days": "5", "reason": "x"}, csrf=False)
     assert response.status_code in (302, 400)
     assert ex.changes(db_session, contract) == []
+
+
+def test_the_service_order_form_proposes_the_tenders_execution_period(signed_contract, login, db_session):
+    contract, officer, bidder = signed_contract()
+    contract.lot.tender.execution_days = 75
+    db_session.flush()
+    page = login(officer).get(f"/contracts/{contract.id}")
+    assert re.search(r'id="execution_days"[^>]*value="75"|value="75"[^>]*id="execution_days"', page.text)
+    public = login(bidder).get(f"/tenders/{contract.lot.tender.url_reference}?lang=fr").text
+    assert "<dt>Délai d'exécution</dt><dd>75\xa0jours</dd>" in public

@@ -151,6 +151,7 @@ def test_publication_refuses_incomplete_or_incoherent_drafts(
         ({"estimated_budget": "-5"}, "Number must be between 0"),
         ({"title_fr": ""}, "This field is required"),
         ({"bid_validity_days": "0"}, "between 1 and 365"),
+        ({"execution_days": "0"}, "between 1 and 3660"),
     ],
 )
 def test_invalid_draft_is_refused_and_nothing_saved(login, officer, make, clock, db_session, overrides, message):
@@ -346,3 +347,11 @@ def test_manage_page_title_is_only_the_title(login, officer, published):
     html = login(officer).get(f"/officer/tenders/{published.id}").get_data(as_text=True)
     title = html[html.index("<title>") : html.index("</title>")]
     assert "<section>" not in title and published.title_fr in title
+
+
+def test_the_execution_period_is_kept_and_shown(login, officer, make, clock, client, db_session):
+    tender_id = create_ready_draft(login(officer), clock, make, execution_days="120")
+    tender = db_session.get(Tender, tender_id)
+    assert tender.execution_days == 120
+    without = create_ready_draft(login(officer), clock, make)
+    assert db_session.get(Tender, without).execution_days is None

@@ -39,5 +39,6 @@ CHARTS: dict[str, Builder] = {
     "time-to-award": awards.time_to_award,
     "red-flags": overview.red_flags,
     "payment-delays": payments.payment_delays,
+    "reserved-share-awarded": awards.reserved_share_awarded,
     "payment-delays-per-month": payments.payment_delays_per_month,
 }

@@ -179,6 +179,72 @@ def reserved_share(data: Dashboard, fmt: Formatter, link) -> Chart:
     )
 
 
+def reserved_share_awarded(data: Dashboard, fmt: Formatter, link) -> Chart:
+    """What went to the reserved lots, beside the late payers: awarded and executed shares."""
+    shares = data.reserved_awarded
+    target = fmt.percent(RESERVATION_TARGET)
+    return Chart(
+        slug="reserved-share-awarded",
+        title=_l("Share awarded to the lots reserved to micro-enterprises"),
+        description=_l(
+            "For each contracting authority and year: amount awarded on the lots reserved to micro-enterprises, "
+            "as a share of all it awarded, and the same share of the contracts being executed."
+        ),
+        columns=[
+            _l("Contracting authority"),
+            _l("Year"),
+            _l("Share of the amount awarded"),
+            _l("Share of the contracts executed"),
+            _l("Target met"),
+        ],  # fmt: skip
+        rows=[
+            [
+                Cell(s.name(fmt.locale), link(s.authority)),
+                str(s.year),
+                fmt.percent(s.awarded_share),
+                fmt.percent(s.executed_share),
+                _l("Yes") if s.meets_target else _l("No"),
+            ]
+            for s in shares
+        ],
+        csv_header=[
+            "authority_code",
+            "authority",
+            "year",
+            "awarded_share_percent",
+            "executed_share_percent",
+            "target_met",
+        ],  # fmt: skip
+        csv_rows=[
+            [
+                s.authority,
+                s.name(fmt.locale),
+                s.year,
+                csv_percent(s.awarded_share),
+                csv_percent(s.executed_share),
+                int(s.meets_target),
+            ]  # fmt: skip
+            for s in shares
+        ],
+        bars=[
+            Bar(
+                f"{s.name(fmt.locale)} {s.year}",
+                ((float(s.awarded_share or 0), "target_met" if s.meets_target else "target_missed"),),
+                fmt.percent(s.awarded_share),
+            )
+            for s in shares
+            if s.awarded_share is not None
+        ],
+        series={"target_met": _l("Target met"), "target_missed": _l("Below the target")},
+        scale_max=1.0,
+        target=(float(RESERVATION_TARGET), _l("Target: %(target)s", target=target)),
+        note=_l(
+            "Calls for tender published in the year. Awarded: standing awards, excluding VAT. Executed: signed "
+            "contracts whose service order was given, including VAT and their amendments. No estimate is used."
+        ),
+    )
+
+
 def time_to_award(data: Dashboard, fmt: Formatter, link) -> Chart:
     delays = data.time_to_award
     return Chart(

@@ -197,6 +197,7 @@ def tender_section(
         "submissionMethod": ["electronicSubmission"],
         "submissionMethodDetails": f"Sealed electronic bids on {publisher.base_url}/tenders/{tender.url_reference}",
         "tenderPeriod": compact({"startDate": iso(tender.published_at), "endDate": iso(tender.submission_deadline_at)}),
+        "contractPeriod": {"durationInDays": tender.execution_days} if tender.execution_days else None,
         "enquiryPeriod": compact({"startDate": iso(tender.published_at), "endDate": iso(tender.enquiry_deadline_at)}),
         "hasEnquiries": bool(tender.questions),
         "eligibilityCriteria": _eligibility(tender),

@@ -80,7 +80,7 @@ def awarded_by_sector(session: Session, filters: StatsFilters) -> list[Awarded]:
     return _fold_awards(rows, names)
 
 
-def _authority_names(session: Session, codes) -> dict[str, dict[str, str]]:
+def authority_names(session: Session, codes) -> dict[str, dict[str, str]]:
     authorities = session.scalars(select(ContractingAuthority).where(ContractingAuthority.code.in_(set(codes))))
     return {a.code: {"fr": a.name_fr, "ar": a.name_ar} for a in authorities}
 
@@ -94,7 +94,7 @@ def awarded_by_authority(session: Session, filters: StatsFilters) -> list[Awarde
         .group_by(ContractingAuthority.code, LotAward.status)
     )
     rows = session.execute(query).all()
-    return _fold_awards(rows, _authority_names(session, (row[0] for row in rows)))
+    return _fold_awards(rows, authority_names(session, (row[0] for row in rows)))
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def reserved_shares(session: Session, filters: StatsFilters) -> list[ReservedSha
         .order_by(year.desc(), ContractingAuthority.code)
     )
     rows = session.execute(query).all()
-    names = _authority_names(session, (row[0] for row in rows))
+    names = authority_names(session, (row[0] for row in rows))
     return [
         ReservedShare(code, names.get(code, {}), int(y), lots, int(reserved or 0), int(total), int(reserved_total))
         for code, y, lots, reserved, total, reserved_total in rows
@@ -207,7 +207,7 @@ def time_to_award(session: Session, filters: StatsFilters) -> list[AwardDelay]:
         .group_by(ContractingAuthority.code)
     )
     rows = session.execute(query).all()
-    names = _authority_names(session, (row[0] for row in rows))
+    names = authority_names(session, (row[0] for row in rows))
     delays = [AwardDelay(code, names.get(code, {}), count, int(total or 0)) for code, count, total in rows]
     return sorted(delays, key=lambda delay: (-(delay.average_days or 0), delay.authority))
 

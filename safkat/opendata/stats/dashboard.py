@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from safkat.audit import AuditEvent
 from safkat.awards.models import LotAward
 from safkat.bids.models import Opening
-from safkat.opendata.stats import activity, awards, flag_counts, payments, pipeline
+from safkat.opendata.stats import activity, awards, flag_counts, payments, pipeline, reservation
 from safkat.opendata.stats.activity import Competition, MonthCount
 from safkat.opendata.stats.awards import AwardDelay, Awarded, MicroShare, ReservedShare
 from safkat.opendata.stats.scope import HIDDEN_STATUSES, StatsFilters
@@ -93,6 +93,10 @@ class Dashboard:
     @cached_property
     def reserved_shares(self) -> list[ReservedShare]:
         return awards.reserved_shares(self.session, self.filters)
+
+    @cached_property
+    def reserved_awarded(self) -> list[reservation.ReservedAwarded]:
+        return reservation.reserved_awarded(self.session, self.filters)
 
     @cached_property
     def time_to_award(self) -> list[AwardDelay]:

@@ -5,7 +5,7 @@
 - days to payment = payment order (mandatement) date − receipt date of the invoice (its
   last receipt, after a correction), for invoices whose payment is ordered;
 - paid late = the payment order came after the due date (receipt + the payment period in
-  force at receipt, moved to the next working day): share = paid late ÷ payment ordered;
+  force at receipt, moved to the next working day; fixed at receipt): share = paid late ÷ payment ordered;
 - open past due = invoices received and not yet ordered whose due date has passed, and
   how many days late they are today;
 - median and 90th percentile by the nearest-rank method (the value of rank ⌈p·n⌉);
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from safkat.accounts.models import ContractingAuthority
 from safkat.awards.models import Contract
 from safkat.execution.models import Invoice
-from safkat.execution.payment_clock import local_date, payment_due_on
+from safkat.execution.payment_clock import local_date
 from safkat.opendata.stats.figures import localized, ratio
 from safkat.opendata.stats.scope import StatsFilters, tender_in_scope
 from safkat.tenders.models import Tender
@@ -57,17 +57,13 @@ class InvoiceFact:
 
 def invoice_facts(session: Session, filters: StatsFilters) -> list[InvoiceFact]:
     rows = session.execute(
-        select(ContractingAuthority.code, Invoice.received_at, Invoice.payment_days, Invoice.ordered_on)
+        select(ContractingAuthority.code, Invoice.received_at, Invoice.due_on, Invoice.ordered_on)
         .join(Contract, Contract.id == Invoice.contract_id)
         .join(Tender, Tender.id == Contract.tender_id)
         .join(ContractingAuthority, ContractingAuthority.id == Tender.authority_id)
         .where(*tender_in_scope(filters), Invoice.status != "disputed")
     ).all()
-    facts = []
-    for code, received_at, days, ordered_on in rows:
-        received_on = local_date(received_at)
-        facts.append(InvoiceFact(code, received_on, payment_due_on(received_on, days), ordered_on))
-    return facts
+    return [InvoiceFact(code, local_date(received_at), due_on, ordered) for code, received_at, due_on, ordered in rows]
 
 
 def percentile(values: list[int], share: float) -> int | None:
