@@ -27,6 +27,10 @@ def tender_status(tender: Tender) -> str:
     return services.public_status(tender, now())
 
 
+bp.add_app_template_global(services.public_status, "public_status")  # (tender, now): cards ask the clock once
+bp.add_app_template_global(now, "current_time")
+
+
 @bp.route("/tenders")
 def list_tenders():
     session = get_session()
