@@ -88,7 +88,7 @@ def tender_summary(tender: Tender, moment: datetime) -> dict:
         "submission_deadline_at": iso(tender.submission_deadline_at),
         "opening_at": iso(tender.opening_at),
         "has_reserved_lot": tender.has_reserved_lot,
-        "lots_count": len(tender.lots),
+        "lots_count": tender.lots_count,
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from safkat.accounts.models import ContractingAuthority, Sector, User
 from safkat.db import Base, UTCDateTime, one_of
@@ -171,6 +171,13 @@ class Tender(Base):
     commission: Mapped[Commission | None] = relationship("Commission", uselist=False, viewonly=True)
 
     wilaya_rows = relationship("TenderWilaya", cascade="all, delete-orphan", order_by="TenderWilaya.wilaya_code")
+    # Set by the listing's queries (``queries._load``): the cards and the API count lots,
+    # they do not need them.
+    lots_counted: Mapped[int | None] = query_expression()
+
+    @property
+    def lots_count(self) -> int:
+        return self.lots_counted if self.lots_counted is not None else len(self.lots)
 
     @property
     def wilaya_codes(self) -> list[str]:

@@ -11,13 +11,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, not_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload, with_expression
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import counts, freshness, search
-from safkat.tenders.models import Category, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
+from safkat.tenders.models import Category, Lot, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
 from safkat.wilayas import WILAYAS_BY_CODE
 
 ALGIERS = ZoneInfo("Africa/Algiers")
@@ -158,12 +158,18 @@ def filtered(session: Session, filters: TenderFilters, now: datetime) -> Select:
     return query
 
 
+LOTS_COUNT = select(func.count(Lot.id)).where(Lot.tender_id == Tender.id).correlate(Tender).scalar_subquery()
+
+
 def _load(query: Select) -> Select:
-    """What a card and an API summary show, with the rows: the authority in the same query,
-    the lots, wilayas and sectors in one query each (never one per tender)."""
+    """What a card, an API summary and a feed entry show, with the rows: the authority and
+    the number of lots in the same query, wilayas and sectors in one query each (never one
+    per tender). The descriptions, the widest columns, are left in the database."""
     return query.options(
         joinedload(Tender.authority),
-        selectinload(Tender.lots),
+        with_expression(Tender.lots_counted, LOTS_COUNT),
+        defer(Tender.description_fr),
+        defer(Tender.description_ar),
         selectinload(Tender.wilaya_rows),
         selectinload(Tender.sectors),
     )
