@@ -162,6 +162,17 @@ def translated(labels: dict) -> dict:
     return {key: str(label) for key, label in labels.items()}
 
 
+def add_vary(response, *names: str) -> None:
+    """Add ``names`` to the response's ``Vary``. Every response says it varies by language
+    and cookie: written as a plain header when there is none yet, which costs a fraction
+    of parsing and rewriting it through ``response.vary`` (issue 16: per-request costs)."""
+    if "Vary" not in response.headers:
+        response.headers["Vary"] = ", ".join(names)
+        return
+    for name in names:
+        response.vary.add(name)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: app.config["DISPLAY_TIMEZONE"])
@@ -178,8 +189,7 @@ def init_app(app: Flask) -> None:
                 httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"],
             )
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        add_vary(response, "Accept-Language", "Cookie")
         return response
 
     app.jinja_env.globals.update(
