@@ -84,6 +84,7 @@ tender_sectors = Table(
 )
 
 
+CODES_SEPARATOR = "\x1f"  # the unit separator: no code can hold it (forms strip control characters)
 FILTER_COLUMNS = (
     "id",
     "status",
@@ -171,13 +172,28 @@ class Tender(Base):
     commission: Mapped[Commission | None] = relationship("Commission", uselist=False, viewonly=True)
 
     wilaya_rows = relationship("TenderWilaya", cascade="all, delete-orphan", order_by="TenderWilaya.wilaya_code")
-    # Set by the listing's queries (``queries._load``): the cards and the API count lots,
-    # they do not need them.
+    # Set by the listing's queries (``queries._load``): the cards, the API and the feed
+    # show the number of lots and the codes of wilayas and sectors, not the rows themselves.
     lots_counted: Mapped[int | None] = query_expression()
+    wilayas_joined: Mapped[str | None] = query_expression()  # codes joined by CODES_SEPARATOR
+    sectors_joined: Mapped[str | None] = query_expression()
 
     @property
     def lots_count(self) -> int:
         return self.lots_counted if self.lots_counted is not None else len(self.lots)
+
+    @property
+    def listed_wilaya_codes(self) -> list[str]:
+        """The wilaya codes, in order, from the listing's query when it gave them."""
+        if self.wilayas_joined is None:
+            return self.wilaya_codes
+        return sorted(code for code in self.wilayas_joined.split(CODES_SEPARATOR) if code)
+
+    @property
+    def listed_sector_codes(self) -> list[str]:
+        if self.sectors_joined is None:
+            return [sector.code for sector in self.sectors]
+        return sorted(code for code in self.sectors_joined.split(CODES_SEPARATOR) if code)
 
     @property
     def wilaya_codes(self) -> list[str]:
