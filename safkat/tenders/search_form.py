@@ -5,7 +5,9 @@ form) and for every visitor; building its 13 WTForms fields and the ~110 options
 selects cost about as much as the 20 cards of the page. The rendered HTML is therefore
 kept per process, keyed by everything it shows: the language, the filters as typed, and
 the sectors and authorities offered (read in one small statement on every request, so a
-renamed or added authority shows at once).
+renamed or added authority shows at once). The form holds nothing of the visitor (it is
+a GET form, without CSRF token), so one copy serves everyone. At ~9 KB a form, the
+:data:`MAX_ENTRIES` most recent ones take a few megabytes per process.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, TenderSearch
 from safkat.tenders.labels import STATUS_LABELS
 from safkat.wilayas import wilaya_choices
 
-MAX_ENTRIES = 1024
+MAX_ENTRIES = 512
 
 _lock = threading.Lock()
 _rendered: OrderedDict[tuple, Markup] = OrderedDict()
