@@ -58,9 +58,10 @@ def fallback_note(version: TextVersion) -> Markup:
 def wrap(version: TextVersion, tag: str = "span", markdown: bool = False, class_: str = "") -> Markup:
     """The text inside its own ``<tag lang=… dir="auto">``, followed by its fallback note."""
     body = render_markdown(version.text) if markdown else escape(version.text)
-    class_attribute = Markup(' class="{}"').format(class_) if class_ else Markup("")
-    return Markup('<{tag}{cls} lang="{lang}" dir="auto">{body}</{tag}>{note}').format(
-        tag=Markup(tag), cls=class_attribute, lang=version.lang, body=body, note=fallback_note(version)
+    class_attribute = f' class="{escape(class_)}"' if class_ else ""
+    # Joined rather than Markup.format: listings call this for every card (issue 16).
+    return Markup(
+        f'<{tag}{class_attribute} lang="{escape(version.lang)}" dir="auto">{body}</{tag}>{fallback_note(version)}'
     )
 
 

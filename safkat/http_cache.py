@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import Response, request, session
 from flask_login import current_user
 
-from safkat.i18n import current_language
+from safkat.i18n import add_vary, current_language
 
 
 def make_etag(*parts: object) -> str:
@@ -49,8 +49,7 @@ def _stamp(response: Response, etag: str, last_modified: datetime | None) -> Non
     response.set_etag(etag, weak=True)
     if last_modified is not None:
         response.last_modified = last_modified
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    add_vary(response, "Accept-Language", "Cookie")
 
 
 class RenderedCache:

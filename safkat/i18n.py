@@ -6,15 +6,17 @@ switcher, the logged-in user's preference, then ``Accept-Language``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from babel.numbers import format_decimal
+from babel import Locale, dates
+from babel import numbers as babel_numbers
 from babel.units import format_unit
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_time, get_locale, gettext, ngettext
+from flask_babel import Babel, format_date, format_time, get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -76,7 +78,28 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
         return gettext(
             "%(date)s at %(time)s, Algiers time", date=format_date(value, "full"), time=format_time(value, "HH:mm")
         )
-    return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
+    return _medium_when(value, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=32)
+def _medium_patterns(locale: Locale) -> tuple[dates.DateTimePattern, dates.DateTimePattern]:
+    return dates.parse_pattern(dates.get_date_format("medium", locale)), dates.parse_pattern("HH:mm")
+
+
+def _medium_when(value: datetime, locale: Locale, timezone) -> str:
+    """What ``format_date(value, "medium")`` and ``format_time(value, "HH:mm")`` give, with
+    the locale's patterns parsed once per process (a listing shows 20 dates; Flask-Babel
+    looks up the locale, the time zone and the patterns again for each)."""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(timezone)
+    if hasattr(timezone, "normalize"):  # pytz
+        local = timezone.normalize(local)
+    date_pattern, time_pattern = _medium_patterns(locale)
+    return f"{date_pattern.apply(local.date(), locale)} {time_pattern.apply(local.timetz(), locale)}"
+
+
+@lru_cache(maxsize=32)
+def _decimal_pattern(locale: str) -> tuple[Locale, babel_numbers.NumberPattern]:
+    return Locale.parse(locale), babel_numbers.parse_pattern("#,##0.00")
 
 
 def format_dzd(centimes: int | None, locale: str | None = None, with_currency: bool = True) -> str:
@@ -85,7 +108,8 @@ def format_dzd(centimes: int | None, locale: str | None = None, with_currency: b
         return ""
     locale = locale or current_language()
     amount = Decimal(centimes) / 100
-    number = format_decimal(amount, format="#,##0.00", locale=locale)
+    babel_locale, pattern = _decimal_pattern(locale)  # what babel's format_decimal does, parsed once
+    number = pattern.apply(amount, babel_locale, decimal_quantization=True, group_separator=True)
     if not with_currency:
         return number
     return f"{number} دج" if locale == "ar" else f"{number} DZD"
@@ -125,11 +149,28 @@ def time_left(deadline: datetime, now: datetime) -> str:
     return gettext(", ").join(parts)
 
 
-def wilaya_name(code: str) -> str:
+def wilaya_name(code: str, language: str | None = None) -> str:
     from safkat.wilayas import WILAYAS_BY_CODE
 
     wilaya = WILAYAS_BY_CODE.get(code)
-    return wilaya.name(current_language()) if wilaya else code
+    return wilaya.name(language or current_language()) if wilaya else code
+
+
+def translated(labels: dict) -> dict:
+    """``labels`` (lazy strings) translated once into the page's language, for a template
+    that shows them in a loop (a lazy string looks its translation up at every use)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+def add_vary(response, *names: str) -> None:
+    """Add ``names`` to the response's ``Vary``. Every response says it varies by language
+    and cookie: written as a plain header when there is none yet, which costs a fraction
+    of parsing and rewriting it through ``response.vary`` (issue 16: per-request costs)."""
+    if "Vary" not in response.headers:
+        response.headers["Vary"] = ", ".join(names)
+        return
+    for name in names:
+        response.vary.add(name)
 
 
 def init_app(app: Flask) -> None:
@@ -148,8 +189,7 @@ def init_app(app: Flask) -> None:
                 httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"],
             )
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        add_vary(response, "Accept-Language", "Cookie")
         return response
 
     app.jinja_env.globals.update(
@@ -159,6 +199,7 @@ def init_app(app: Flask) -> None:
         back_arrow=back_arrow,
         text_direction=text_direction,
         wilaya_name=wilaya_name,
+        translated=translated,
         time_left=time_left,
     )
     app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size, in_words=amount_words)

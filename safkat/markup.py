@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 from markupsafe import Markup
+
+_local = threading.local()
 
 ALLOWED_TAGS = {
     "p",
@@ -33,7 +37,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 def render_markdown(source: str | None) -> Markup:
     """Markdown to safe HTML: raw HTML escaped, tags and attributes whitelisted, links ``rel=nofollow``."""
-    html = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(source or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -42,3 +46,12 @@ def render_markdown(source: str | None) -> Markup:
         link_rel="nofollow noopener",
     )
     return Markup(clean)
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown converter: building one (its extensions, its patterns) cost
+    more than converting a tender's description, and a converter is not thread-safe."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return converter

@@ -51,3 +51,25 @@ def test_document_sizes_on_the_tender_page_are_localised(client, make, db_sessio
     db_session.flush()
     html = client.get(f"/tenders/{tender.url_reference}?lang=fr").get_data(as_text=True)
     assert "39,2 ko" in plain(html) and "KB" not in html
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
+    """Listings format dates and amounts with patterns parsed once per process (issue 16):
+    the text must be Flask-Babel's own, whatever the time of day, year or size."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+    from flask_babel import format_date, format_time
+
+    from safkat.i18n import format_dzd
+
+    moments = [datetime(2026, 1, 1, 0, 0, tzinfo=UTC) + timedelta(hours=h * 37, minutes=h * 7) for h in range(300)]
+    moments += [datetime(2025, 12, 31, 23, 30), datetime(2026, 6, 30, 22, 59, tzinfo=UTC)]  # naive is UTC
+    with app.test_request_context(f"/?lang={lang}"):
+        for moment in moments:
+            assert format_when(moment) == f"{format_date(moment, 'medium')} {format_time(moment, 'HH:mm')}"
+        for centimes in (0, 5, 99, 100, 123_456_789, 10**15 + 1, -2_550):
+            number = format_decimal(Decimal(centimes) / 100, format="#,##0.00", locale=lang)
+            assert format_dzd(centimes, with_currency=False) == number

@@ -24,6 +24,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, flash, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, event, inspect
@@ -175,7 +176,25 @@ def keep_private(response: Response) -> Response:
     return response
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of
+    keys rather than on every request (a tenth of an anonymous /healthz, issue 16). The
+    serializer holds no state of a request; a changed key or fallback builds a new one."""
+
+    _cached: tuple[tuple, object] | None = None
+
+    def get_signing_serializer(self, app: Flask):
+        if not app.secret_key:
+            return None
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = self._cached
+        if cached is None or cached[0] != keys:
+            cached = self._cached = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     app.before_request(check_session)
     app.after_request(keep_private)
 

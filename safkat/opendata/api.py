@@ -79,8 +79,8 @@ def tender_summary(tender: Tender, moment: datetime) -> dict:
         "category": tender.category,
         "procedure": tender.procedure,
         "authority": {"code": authority.code, "name": {"fr": authority.name_fr, "ar": authority.name_ar}},
-        "wilayas": tender.wilaya_codes,
-        "sectors": [sector.code for sector in tender.sectors],
+        "wilayas": tender.listed_wilaya_codes,
+        "sectors": tender.listed_sector_codes,
         "estimated_budget": amount(tender.estimated_budget) if tender.is_budget_public else None,
         "currency": "DZD",
         "published_at": iso(tender.published_at),
@@ -88,7 +88,7 @@ def tender_summary(tender: Tender, moment: datetime) -> dict:
         "submission_deadline_at": iso(tender.submission_deadline_at),
         "opening_at": iso(tender.opening_at),
         "has_reserved_lot": tender.has_reserved_lot,
-        "lots_count": len(tender.lots),
+        "lots_count": tender.lots_count,
     }
 
 

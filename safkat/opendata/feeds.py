@@ -41,7 +41,7 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def _summary(tender: Tender, language: str) -> str:
-    wilayas = ", ".join(f"{code} {wilaya_name(code)}" for code in tender.wilaya_codes)
+    wilayas = ", ".join(f"{code} {wilaya_name(code)}" for code in tender.listed_wilaya_codes)
     return "\n".join(
         (
             tender.reference or "",

@@ -8,7 +8,8 @@ visitor reading "about 95,000 calls for tender" loses nothing. So:
   ``EXACT_UP_TO + 1`` rows, which is cheap on both databases;
 - above, it is shown rounded as "about N": on PostgreSQL the planner's estimate (what
   ``EXPLAIN`` says, a millisecond), on SQLite the exact count taken once per filter;
-  either is remembered for :data:`LIFETIME_SECONDS` in this process.
+  either is remembered for :data:`LIFETIME_SECONDS` in this process, and while it is,
+  the other pages of that filter count nothing at all.
 
 The remembered counts may lag behind a change by a few minutes; that is what "about"
 says. Pages and links never depend on them (see ``queries.listing_page``).
@@ -85,18 +86,20 @@ def bounded_count(session: Session, query: Select, limit: int) -> int:
 
 def count(session: Session, query: Select, key: Hashable) -> Count:
     """The number of ``query``'s rows: exact when small, else remembered under ``key``."""
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    value = remembered.get((database, key))
+    if value is not None:  # only large counts are remembered: no need to count the first rows again
+        return Count(value, False)
     small = bounded_count(session, query, EXACT_UP_TO + 1)
     if small <= EXACT_UP_TO:
         return Count(small, True)
-    database = session.get_bind().engine.url.render_as_string(hide_password=True)
-    value = remembered.get((database, key))
-    if value is None:
-        if session.get_bind().dialect.name == "postgresql":
-            value = planner_estimate(session, _ids(query))
-        else:
-            value = session.scalar(select(func.count()).select_from(_ids(query).subquery())) or 0
-        remembered.put((database, key), value)
-    return Count(max(value, small), False)
+    if session.get_bind().dialect.name == "postgresql":
+        value = planner_estimate(session, _ids(query))
+    else:
+        value = session.scalar(select(func.count()).select_from(_ids(query).subquery())) or 0
+    value = max(value, small)
+    remembered.put((database, key), value)
+    return Count(value, False)
 
 
 def planner_estimate(session: Session, query: Select) -> int:

@@ -10,14 +10,23 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, not_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ScalarSelect, Select, and_, func, not_, select
+from sqlalchemy.orm import Session, defer, joinedload, with_expression
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import counts, freshness, search
-from safkat.tenders.models import Category, Procedure, Tender, TenderStatus, tender_sectors, tender_wilayas
+from safkat.tenders.models import (
+    CODES_SEPARATOR,
+    Category,
+    Lot,
+    Procedure,
+    Tender,
+    TenderStatus,
+    tender_sectors,
+    tender_wilayas,
+)
 from safkat.wilayas import WILAYAS_BY_CODE
 
 ALGIERS = ZoneInfo("Africa/Algiers")
@@ -158,14 +167,35 @@ def filtered(session: Session, filters: TenderFilters, now: datetime) -> Select:
     return query
 
 
+LOTS_COUNT = select(func.count(Lot.id)).where(Lot.tender_id == Tender.id).correlate(Tender).scalar_subquery()
+
+
+def _joined_codes(code, tender_id, *joins) -> ScalarSelect:
+    """The codes of a tender's rows joined in one string ('' for none), in the row's query."""
+    query = select(func.coalesce(func.aggregate_strings(code, CODES_SEPARATOR), ""))
+    for join in joins:
+        query = query.join_from(*join)
+    return query.where(tender_id == Tender.id).correlate(Tender).scalar_subquery()
+
+
+WILAYAS_JOINED = _joined_codes(tender_wilayas.c.wilaya_code, tender_wilayas.c.tender_id)
+SECTORS_JOINED = _joined_codes(
+    Sector.code, tender_sectors.c.tender_id, (tender_sectors, Sector, tender_sectors.c.sector_id == Sector.id)
+)
+
+
 def _load(query: Select) -> Select:
-    """What a card and an API summary show, with the rows: the authority in the same query,
-    the lots, wilayas and sectors in one query each (never one per tender)."""
+    """What a card, an API summary and a feed entry show, in the rows' own statement: the
+    authority, the number of lots, the codes of wilayas and sectors (never a statement
+    per tender, nor objects for rows that are shown as codes). The descriptions, the
+    widest columns, are left in the database."""
     return query.options(
         joinedload(Tender.authority),
-        selectinload(Tender.lots),
-        selectinload(Tender.wilaya_rows),
-        selectinload(Tender.sectors),
+        with_expression(Tender.lots_counted, LOTS_COUNT),
+        with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
+        with_expression(Tender.sectors_joined, SECTORS_JOINED),
+        defer(Tender.description_fr),
+        defer(Tender.description_ar),
     )
 
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
-from safkat.i18n import current_language
 from safkat.opendata import redflags
 from safkat.tenders import queries, services
-from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, QuestionForm, TenderSearchForm
-from safkat.tenders.labels import STATUS_LABELS, tender_labels
+from safkat.tenders.forms import QuestionForm
+from safkat.tenders.labels import tender_labels
 from safkat.tenders.models import Tender, TenderDocument
+from safkat.tenders.search_form import search_form_html
 from safkat.web import file_store, flash_domain_error, get_session, now, require
-from safkat.wilayas import wilaya_choices
 
 bp = Blueprint("tenders", __name__)
 bp.app_context_processor(tender_labels)
@@ -30,23 +27,8 @@ def tender_status(tender: Tender) -> str:
     return services.public_status(tender, now())
 
 
-def _search_form(filters: queries.TenderFilters) -> TenderSearchForm:
-    language = current_language()
-    session = get_session()
-    form = TenderSearchForm(formdata=None, data={**filters.as_args(), "reserved": filters.reserved})
-    everything = [("", _("All"))]
-    form.status.choices = everything + [(s, STATUS_LABELS[s]) for s in queries.PUBLIC_STATUSES]
-    form.category.choices = everything + list(CATEGORY_LABELS.items())
-    form.procedure.choices = everything + list(PROCEDURE_LABELS.items())
-    form.wilaya.choices = everything + wilaya_choices(language)
-    form.sector.choices = everything + [
-        (s.code, s.name(language)) for s in session.scalars(select(Sector).order_by(Sector.code))
-    ]
-    form.authority.choices = everything + [
-        (a.code, a.name(language))
-        for a in session.scalars(select(ContractingAuthority).order_by(ContractingAuthority.code))
-    ]
-    return form
+bp.add_app_template_global(services.public_status, "public_status")  # (tender, now): cards ask the clock once
+bp.add_app_template_global(now, "current_time")
 
 
 @bp.route("/tenders")
@@ -61,7 +43,8 @@ def list_tenders():
 
     def render() -> str:
         page = queries.listing_page(session, filters, now(), request.args.get("page"))
-        return render_template("tenders/list.html", page=page, filters=filters, form=_search_form(filters))
+        form = search_form_html(session, filters)
+        return render_template("tenders/list.html", page=page, filters=filters, search_form=form)
 
     html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, last_change)

@@ -8,9 +8,11 @@ Usage::
 For each kind of page (``listing``, ``search``, ``tender``, ``api-list``, ``api-detail``,
 ``healthz``) it asks for 40 different URLs through the test client of an app in
 production mode (rate limits off, the rendered-page cache emptied before every request)
-and prints the mean time per page, the SQL statements per page and the time spent in
-SQL. ``--profile KIND`` adds a cProfile of that kind's pages (cumulative time) and
-``--templates`` times the listing's template alone (the rows already loaded).
+and prints the mean time per page (wall clock, and CPU time of this process, which a
+busy machine disturbs less), the SQL statements per page and the time spent in SQL.
+``stats`` and ``authority`` (5 URLs each) are the statistics pages. ``--profile KIND``
+adds a cProfile of that kind's pages (cumulative time), ``--kinds`` picks the kinds, and
+``--templates`` times the listing's template alone (the rows and the form already there).
 """
 
 from __future__ import annotations
@@ -48,11 +50,22 @@ def make_app(database_url: str):
     return create_app()
 
 
-def urls(database_url: str) -> dict[str, list[str]]:
+def authority_codes(database_url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT code FROM authorities ORDER BY code")).scalars().all()
+    engine.dispose()
+    return list(codes)
+
+
+def urls(database_url: str, kinds: list[str] | None = None) -> dict[str, list[str]]:
     rng = random.Random(7)
     references = public_references(database_url, 40, rng)
     wilayas = [f"{n:02d}" for n in range(1, 59)]
-    return {
+    codes = authority_codes(database_url)
+    all_kinds = {
         "listing": [f"/tenders?page={rng.randint(1, 300)}" for _ in range(20)]
         + [f"/tenders?wilaya={rng.choice(wilayas)}&category={rng.choice(['works', 'services'])}" for _ in range(20)],
         "search": [f"/tenders?q={rng.choice(WORDS)}&page={n % 5 + 1}" for n in range(40)],
@@ -60,7 +73,10 @@ def urls(database_url: str) -> dict[str, list[str]]:
         "api-list": [f"/api/v1/tenders?page={rng.randint(1, 300)}" for _ in range(40)],
         "api-detail": [f"/api/v1/tenders/{reference}" for reference in references],
         "healthz": ["/healthz"] * 40,
+        "stats": ["/stats", *(f"/stats?wilaya={rng.choice(wilayas)}" for _ in range(4))],
+        "authority": [f"/stats/authority/{code}" for code in codes[:5]],
     }
+    return {kind: paths for kind, paths in all_kinds.items() if not kinds or kind in kinds}
 
 
 class SQLClock:
@@ -81,12 +97,26 @@ class SQLClock:
         self.slowest = sorted([*self.slowest, (spent, statement, parameters)], key=lambda s: -s[0])[:3]
 
 
-def measure(app, client, sql: SQLClock, paths: list[str], profiler=None) -> tuple[float, float, float]:
+def forget_filters() -> None:
+    """Each round starts with no remembered count or search form (what a round shares,
+    its pages of one filter, it shares as a worker would)."""
+    import importlib
+
+    for module, name in (("safkat.tenders.counts", "remembered"), ("safkat.tenders.search_form", None)):
+        try:
+            found = importlib.import_module(module)
+        except ImportError:  # an older checkout (--project)
+            continue
+        (getattr(found, name) if name else found).clear()
+
+
+def measure(app, client, sql: SQLClock, paths: list[str], profiler=None) -> tuple[float, float, float, float]:
     from safkat.http_cache import rendered
 
     client.get(paths[0])  # imports, compiled templates
+    forget_filters()
     sql.statements, sql.seconds = 0, 0.0
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for path in paths:
         rendered.clear()
         if profiler:
@@ -95,8 +125,9 @@ def measure(app, client, sql: SQLClock, paths: list[str], profiler=None) -> tupl
         if profiler:
             profiler.disable()
         assert response.status_code == 200, (path, response.status_code)
-    elapsed = time.perf_counter() - started
-    return 1000 * elapsed / len(paths), sql.statements / len(paths), 1000 * sql.seconds / len(paths)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    per_page = 1000 / len(paths)
+    return elapsed * per_page, cpu * per_page, sql.statements / len(paths), sql.seconds * per_page
 
 
 def template_only(app, count: int = 40) -> float:
@@ -105,17 +136,17 @@ def template_only(app, count: int = 40) -> float:
 
     from safkat.db import get_session
     from safkat.tenders import queries
-    from safkat.tenders.views import _search_form
+    from safkat.tenders.search_form import search_form_html
 
     with app.test_request_context("/tenders"):
         session = get_session()
         filters = queries.TenderFilters()
         page = queries.listing_page(session, filters, app.extensions["safkat.clock"].now(), 3)
-        form = _search_form(filters)
-        render_template("tenders/list.html", page=page, filters=filters, form=form)
+        form = search_form_html(session, filters)
+        render_template("tenders/list.html", page=page, filters=filters, search_form=form)
         started = time.perf_counter()
         for _ in range(count):
-            render_template("tenders/list.html", page=page, filters=filters, form=form)
+            render_template("tenders/list.html", page=page, filters=filters, search_form=form)
         return 1000 * (time.perf_counter() - started) / count
 
 
@@ -124,19 +155,25 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", default=os.environ.get("SAFKAT_DATABASE_URL"))
     parser.add_argument("--profile", help="a kind of page to profile")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--kinds", nargs="*", help="only these kinds of page")
+    parser.add_argument("--project", type=Path, help="profile another checkout of Safkat (to measure 'before')")
+    parser.add_argument("--rounds", type=int, default=1, help="measure each kind this many times, keep the fastest")
     parser.add_argument("--templates", action="store_true")
     parser.add_argument("--slow", action="store_true", help="print the 3 slowest statements of each kind")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("set SAFKAT_DATABASE_URL or pass --database-url")
+    if args.project:
+        sys.path.insert(0, str(args.project.resolve()))
     app = make_app(args.database_url)
     sql = SQLClock(app.extensions["safkat.db"].engine)
     client = app.test_client()
-    print(f"{'page':<11} {'ms/page':>8} {'SQL/page':>9} {'SQL ms':>7}")
-    for kind, paths in urls(args.database_url).items():
+    print(f"{'page':<11} {'ms/page':>8} {'CPU ms':>7} {'SQL/page':>9} {'SQL ms':>7}")
+    for kind, paths in urls(args.database_url, args.kinds).items():
         profiler = cProfile.Profile() if kind == args.profile else None
-        ms, statements, sql_ms = measure(app, client, sql, paths, profiler)
-        print(f"{kind:<11} {ms:8.1f} {statements:9.1f} {sql_ms:7.1f}")
+        rounds = [measure(app, client, sql, paths, profiler) for _ in range(args.rounds)]
+        ms, cpu_ms, statements, sql_ms = min(rounds, key=lambda measured: measured[1])
+        print(f"{kind:<11} {ms:8.1f} {cpu_ms:7.1f} {statements:9.1f} {sql_ms:7.1f}")
         if args.slow:
             for spent, statement, parameters in sql.slowest:
                 print(f"  {1000 * spent:.1f} ms: {' '.join(statement.split())[:400]} {parameters}")

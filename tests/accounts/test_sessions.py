@@ -217,3 +217,29 @@ def test_ended_sessions_are_forgotten_once_they_would_have_expired(app, make, cl
     log_in(client, make.bidder())
     client.post("/logout", data={})
     assert len(db_session.scalars(select(EndedSession)).all()) == 1, "the two expired ones are deleted"
+
+
+def test_a_new_secret_key_is_used_at_once_though_the_signer_is_kept_between_requests(app, make):
+    """Issue 16 keeps the session signer between requests: changing the key (or its
+    fallbacks) must still take effect, as with Flask's own signer built per request."""
+    user = make.bidder()
+    name = app.config["SESSION_COOKIE_NAME"]
+    client = app.test_client()
+    log_in(client, user)
+    assert client.get("/account").status_code == 200
+    signed_with_old_key = client.get_cookie(name).value
+
+    def account_with_old_cookie() -> int:
+        other = app.test_client()
+        other.set_cookie(name, signed_with_old_key)
+        return other.get("/account").status_code
+
+    old_key = app.secret_key
+    app.secret_key = "a brand new key " * 4
+    try:
+        assert account_with_old_cookie() == 302, "a cookie signed with the old key opens nothing"
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+        assert account_with_old_cookie() == 200, "the old key as a fallback still opens it"
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []

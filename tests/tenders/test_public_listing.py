@@ -209,12 +209,12 @@ def test_list_and_tender_pages_stay_under_60_kb_compressed(client, make, lang):
 
 
 def test_rendered_listing_is_reused_until_anything_public_changes(client, make, clock, db_session, monkeypatch):
-    from safkat.tenders import views
+    from safkat.tenders import queries
 
     make.tender(state="open", title_fr="Premier appel")
     calls = []
-    original = views._search_form
-    monkeypatch.setattr(views, "_search_form", lambda filters: calls.append(1) or original(filters))
+    original = queries.listing_page
+    monkeypatch.setattr(queries, "listing_page", lambda *args: calls.append(1) or original(*args))
     first = client.get("/tenders?wilaya=31&lang=fr").data
     assert client.get("/tenders?wilaya=31&lang=fr").data == first and len(calls) == 1  # reused
     make.tender(state="open", title_fr="Second appel", changed_at=clock.now() + timedelta(seconds=1))
