@@ -5,7 +5,7 @@ Invoices received before keep the rule they were received under: calendar days f
 receipt (Algiers date), the last day moved past a Friday or Saturday.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 20:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

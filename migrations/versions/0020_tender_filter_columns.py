@@ -7,14 +7,14 @@ the index alone (measured at 100,000 tenders: a search's open-first page 11 → 
 statistic's scan 216 → 103 ms) and PostgreSQL may scan it index-only.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-06 20:20:00
 """
 
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
