@@ -17,7 +17,7 @@ import pytest
 from babel.support import NullTranslations, Translations
 
 import safkat
-from safkat.demo import DEMO_PASSWORD
+from safkat.demo import DEMO_KEY_PASSPHRASE, DEMO_KEYS, DEMO_PASSWORD
 
 CATALOGUES = Path(safkat.__file__).parent / "translations"
 CODE = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
@@ -29,6 +29,13 @@ def translator(lang: str):
     if lang == "en":
         return NullTranslations().gettext
     return Translations.load(str(CATALOGUES), [lang]).gettext
+
+
+def choose_demo_backup(page, email: str) -> None:
+    """At the opening session, a demo member picks their demo key backup and types its
+    passphrase: the page's script unseals their share in this browser."""
+    page.set_input_files("#keyshare-backup", str(DEMO_KEYS / f"{email}.json"))
+    page.fill("#keyshare-passphrase", DEMO_KEY_PASSPHRASE)
 
 
 def path_of(url: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from safkat.demo import DEMO_PASSWORD
+from tests.browser.pages import choose_demo_backup
 
 TEXTS = {
     "fr": {"opened": "Le quorum est atteint", "recorded": "Votre présence est enregistrée", "sent": "transmis"},
@@ -67,10 +68,12 @@ def bid(browser, url, email, tender_reference, lang, tmp_path, tag):
     return bid_url, technical.read_bytes()
 
 
-def confirm(page, url, tender_id, lang):
+def confirm(page, url, tender_id, lang, email):
     page.goto(f"{url}/officer/tenders/{tender_id}/opening?lang={lang}")
     page.check("#no_conflict")
+    choose_demo_backup(page, email)  # the member's share of the tender's key, unsealed in the browser
     page.click("main form button[type=submit]")
+    page.wait_for_selector(".flashes", timeout=60_000)
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
@@ -104,10 +107,10 @@ def test_the_commission_opens_reads_and_asks_for_a_missing_document(browser, liv
     # Two members, two sessions: the first is recorded, the second opens the bids.
     first = log_in(browser, url, MEMBER, lang, width=360)
     second = log_in(browser, url, CHAIR, lang)
-    confirm(first, url, tender_id, lang)
+    confirm(first, url, tender_id, lang, MEMBER)
     assert texts["recorded"] in first.content()
     first.screenshot(path=SHOTS.format(lang=lang, name="opening"), full_page=True)
-    confirm(second, url, tender_id, lang)
+    confirm(second, url, tender_id, lang, CHAIR)
     assert texts["opened"] in second.content()
     assert "Karima Benali" in second.content() and "Yacine Meziane" in second.content()  # the minutes
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.pages import Person, mail_pdfs, mail_text, path_of, verify_document, verify_pdfs_on
+from tests.browser.pages import (
+    Person,
+    choose_demo_backup,
+    mail_pdfs,
+    mail_text,
+    path_of,
+    verify_document,
+    verify_pdfs_on,
+)
 from tests.conftest import find_link
 
 PASSWORD = "une-phrase-de-passe-2026"
@@ -270,6 +278,7 @@ def test_the_whole_life_of_a_call_for_tender(browser, live_server, tmp_path, lan
         member.go(f"/officer/tenders/{tender_id}")
         member.follow(f"a[href$='/officer/tenders/{tender_id}/opening']")
         member.page.check("#no_conflict")
+        choose_demo_backup(member.page, member.email)  # their share, unsealed in their browser
         member.submit("main form")
     officer.see("The quorum is present: the bids are open.")
     assert officer.page.get_by_role("heading", level=1).inner_text().startswith(words["minutes"])
