@@ -34,7 +34,9 @@ def give_key(session, user, now) -> X25519PrivateKey:
 
 
 def protect(session, tender, kek, now) -> TenderKey:
-    """Replace the factory's KEK-only key by one held by the commission, as publication does."""
+    """Replace the factory's key by one sealed to the members' keys given here, as publication does."""
+    for share in session.scalars(select(TenderKeyShare).where(TenderKeyShare.tender_id == tender.id)):
+        session.delete(share)
     session.delete(session.get(TenderKey, tender.id))
     session.flush()
     key = protect_tender_key(session, tender, kek, now)
