@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from safkat import audit
 from safkat.accounts.models import Role, User
 from safkat.bids.models import Bid, BidStatus, Opening
 from safkat.commission import keys as commission_keys
 from safkat.commission import rekeying
 from safkat.commission.models import Commission, CommissionMember, OpeningPresence
+from safkat.commission.rekeying import log as _log
 from safkat.errors import N_, DomainError, Message, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.opendata import ocds
@@ -37,18 +37,6 @@ class CommissionInput:
     chair_id: int | None
     quorum: int
     reason: str = ""  # required once the tender is published: the amendment's reason
-
-
-def _log(session: Session, actor, tender_id: int, action: str, now: datetime, **details) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=f"commission.{action}",
-        object_type="tender",
-        object_id=tender_id,
-        now=now,
-        **details,
-    )
 
 
 def eligible_officers(session: Session, authority_id: int) -> list[User]:

@@ -49,7 +49,7 @@ def _page(client, tender, lang="en"):
 
 def _tool_answer(page: str, kind: str, backup_file, tmp_path, monkeypatch, capsys) -> str:
     """What the member does on their computer: save the request, run the tool, copy its output."""
-    request = re.search(r'<pre dir="ltr" class="keyshare-request">(.*?)</pre>', page, re.S).group(1)
+    request = re.search(r'<pre dir="ltr" class="keyshare-text">(\{.*?)</pre>', page, re.S).group(1)
     request_file = tmp_path / "request.json"
     request_file.write_text(html.unescape(request))
     monkeypatch.setenv(PASSPHRASE_VARIABLE, PASSPHRASE)
