@@ -98,12 +98,29 @@ def authority_stats(page, server, lang: str) -> None:
     page.goto(f"{server.url}/stats/authority/AT-ORN?lang={lang}")
 
 
+def opening_key(page, server, lang: str) -> None:
+    """An officer's opening key page: the key made in this browser, its backup checked."""
+    log_in(page, server, "officer.oran@safkat.dz", lang)
+    page.goto(f"{server.url}/account/opening-key?lang={lang}")
+
+
+def opening_session(page, server, lang: str) -> None:
+    """A commission member at the opening session: presence, and their share from their backup."""
+    from tests.browser.test_opening_with_keys import ready_tender_of_oran
+
+    log_in(page, server, "officer.oran@safkat.dz", lang)
+    page.goto(f"{server.url}/officer/tenders/{ready_tender_of_oran(server)}/opening?lang={lang}")
+    page.locator("form[data-keyshare=unseal] details").evaluate("details => details.open = true")
+
+
 PAGES = {
     "tender": tender_page,
     "bid-form": bid_form,
     "bid-review": bid_review,
     "stats": stats_page,
     "authority-stats": authority_stats,
+    "opening-key": opening_key,
+    "opening-session": opening_session,
 }
 
 
