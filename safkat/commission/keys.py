@@ -179,6 +179,15 @@ def kept_shares(session: Session, tender_key: TenderKey) -> list[TenderKeyShare]
     )
 
 
+def presences_needed(session: Session, commission) -> int:
+    """How many members must sit for the bids to open: the commission's quorum and, for a
+    key the commission holds, its threshold (they differ while a redistribution is unfinished)."""
+    tender_key = session.get(TenderKey, commission.tender_id)
+    if tender_key is None or tender_key.scheme != KeyScheme.COMMISSION:
+        return commission.quorum
+    return max(commission.quorum, tender_key.threshold)
+
+
 def has_enough_shares(session: Session, tender_id: int) -> bool:
     """Whether the tender's key can be recovered now (always, for a legacy key)."""
     tender_key = session.get(TenderKey, tender_id)

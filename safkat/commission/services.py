@@ -218,7 +218,8 @@ def confirm_presence(
     _log(session, actor, tender.id, "presence_confirmed", now, member=actor.full_name, chair=member.is_chair)
     checkpoint("opening.presence_confirmed")
     present.append(presence)
-    if len(present) < commission.quorum or not commission_keys.has_enough_shares(session, tender.id):
+    quorum_present = len(present) >= commission_keys.presences_needed(session, commission)
+    if not quorum_present or not commission_keys.has_enough_shares(session, tender.id):
         return None
     return open_bids(session, tender, actor, keys, store, now, commission=minutes_line(commission, present))
 

@@ -107,11 +107,13 @@ def opening(tender_id: int):
         )
     is_ready = services.is_ready_to_open(tender, now())
     needs_share = keys.needs_shares(session, tender.id)
+    commission = session.get(Commission, tender.id)
     share = keys.current_share(session, tender.id, current_user.id) if needs_share else None
     return render_template(
         "commission/opening.html",
         tender=tender,
-        commission=session.get(Commission, tender.id),
+        commission=commission,
+        needed=keys.presences_needed(session, commission),
         presences=present,
         has_confirmed=any(p.user_id == current_user.id for p in present),
         is_ready=is_ready,

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from safkat.audit import AuditEvent
 from safkat.bids.models import OpenedBid, Opening, TenderKey
-from safkat.commission import redistribution, rekeying
+from safkat.commission import keys, redistribution, rekeying
 from safkat.commission.key_models import TenderKeyShare
+from safkat.commission.models import Commission
 from safkat.commission.reshare_models import ReshareRound, RoundStatus
 from safkat.documents.values import tender_notice_values
 from safkat.errors import DomainError, PermissionDenied
@@ -354,3 +355,21 @@ def test_a_lost_key_before_bids_is_named_on_the_commission_page_then_a_new_key_i
     assert h.opens_tender_key(db_session, tender, h.recover(db_session, tender, kek, shares))
     page = login(karim).get(f"/officer/tenders/{tender.id}/commission?lang=en").get_data(as_text=True)
     assert "no longer hold" not in page
+
+
+def test_while_a_round_is_unfinished_the_opening_page_asks_for_the_members_the_key_needs(
+    keyed, db_session, kek, clock, login
+):
+    """The key was made for 3 of 3; a bid came; the new commission wants 2 of 3. Until the
+    round completes the key still needs 3 shares: the opening page says 3, not the new quorum."""
+    karim, nadia, omar = keyed.members
+    h.rename(db_session, keyed.tender, karim, [karim, nadia, omar], 3, kek, clock.now())  # no bid yet: key remade
+    db_session.commit()
+    assert db_session.get(TenderKey, keyed.tender.id).threshold == 3
+    assert post_bid(login(keyed.firm), keyed.tender).status_code == 302
+    h.rename(db_session, keyed.tender, karim, [karim, nadia, keyed.outsider], 2, kek, clock.now())
+    db_session.commit()
+    assert keys.presences_needed(db_session, db_session.get(Commission, keyed.tender.id)) == 3
+    clock.set(keyed.tender.submission_deadline_at + timedelta(minutes=1))
+    page = login(karim).get(f"/officer/tenders/{keyed.tender.id}/opening?lang=en").get_data(as_text=True)
+    assert "0 of 3 needed." in page and "0 of 2 needed." not in page
