@@ -92,10 +92,15 @@ def protect_tender_key(session: Session, tender, kek: bytes, now: datetime) -> T
 # --- the opening ------------------------------------------------------------------------------
 
 
+def commission_key(session: Session, tender_id: int) -> TenderKey | None:
+    """The tender's key if the commission holds it (legacy KEK-only keys are not theirs)."""
+    key = session.get(TenderKey, tender_id)
+    return key if key is not None and key.scheme == KeyScheme.COMMISSION else None
+
+
 def needs_shares(session: Session, tender_id: int) -> bool:
     """Whether the tender's key opens only with its commission's shares (not a legacy key)."""
-    tender_key = session.get(TenderKey, tender_id)
-    return tender_key is not None and tender_key.scheme == KeyScheme.COMMISSION
+    return commission_key(session, tender_id) is not None
 
 
 def current_share(session: Session, tender_id: int, user_id: int) -> TenderKeyShare | None:

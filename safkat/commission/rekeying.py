@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from safkat import audit
 from safkat.accounts.models import User
-from safkat.bids.models import Bid, BidStatus, KeyScheme, TenderKey
+from safkat.bids.models import Bid, BidStatus, TenderKey
 from safkat.commission.key_models import TenderKeyShare
-from safkat.commission.keys import active_keys, members_without_key, protect_tender_key
+from safkat.commission.keys import active_keys, commission_key, members_without_key, protect_tender_key
 from safkat.commission.models import Commission
 from safkat.commission.reshare_models import ParticipantRole, ReshareParticipant, ReshareRound, RoundStatus
 from safkat.errors import N_, DomainError
@@ -56,12 +56,6 @@ def log(session: Session, actor, tender_id: int, action: str, now: datetime, **d
         now=now,
         **details,
     )
-
-
-def commission_key(session: Session, tender_id: int) -> TenderKey | None:
-    """The tender's key if the commission holds it (legacy KEK-only keys are not theirs)."""
-    key = session.get(TenderKey, tender_id)
-    return key if key is not None and key.scheme == KeyScheme.COMMISSION else None
 
 
 def current_shares(session: Session, tender) -> list[TenderKeyShare]:
