@@ -27,6 +27,7 @@ def index():
     like the listing (a tender enters the "closing soon" window with no write: the hour is
     part of the validator, so the window is exact to the hour)."""
     from safkat.tenders import queries
+    from safkat.tenders.cards import CardWriter
 
     session = get_session()
     last_change = queries.last_change(session, now())
@@ -34,7 +35,11 @@ def index():
     cached = not_modified(etag, last_change)
     if cached:
         return cached
-    html = public_body(etag, lambda: render_template("core/index.html", tenders=queries.home_tenders(session, now())))
+    def render() -> str:
+        tenders = queries.home_tenders(session, now(), load=CardWriter(now()).load)
+        return render_template("core/index.html", tenders=tenders)
+
+    html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, last_change)
 
 

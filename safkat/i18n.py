@@ -78,7 +78,7 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
         return gettext(
             "%(date)s at %(time)s, Algiers time", date=format_date(value, "full"), time=format_time(value, "HH:mm")
         )
-    return _medium_when(value, get_locale(), get_timezone())
+    return medium_when(value, get_locale(), get_timezone())
 
 
 @lru_cache(maxsize=32)
@@ -86,7 +86,7 @@ def _medium_patterns(locale: Locale) -> tuple[dates.DateTimePattern, dates.DateT
     return dates.parse_pattern(dates.get_date_format("medium", locale)), dates.parse_pattern("HH:mm")
 
 
-def _medium_when(value: datetime, locale: Locale, timezone) -> str:
+def medium_when(value: datetime, locale: Locale, timezone) -> str:
     """What ``format_date(value, "medium")`` and ``format_time(value, "HH:mm")`` give, with
     the locale's patterns parsed once per process (a listing shows 20 dates; Flask-Babel
     looks up the locale, the time zone and the patterns again for each)."""

@@ -5,7 +5,7 @@ Shared by the HTML list, the Atom feed and the JSON API so they always agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -199,22 +199,34 @@ def _load(query: Select) -> Select:
     )
 
 
-def _rows(session: Session, query: Select, offset: int, limit: int) -> list[Tender]:
-    """``limit`` tenders of the ordered ``query`` from ``offset``, with what the cards show.
-
-    The page's ids are found first (narrow rows to sort and to skip over), then only those
-    tenders are read whole: sorting or skipping over full rows, long descriptions included,
-    costed more than the rest of the page.
-    """
-    ids = list(session.scalars(query.with_only_columns(Tender.id).limit(limit).offset(offset)))
+def load_tenders(session: Session, ids: Sequence[int]) -> list[Tender]:
+    """Tenders ``ids`` in that order, with what the API and the feed show."""
     if not ids:
         return []
     found = {tender.id: tender for tender in session.scalars(_load(select(Tender).where(Tender.id.in_(ids)))).unique()}
     return [found[id_] for id_ in ids if id_ in found]
 
 
+Loader = Callable[[Session, Sequence[int]], list]  # the page's ids → what the page shows of them
+
+
+def _rows(session: Session, query: Select, offset: int, limit: int, load: Loader) -> list:
+    """``limit`` rows of the ordered ``query`` from ``offset``, as ``load`` gives them.
+
+    The page's ids are found first (narrow rows to sort and to skip over), then only those
+    tenders are read: sorting or skipping over full rows, long descriptions included,
+    costed more than the rest of the page.
+    """
+    return load(session, list(session.scalars(query.with_only_columns(Tender.id).limit(limit).offset(offset))))
+
+
 def listing_page(
-    session: Session, filters: TenderFilters, now: datetime, page: str | int | None, per_page: int = PER_PAGE
+    session: Session,
+    filters: TenderFilters,
+    now: datetime,
+    page: str | int | None,
+    per_page: int = PER_PAGE,
+    load: Loader = load_tenders,
 ) -> Page:
     """One page of the listing.
 
@@ -223,32 +235,34 @@ def listing_page(
     than one ORDER BY over a CASE, which would sort the whole table on every page. Each
     query reads one row more than the page, to know whether a next page exists; the total
     is :func:`safkat.tenders.counts.count` ("about N" when large), which no link depends on.
+    The items are what ``load`` makes of the page's ids: tenders, or the listing's cards.
     """
     number = page if isinstance(page, int) else parse_page(page)
     base = filtered(session, filters, now)
-    offset = (number - 1) * per_page
+    offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
-        items = _rows(session, base.order_by(Tender.submission_deadline_at.asc(), Tender.id), offset, per_page + 1)
+        items = _rows(session, base.order_by(Tender.submission_deadline_at.asc(), Tender.id), offset, limit, load)
     elif filters.sort == "published" or filters.status not in ("", "open"):
-        items = _rows(session, base.order_by(Tender.published_at.desc(), Tender.id.desc()), offset, per_page + 1)
+        items = _rows(session, base.order_by(Tender.published_at.desc(), Tender.id.desc()), offset, limit, load)
     else:
-        items = _open_first(session, base, filters, now, offset, per_page + 1)
+        items = _open_first(session, base, filters, now, (offset, limit), load)
     total = counts.count(session, base, filters)
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
 
 
 def _open_first(
-    session: Session, base: Select, filters: TenderFilters, now: datetime, offset: int, limit: int
-) -> list[Tender]:
-    """``limit`` rows from ``offset`` of open tenders (nearest deadline first), then the others."""
+    session: Session, base: Select, filters: TenderFilters, now: datetime, window: tuple[int, int], load: Loader
+) -> list:
+    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline first), then the others."""
+    offset, limit = window
     open_query = base.where(_is_open(now))
-    items = _rows(session, open_query.order_by(Tender.submission_deadline_at.asc(), Tender.id), offset, limit)
+    items = _rows(session, open_query.order_by(Tender.submission_deadline_at.asc(), Tender.id), offset, limit, load)
     if len(items) == limit or filters.status == "open":
         return items
     # The page reaches past the open tenders: how many there are is now known or bounded by the offset.
     open_count = offset + len(items) if items else counts.bounded_count(session, open_query, offset)
     others = base.where(not_(_is_open(now))).order_by(Tender.published_at.desc(), Tender.id.desc())
-    return items + _rows(session, others, max(0, offset - open_count), limit - len(items))
+    return items + _rows(session, others, max(0, offset - open_count), limit - len(items), load)
 
 
 def newest_published(session: Session, filters: TenderFilters, now: datetime, limit: int = 50) -> list[Tender]:
@@ -259,20 +273,22 @@ def newest_published(session: Session, filters: TenderFilters, now: datetime, li
 
 @dataclass(frozen=True)
 class HomeTenders:
-    latest: list[Tender]  # the open tenders published last
-    closing_soon: list[Tender]  # the open tenders whose deadline is nearest, within the window
+    latest: list  # the open tenders published last
+    closing_soon: list  # the open tenders whose deadline is nearest, within the window
 
 
-def home_tenders(session: Session, now: datetime, count: int = 5, window: timedelta = timedelta(days=7)) -> HomeTenders:
-    """What the home page shows: two small queries on the indexed status and dates."""
-    open_now = select(Tender).where(_is_open(now))
+def home_tenders(
+    session: Session, now: datetime, load: Loader = load_tenders, count: int = 5, window: timedelta = timedelta(days=7)
+) -> HomeTenders:
+    """What the home page shows (as ``load`` makes it): two small queries on the indexed status and dates."""
+    open_now = select(Tender.id).where(_is_open(now))
     latest = open_now.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(count)
     closing = (
         open_now.where(Tender.submission_deadline_at <= now + window)
         .order_by(Tender.submission_deadline_at, Tender.id)
         .limit(count)
     )
-    return HomeTenders(list(session.scalars(_load(latest))), list(session.scalars(_load(closing))))
+    return HomeTenders(load(session, list(session.scalars(latest))), load(session, list(session.scalars(closing))))
 
 
 def last_change(session: Session, now: datetime) -> datetime | None:

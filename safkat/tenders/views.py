@@ -12,6 +12,7 @@ from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
 from safkat.opendata import redflags
 from safkat.tenders import queries, services
+from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
 from safkat.tenders.labels import tender_labels
 from safkat.tenders.models import Tender, TenderDocument
@@ -42,7 +43,8 @@ def list_tenders():
         return cached
 
     def render() -> str:
-        page = queries.listing_page(session, filters, now(), request.args.get("page"))
+        cards = CardWriter(now())
+        page = queries.listing_page(session, filters, now(), request.args.get("page"), load=cards.load)
         form = search_form_html(session, filters)
         return render_template("tenders/list.html", page=page, filters=filters, search_form=form)
 

@@ -214,7 +214,7 @@ def test_rendered_listing_is_reused_until_anything_public_changes(client, make, 
     make.tender(state="open", title_fr="Premier appel")
     calls = []
     original = queries.listing_page
-    monkeypatch.setattr(queries, "listing_page", lambda *args: calls.append(1) or original(*args))
+    monkeypatch.setattr(queries, "listing_page", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
     first = client.get("/tenders?wilaya=31&lang=fr").data
     assert client.get("/tenders?wilaya=31&lang=fr").data == first and len(calls) == 1  # reused
     make.tender(state="open", title_fr="Second appel", changed_at=clock.now() + timedelta(seconds=1))

@@ -1,0 +1,60 @@
+"""The listing's cards are written from plain rows (issue 16): they must say what the
+tender says, in the reader's language, and never what is not public."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from safkat.http_cache import rendered
+from tests.tenders.test_page_queries import cost
+
+
+def card_of(page: str, reference: str) -> str:
+    for card in re.findall(r'<article class="tender-card">.*?</article>', page, re.S):
+        if reference in card:
+            return re.sub(r"[ \n]+", " ", card)  # spaces and line ends only: the no-break spaces stay
+    raise AssertionError(f"no card for {reference}")
+
+
+def test_a_card_says_what_the_tender_says_in_arabic(make, client):
+    authority = make.authority(name_fr="Commune d'Oran", name_ar="بلدية وهران")
+    tender = make.tender(
+        state="open", authority=authority, lots=3, wilayas=["31", "16"], reserved=True, title_ar="ربط بالألياف"
+    )
+    card = card_of(client.get("/tenders?lang=ar").get_data(as_text=True), tender.reference)
+    assert f'href="/tenders/{tender.url_reference}"' in card
+    assert '<span lang="ar" dir="auto">ربط بالألياف</span>' in card
+    assert "badge-open" in card and "بلدية وهران" in card and "Commune d'Oran" not in card
+    assert "الجزائر, وهران" in card  # the wilayas' Arabic names, in the order of their codes (16, 31)
+    assert "· 3 حصص ·" in card
+    assert "المبلغ التقديري: 1,500,000.00 دج" in card
+    assert 'datetime="' + tender.submission_deadline_at.isoformat() + '"' in card
+
+
+def test_a_card_in_french_falls_back_and_shows_the_budget_only_when_public(make, client):
+    public = make.tender(state="open", title_ar="", estimated_budget=4_500_000_00)
+    hidden = make.tender(state="open", estimated_budget=9_876_543_21, is_budget_public=False)
+    page = client.get("/tenders?lang=fr").get_data(as_text=True)
+    assert "Montant estimatif\u00a0: 4\u202f500\u202f000,00 DZD" in card_of(page, public.reference)
+    hidden_card = card_of(page, hidden.reference)
+    assert "Montant estimatif" not in hidden_card and "876" not in hidden_card
+    arabic_page = client.get("/tenders?lang=ar").get_data(as_text=True)
+    assert "(بالفرنسية)" in card_of(arabic_page, public.reference)  # no Arabic title: the French one, marked
+
+
+def test_a_card_turns_closed_when_the_deadline_passes(make, client, clock):
+    tender = make.tender(state="open", submission_deadline_at=clock.now() + timedelta(minutes=5))
+    assert "badge-open" in card_of(client.get("/tenders?lang=en").get_data(as_text=True), tender.reference)
+    clock.advance(minutes=6)
+    rendered.clear()
+    card = card_of(client.get("/tenders?lang=en&status=closed").get_data(as_text=True), tender.reference)
+    assert "badge-closed" in card and "Closed, waiting for the opening" in card
+
+
+def test_the_cards_of_a_page_cost_one_statement(make, client, engine):
+    for _ in range(7):
+        make.tender(state="open", lots=2, wilayas=["31", "16"])
+    seen = cost(engine, client, "/tenders?lang=fr&sort=deadline")
+    card_reads = [statement for statement in seen if "tenders.title_fr" in statement]
+    assert len(card_reads) == 1, "\n".join(seen)
