@@ -84,14 +84,24 @@ def bounded_count(session: Session, query: Select, limit: int) -> int:
     return session.scalar(select(func.count()).select_from(_ids(query).limit(limit).subquery())) or 0
 
 
-def count(session: Session, query: Select, key: Hashable) -> Count:
-    """The number of ``query``'s rows: exact when small, else remembered under ``key``."""
+def count(session: Session, query: Select, key: Hashable, as_of: object = None) -> Count:
+    """The number of ``query``'s rows: exact when small, else remembered under ``key``.
+
+    ``as_of`` names the state of the data the count reads (the listing's last change,
+    which moves with every public change and every passed deadline): an exact count is
+    remembered under it too, and stays exact for as long as that state lasts.
+    """
     database = session.get_bind().engine.url.render_as_string(hide_password=True)
     value = remembered.get((database, key))
-    if value is not None:  # only large counts are remembered: no need to count the first rows again
+    if value is not None:  # a large count: no need to count the first rows again
         return Count(value, False)
-    small = bounded_count(session, query, EXACT_UP_TO + 1)
+    exact_key = (database, key, "exact", as_of)
+    small = remembered.get(exact_key) if as_of is not None else None
+    if small is None:
+        small = bounded_count(session, query, EXACT_UP_TO + 1)
     if small <= EXACT_UP_TO:
+        if as_of is not None:
+            remembered.put(exact_key, small)
         return Count(small, True)
     if session.get_bind().dialect.name == "postgresql":
         value = planner_estimate(session, _ids(query))

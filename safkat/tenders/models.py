@@ -73,14 +73,17 @@ tender_wilayas = Table(
     "tender_wilayas",
     Base.metadata,
     Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
-    Column("wilaya_code", String(2), primary_key=True, index=True),
+    Column("wilaya_code", String(2), primary_key=True),
+    # A filter by wilaya reads its tenders' ids from this index alone (migration 0021).
+    Index("ix_tender_wilayas_wilaya_tender", "wilaya_code", "tender_id"),
 )
 
 tender_sectors = Table(
     "tender_sectors",
     Base.metadata,
     Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
-    Column("sector_id", ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True),
+    Index("ix_tender_sectors_sector_tender", "sector_id", "tender_id"),
 )
 
 

@@ -184,19 +184,23 @@ SECTORS_JOINED = _joined_codes(
 )
 
 
+# What a card, an API summary and a feed entry show, in the rows' own statement: the
+# authority, the number of lots, the codes of wilayas and sectors (never a statement per
+# tender, nor objects for rows that are shown as codes). The descriptions, the widest
+# columns, are left in the database. Built once: making these options (``with_expression``
+# copies its expression) cost more than running the statement they shape (issue 16).
+_LISTED = (
+    joinedload(Tender.authority),
+    with_expression(Tender.lots_counted, LOTS_COUNT),
+    with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
+    with_expression(Tender.sectors_joined, SECTORS_JOINED),
+    defer(Tender.description_fr),
+    defer(Tender.description_ar),
+)
+
+
 def _load(query: Select) -> Select:
-    """What a card, an API summary and a feed entry show, in the rows' own statement: the
-    authority, the number of lots, the codes of wilayas and sectors (never a statement
-    per tender, nor objects for rows that are shown as codes). The descriptions, the
-    widest columns, are left in the database."""
-    return query.options(
-        joinedload(Tender.authority),
-        with_expression(Tender.lots_counted, LOTS_COUNT),
-        with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
-        with_expression(Tender.sectors_joined, SECTORS_JOINED),
-        defer(Tender.description_fr),
-        defer(Tender.description_ar),
-    )
+    return query.options(*_LISTED)
 
 
 def load_tenders(session: Session, ids: Sequence[int]) -> list[Tender]:
@@ -246,7 +250,7 @@ def listing_page(
         items = _rows(session, base.order_by(Tender.published_at.desc(), Tender.id.desc()), offset, limit, load)
     else:
         items = _open_first(session, base, filters, now, (offset, limit), load)
-    total = counts.count(session, base, filters)
+    total = counts.count(session, base, filters, as_of=last_change(session, now))
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
 
 
