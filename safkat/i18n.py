@@ -6,8 +6,7 @@ switcher, the logged-in user's preference, then ``Accept-Language``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -81,35 +80,43 @@ def format_when(value: datetime | None, format: str = "medium") -> str:
     return medium_when(value, get_locale(), get_timezone())
 
 
-@lru_cache(maxsize=32)
-def _medium_patterns(locale: Locale) -> tuple[dates.DateTimePattern, dates.DateTimePattern]:
-    return dates.parse_pattern(dates.get_date_format("medium", locale)), dates.parse_pattern("HH:mm")
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: Locale) -> str:
+    """``format_date(day, "medium")``: a listing shows 20 dates, most of them on a few days,
+    and Babel's pattern costs more than the rest of a card (issue 16)."""
+    return dates.parse_pattern(dates.get_date_format("medium", locale)).apply(day, locale)
 
 
 def medium_when(value: datetime, locale: Locale, timezone) -> str:
     """What ``format_date(value, "medium")`` and ``format_time(value, "HH:mm")`` give, with
-    the locale's patterns parsed once per process (a listing shows 20 dates; Flask-Babel
-    looks up the locale, the time zone and the patterns again for each)."""
+    the locale and time zone looked up once per page by the caller (Flask-Babel looks them
+    up again for each date). ``HH:mm`` is two-digit Latin numerals in every language we speak."""
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(timezone)
     if hasattr(timezone, "normalize"):  # pytz
         local = timezone.normalize(local)
-    date_pattern, time_pattern = _medium_patterns(locale)
-    return f"{date_pattern.apply(local.date(), locale)} {time_pattern.apply(local.timetz(), locale)}"
+    return f"{_medium_date(local.date(), locale)} {local.hour:02d}:{local.minute:02d}"
 
 
 @lru_cache(maxsize=32)
-def _decimal_pattern(locale: str) -> tuple[Locale, babel_numbers.NumberPattern]:
-    return Locale.parse(locale), babel_numbers.parse_pattern("#,##0.00")
+def _number_symbols(locale: str) -> tuple[str, str]:
+    """The locale's group and decimal separators."""
+    parsed = Locale.parse(locale)
+    return babel_numbers.get_group_symbol(parsed), babel_numbers.get_decimal_symbol(parsed)
 
 
 def format_dzd(centimes: int | None, locale: str | None = None, with_currency: bool = True) -> str:
-    """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``."""
+    """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``.
+
+    Written as Babel's ``#,##0.00`` would write it, with the locale's symbols looked up
+    once: a listing formats up to 20 amounts, and the pattern cost more than the card."""
     if centimes is None:
         return ""
     locale = locale or current_language()
-    amount = Decimal(centimes) / 100
-    babel_locale, pattern = _decimal_pattern(locale)  # what babel's format_decimal does, parsed once
-    number = pattern.apply(amount, babel_locale, decimal_quantization=True, group_separator=True)
+    group, decimal_separator = _number_symbols(locale)
+    units, cents = divmod(abs(centimes), 100)
+    number = f"{units:,}".replace(",", group) + f"{decimal_separator}{cents:02d}"
+    if centimes < 0:  # the pattern's own minus, in every locale (Babel does not use the locale's sign here)
+        number = "-" + number
     if not with_currency:
         return number
     return f"{number} دج" if locale == "ar" else f"{number} DZD"

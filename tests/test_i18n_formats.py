@@ -70,6 +70,6 @@ def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
     with app.test_request_context(f"/?lang={lang}"):
         for moment in moments:
             assert format_when(moment) == f"{format_date(moment, 'medium')} {format_time(moment, 'HH:mm')}"
-        for centimes in (0, 5, 99, 100, 123_456_789, 10**15 + 1, -2_550):
+        for centimes in (0, 5, 99, 100, 100_000, 123_456_789, 999_999_999_99, 10**15 + 1, -2_550, -123_456_789):
             number = format_decimal(Decimal(centimes) / 100, format="#,##0.00", locale=lang)
             assert format_dzd(centimes, with_currency=False) == number
