@@ -18,9 +18,17 @@ shuffled list, so the rendered-page cache helps only as much as it would in real
 - ``tender``: the pages of 2,000 random public tenders;
 - ``api``: ``/api/v1/tenders`` pages and filters, and the same 2,000 tenders' details.
 
-It prints requests per second, each mix's share of the hello world, and the answers
-that were not 2xx/3xx (429s separately). Rate limits are off (``SAFKAT_RATELIMIT_ENABLED=0``).
-``--project DIR`` serves another checkout of Safkat (to measure "before" in the same way).
+The URL lists are shorter than a run's requests, so each URL comes back several times.
+By default (``--page-cache off``) every answer is rendered: a gunicorn hook, the same
+for every checkout, makes the rendered-page cache (``safkat.http_cache.rendered``)
+render each time, so the figures are those of distinct pages. ``--page-cache on``
+leaves the cache as deployed and counts its hits apart (the ``X-Cache: hit`` answers;
+checkouts older than the header report none).
+
+It prints requests per second, each mix's share of the hello world, the answers that
+were not 2xx/3xx (429s separately) and the page-cache hits. Rate limits are off
+(``SAFKAT_RATELIMIT_ENABLED=0``). ``--project DIR`` serves another checkout of Safkat
+(to measure "before" in the same way).
 """
 
 from __future__ import annotations
@@ -62,6 +70,27 @@ app = Flask(__name__)
 def hello():
     return "Hello, World!"
 """
+# A gunicorn configuration given to both servers (the same settings for each): with
+# --page-cache off, once a worker has loaded Safkat, the rendered-page cache renders
+# every time. It patches the cache object, not the code, so it works for any checkout.
+GUNICORN_CONF = """\
+import os
+
+
+def post_worker_init(worker):
+    if os.environ.get("BROWSE_PAGE_CACHE") != "off":
+        return
+    try:
+        from safkat import http_cache
+    except ImportError:  # the hello world
+        return
+
+    def render_every_time(key, render):
+        body = render()
+        return body.encode() if isinstance(body, str) else body
+
+    http_cache.rendered.get_or_render = render_every_time
+"""
 LUA = """\
 local paths = {}
 for line in io.lines(os.getenv("BROWSE_PATHS")) do paths[#paths + 1] = line end
@@ -77,7 +106,7 @@ end
 
 function init(args)
   counter = 1 + math.floor(#paths * id / 2)
-  failed, limited = 0, 0
+  failed, limited, hits = 0, 0, 0
 end
 
 function request()
@@ -88,15 +117,18 @@ end
 
 function response(status, headers, body)
   if status == 429 then limited = limited + 1 elseif status >= 400 then failed = failed + 1 end
+  if headers["X-Cache"] == "hit" then hits = hits + 1 end
 end
 
 function done(summary, latency, requests)
-  local failed_total, limited_total = 0, 0
+  local failed_total, limited_total, hits_total = 0, 0, 0
   for _, thread in ipairs(threads) do
     failed_total = failed_total + thread:get("failed")
     limited_total = limited_total + thread:get("limited")
+    hits_total = hits_total + thread:get("hits")
   end
-  io.write(string.format("BROWSE failed=%d limited=%d\\n", failed_total, limited_total))
+  io.write(string.format("BROWSE failed=%d limited=%d hits=%d requests=%d\\n",
+    failed_total, limited_total, hits_total, summary.requests))
 end
 """
 
@@ -110,6 +142,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mixes", default="hello,healthz,listing,tender,api")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--page-cache", choices=("off", "on"), default="off",
+        help="off: every answer rendered (distinct pages); on: the cache as deployed, its hits counted",
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("set SAFKAT_DATABASE_URL or pass --database-url")
@@ -141,9 +177,16 @@ def mix_paths(references: list[str], rng: random.Random) -> dict[str, list[str]]
     return mixes
 
 
+def gunicorn(workdir: Path, port: int, workers: int) -> list[str]:
+    """The command line both servers share (the app is added by the caller)."""
+    conf = workdir / "gunicorn_conf.py"
+    conf.write_text(GUNICORN_CONF)
+    return [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+
+
 def hello_server(workdir: Path, port: int, workers: int) -> subprocess.Popen:
     (workdir / "hello.py").write_text(HELLO)
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "hello:app"]
+    command = [*gunicorn(workdir, port, workers), "hello:app"]
     return subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -174,11 +217,13 @@ def run_wrk(port: int, paths: list[str], args, workdir: Path, name: str) -> dict
     env = {**os.environ, "BROWSE_PATHS": str(paths_file)}
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    failed, limited = map(int, re.search(r"BROWSE failed=(\d+) limited=(\d+)", output).groups())
+    found = re.search(r"BROWSE failed=(\d+) limited=(\d+) hits=(\d+) requests=(\d+)", output)
+    failed, limited, hits, requests = map(int, found.groups())
     socket_errors = re.search(r"Socket errors: (.*)", output)
     latency = re.search(r"Latency\s+(\S+)", output).group(1)
     return {
         "name": name, "rate": rate, "failed": failed, "limited": limited, "latency": latency,
+        "hits": hits, "requests": requests,
         "socket": socket_errors.group(1) if socket_errors else "", "urls": len(paths),
     }
 
@@ -205,7 +250,7 @@ def main(argv=None) -> None:
         workdir = Path(folder)
         hello_port, safkat_port = free_port(), free_port()
         hello = hello_server(workdir, hello_port, args.workers)
-        command = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{safkat_port}"]
+        command = gunicorn(workdir, safkat_port, args.workers)
         safkat = subprocess.Popen(
             [*command, "--error-logfile", str(workdir / "gunicorn.log"), "wsgi:app"],
             cwd=args.project, env=safkat_env(args, workdir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -231,7 +276,7 @@ def safkat_env(args, workdir: Path) -> dict:
         "SAFKAT_DATABASE_URL": args.database_url, "SAFKAT_ENV": "production",
         "SAFKAT_SECRET_KEY": secrets.token_hex(32), "SAFKAT_RATELIMIT_STORAGE_URI": "memory://",
         "SAFKAT_INSTANCE_PATH": str(workdir / "instance"), "SAFKAT_RATELIMIT_ENABLED": "0",
-        "PYTHONPATH": str(args.project),
+        "PYTHONPATH": str(args.project), "BROWSE_PAGE_CACHE": args.page_cache,
     })
     for name in ("SEAL_KEY", "SIGNING_KEY"):
         env.setdefault(f"SAFKAT_{name}", bench_key(name, args.database_url))
@@ -242,23 +287,29 @@ def format_row(result: dict, hello_rate: float) -> str:
     share = 100 * result["rate"] / hello_rate if hello_rate else 0
     return (
         f"{result['name']:<8} {result['rate']:>9.1f} req/s  {share:5.1f} % of hello  "
-        f"errors {result['failed']}  429s {result['limited']}  latency avg {result['latency']}"
+        f"errors {result['failed']}  429s {result['limited']}  page-cache hits {hit_share(result)}  "
+        f"latency avg {result['latency']}"
         + (f"  socket errors: {result['socket']}" if result["socket"] else "")
     )
+
+
+def hit_share(result: dict) -> str:
+    return f"{result['hits']:,} ({100 * result['hits'] / result['requests']:.0f} %)" if result["requests"] else "0"
 
 
 def table(results: list[dict], args) -> str:
     hello_rate = next((r["rate"] for r in results if r["name"] == "hello"), 0)
     lines = [
         f"wrk -t2 -c{args.connections} -d{args.duration}s, gunicorn -w {args.workers} (sync), "
-        f"distinct URLs per request; database {args.database_url.split('@')[-1]}",
+        f"distinct URLs per request, page cache {args.page_cache}; database {args.database_url.split('@')[-1]}",
         "",
-        "| mix | distinct URLs | req/s | share of hello world | errors | 429 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| mix | distinct URLs | req/s | share of hello world | errors | 429 | page-cache hits |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         share = f"{100 * r['rate'] / hello_rate:.1f} %" if hello_rate else "–"
-        lines.append(f"| {r['name']} | {r['urls']:,} | {r['rate']:,.0f} | {share} | {r['failed']} | {r['limited']} |")
+        counts = f"{r['failed']} | {r['limited']} | {hit_share(r)}"
+        lines.append(f"| {r['name']} | {r['urls']:,} | {r['rate']:,.0f} | {share} | {counts} |")
     return "\n".join(lines)
 
 
