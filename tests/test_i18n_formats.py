@@ -73,3 +73,20 @@ def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
         for centimes in (0, 5, 99, 100, 100_000, 123_456_789, 999_999_999_99, 10**15 + 1, -2_550, -123_456_789):
             number = format_decimal(Decimal(centimes) / 100, format="#,##0.00", locale=lang)
             assert format_dzd(centimes, with_currency=False) == number
+
+
+def test_template_translations_follow_the_page_and_forced_languages(app):
+    """Templates reach the catalogue in one step (issue 16): the page's language, the one
+    ``force_locale`` asks for (e-mails in their reader's language), escaping and plurals
+    must be what Jinja and Flask-Babel gave."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Calls for tender') }}|{{ ngettext('%(num)d lot', '%(num)d lots', 3) }}|{{ _('%(x)s %%', x=v) }}"
+    with app.test_request_context("/?lang=ar"):
+        assert render_template_string(template, v="<b>") == "طلبات العروض|3 حصص|&lt;b&gt; %"
+        with force_locale("fr"):
+            assert render_template_string(template, v="a") == "Appels d'offres|3\xa0lots|a %"
+        assert render_template_string(template, v="a").startswith("طلبات العروض|")
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(template, v="a") == "Calls for tender|3 lots|a %"
