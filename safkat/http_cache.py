@@ -118,6 +118,11 @@ class PageCache:
         app.extensions["safkat.page_cache"] = store
         self._shared.add(store)
 
+    def stop_sharing(self, app) -> None:
+        """Back to this process's memory for ``app`` (a test's app, done with its Redis)."""
+        store = app.extensions.pop("safkat.page_cache", None)
+        self._shared.discard(store)
+
     def store(self):
         if has_app_context():
             return current_app.extensions.get("safkat.page_cache", self.local)

@@ -28,25 +28,32 @@ def redis_url():
     stop()
 
 
-def cache_app(engine, page_cache_url: str, prefix: str):
-    """An app of this process whose page cache is in Redis (its limits stay in memory: the
-    limiter is one object for the whole test process)."""
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": Database(engine=engine),
-            "CLOCK": FixedClock(START),
-            "MAIL_TRANSPORT": MemoryTransport(),
-            "ARGON2_PROFILE": "fast",
-            "PAGE_CACHE_URL": page_cache_url,
-            "PAGE_CACHE_PREFIX": prefix,
-        }
-    )
+@pytest.fixture
+def cache_app(engine):
+    """``cache_app(url, prefix)``: an app of this process whose page cache is in Redis (its
+    limits stay in memory: the limiter is one object for the whole test process). Later
+    tests' ``rendered.clear()`` no longer reaches its Redis."""
+    made = []
+
+    def make(page_cache_url: str, prefix: str):
+        config = {"TESTING": True, "DATABASE": Database(engine=engine), "CLOCK": FixedClock(START)}
+        config |= {"MAIL_TRANSPORT": MemoryTransport(), "ARGON2_PROFILE": "fast"}
+        made.append(create_app(config | {"PAGE_CACHE_URL": page_cache_url, "PAGE_CACHE_PREFIX": prefix}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        rendered.stop_sharing(app)
 
 
-def test_a_page_is_kept_in_redis_with_its_lifetime_and_clear_deletes_only_ours(engine, redis_url):
+def test_by_default_each_process_keeps_its_pages_and_says_hit_or_miss(client, login, make):
+    assert [client.get("/tenders").headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
+    assert "X-Cache" not in login(make.bidder()).get("/tenders").headers  # rendered for the user alone
+
+
+def test_a_page_is_kept_in_redis_with_its_lifetime_and_clear_deletes_only_ours(cache_app, redis_url):
     prefix = f"safkat-test-{uuid4().hex[:8]}:page:"
-    web = cache_app(engine, redis_url, prefix).test_client()
+    web = cache_app(redis_url, prefix).test_client()
     redis = client(redis_url)
     redis.set("someone-else:key", b"kept", ex=60)
 
@@ -64,8 +71,8 @@ def test_a_page_is_kept_in_redis_with_its_lifetime_and_clear_deletes_only_ours(e
     redis.delete("someone-else:key")
 
 
-def test_without_a_redis_server_pages_render_at_once_and_the_outage_is_logged_once(engine, caplog):
-    web = cache_app(engine, f"redis://127.0.0.1:{free_port()}/0", "safkat-test:page:").test_client()
+def test_without_a_redis_server_pages_render_at_once_and_the_outage_is_logged_once(cache_app, caplog):
+    web = cache_app(f"redis://127.0.0.1:{free_port()}/0", "safkat-test:page:").test_client()
     caplog.set_level(logging.WARNING, logger="safkat.shared_cache")
     started = time.monotonic()
     answers = [web.get("/tenders") for _ in range(5)]
@@ -76,7 +83,7 @@ def test_without_a_redis_server_pages_render_at_once_and_the_outage_is_logged_on
     assert len(messages) == 1 and "Redis unreachable" in messages[0]
 
 
-def test_redis_stopping_and_coming_back_while_serving(engine, caplog, monkeypatch):
+def test_redis_stopping_and_coming_back_while_serving(cache_app, caplog, monkeypatch):
     pytest.importorskip("redis", reason="the redis package is missing: pip install -e '.[test]'")
     import shutil
 
@@ -88,7 +95,7 @@ def test_redis_stopping_and_coming_back_while_serving(engine, caplog, monkeypatc
     caplog.set_level(logging.WARNING, logger="safkat.shared_cache")
     server = RedisServer().start()
     try:
-        web = cache_app(engine, server.url, "safkat-test:page:").test_client()
+        web = cache_app(server.url, "safkat-test:page:").test_client()
         assert [web.get("/tenders").headers["X-Cache"] for _ in range(2)] == ["miss", "hit"]
         server.stop()
         down = web.get("/tenders")
