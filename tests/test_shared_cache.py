@@ -5,6 +5,7 @@ only this app's keys, and a Redis that is down costs a miss, not an error."""
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -33,6 +34,7 @@ def cache_app(engine):
     """``cache_app(url, prefix)``: an app of this process whose page cache is in Redis (its
     limits stay in memory: the limiter is one object for the whole test process). Later
     tests' ``rendered.clear()`` no longer reaches its Redis."""
+    pytest.importorskip("redis", reason="the redis package is missing: pip install -e '.[test]'")
     made = []
 
     def make(page_cache_url: str, prefix: str):
@@ -84,9 +86,6 @@ def test_without_a_redis_server_pages_render_at_once_and_the_outage_is_logged_on
 
 
 def test_redis_stopping_and_coming_back_while_serving(cache_app, caplog, monkeypatch):
-    pytest.importorskip("redis", reason="the redis package is missing: pip install -e '.[test]'")
-    import shutil
-
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed (apt-get install redis-server): cannot stop one midway")
     from safkat import shared_cache
