@@ -60,6 +60,12 @@ setup(
             "hypothesis>=6.100,<7",
             "schemathesis>=4.0,<5",
             "pdfplumber>=0.11,<0.12",  # word boxes of the documents (tests/documents/test_layout.py)
+            "redis>=5,<8",  # the shared page cache and rate limits (tests/test_shared_*.py)
+        ],
+        # Several app servers: the page cache and the rate limits in Redis (docs/deploy.md).
+        # Below 8: the limits package (Flask-Limiter's storage) accepts redis up to 7.x.
+        "redis": [
+            "redis>=5,<8",
         ],
         "bench": [
             "locust>=2.30,<3",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from safkat import bilingual, db, i18n, numbers, ratelimits, security
+from safkat import bilingual, db, http_cache, i18n, numbers, ratelimits, security
 from safkat.accounts import sessions
 from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
     ratelimits.init_app(app)
+    http_cache.init_app(app)
     _init_login(app)
     i18n.init_app(app)
     bilingual.init_app(app)

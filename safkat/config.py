@@ -63,6 +63,7 @@ class Settings:
     mail_password: str | None
     mail_use_tls: bool
     mail_sender: str
+    page_cache_url: str
     ratelimit_storage_uri: str
     upload_max_bytes: int
     tender_upload_max_bytes: int
@@ -81,6 +82,7 @@ class Settings:
 def load_settings() -> Settings:
     """Read the ``SAFKAT_*`` variables into :class:`Settings`."""
     instance = Path(_env("INSTANCE_PATH", str(DEFAULT_INSTANCE))).resolve()
+    page_cache_url = _page_cache_url()
     return Settings(
         env=_env("ENV", "development"),
         instance_path=instance,
@@ -94,7 +96,8 @@ def load_settings() -> Settings:
         mail_password=_env("MAIL_PASSWORD"),
         mail_use_tls=_env_bool("MAIL_USE_TLS", False),
         mail_sender=_env("MAIL_SENDER", "Safkat <no-reply@safkat.localhost>"),
-        ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),
+        page_cache_url=page_cache_url,
+        ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI") or limits_storage_for(page_cache_url),
         upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),
         tender_upload_max_bytes=int(_env("TENDER_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))),
         tender_min_days=int(_env("TENDER_MIN_DAYS", "10")),
@@ -104,6 +107,49 @@ def load_settings() -> Settings:
         document_p12_password=_env("DOCUMENT_P12_PASSWORD"),
         arabic_digits=_env("ARABIC_DIGITS", "western"),
     )
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _page_cache_url() -> str:
+    """``SAFKAT_PAGE_CACHE_URL``: empty for each process's own cache, else a Redis URL."""
+    url = (_env("PAGE_CACHE_URL") or "").strip()
+    if url and not url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            "SAFKAT_PAGE_CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), or empty for the "
+            f"in-process cache, not {url.split('://')[0]!r}."
+        )
+    if url:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ConfigError("SAFKAT_PAGE_CACHE_URL needs the redis package: pip install 'safkat[redis]'.") from None
+    return url
+
+
+def limits_storage_for(page_cache_url: str) -> str:
+    """Where rate limits are counted when ``SAFKAT_RATELIMIT_STORAGE_URI`` is not set: the
+    Redis of the page cache when there is one (several processes that share pages must
+    share their counts too, or each would grant the whole budget), else this process."""
+    if page_cache_url.startswith("unix://"):
+        return "redis+" + page_cache_url  # how the limits package names a Unix socket
+    return page_cache_url or "memory://"
+
+
+def _shared_storage_config(settings: Settings) -> dict:
+    """The page cache's Redis, and the limiter's options when its counts are in Redis: a
+    short socket timeout, and this process's memory while Redis is unreachable (limits
+    keep applying, per process, instead of every write answering 500)."""
+    config = {
+        "PAGE_CACHE_URL": settings.page_cache_url,
+        "PAGE_CACHE_PREFIX": _env("PAGE_CACHE_PREFIX", "safkat:page:"),
+        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+    }
+    if settings.ratelimit_storage_uri.startswith("redis"):  # redis, rediss, redis+unix
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
+        config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    return config
 
 
 def _development_base_url() -> str:
@@ -179,7 +225,7 @@ def _execution_config() -> dict:
 
 
 def _derived_config(settings: Settings) -> dict:
-    return _session_and_limit_config(settings) | _execution_config()
+    return _session_and_limit_config(settings) | _shared_storage_config(settings) | _execution_config()
 
 
 def _session_and_limit_config(settings: Settings) -> dict:
@@ -199,7 +245,6 @@ def _session_and_limit_config(settings: Settings) -> dict:
         "SESSION_ABSOLUTE_TIMEOUT": absolute,
         "TWO_FACTOR_REQUIRED_FOR_ADMINS": settings.is_production,
         "PROXY_COUNT": _whole_number("PROXY_COUNT", 0, minimum=0),
-        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
         # Flask-Limiter would add Retry-After to every limited response, redirects included
         # (where it means "wait before following"); the 429 handler sends it where it belongs.
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from safkat.config import limits_storage_for
 
 ERROR, WARNING = "error", "warning"
 
@@ -29,8 +32,7 @@ def check(env: Mapping[str, str]) -> list[tuple[str, str]]:
         problems.append((ERROR, "SAFKAT_DATABASE_URL must point at PostgreSQL in production, not SQLite."))
     if not get("BASE_URL").startswith("https://"):
         problems.append((ERROR, "SAFKAT_BASE_URL must be an https:// address (links in e-mails, secure cookies)."))
-    if get("RATELIMIT_STORAGE_URI") in ("", "memory://"):
-        problems.append((WARNING, "Rate limits are kept in memory: with several processes, use Redis."))
+    problems += _shared_state_problems(get("PAGE_CACHE_URL"), get("RATELIMIT_STORAGE_URI"))
     if get("PROXY_COUNT") in ("", "0"):
         problems.append(
             (
@@ -41,6 +43,34 @@ def check(env: Mapping[str, str]) -> list[tuple[str, str]]:
         )
     if not get("MAIL_SERVER"):
         problems.append((WARNING, "SAFKAT_MAIL_SERVER is not set: e-mails would only be printed."))
+    return problems
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _shared_state_problems(page_cache: str, limits: str) -> list[tuple[str, str]]:
+    """What several gunicorn workers or machines would not share, and a Redis open to others."""
+    problems = []
+    if (limits or limits_storage_for(page_cache)).startswith("memory"):
+        problems.append(
+            (
+                WARNING,
+                "Rate limits are counted in each process's memory: with several workers or machines each one "
+                "grants the whole budget. Set SAFKAT_PAGE_CACHE_URL (or SAFKAT_RATELIMIT_STORAGE_URI) to a "
+                "Redis (docs/deploy.md, 'Several app servers').",
+            )
+        )
+    for url in dict.fromkeys(filter(None, (page_cache, limits))):
+        parts = urlsplit(url)
+        if parts.scheme in ("redis", "rediss") and parts.hostname not in LOCAL_HOSTS and not parts.password:
+            problems.append(
+                (
+                    WARNING,
+                    f"Redis at {parts.hostname} is reached without a password: anyone on its network could "
+                    "read or replace cached pages and reset rate limits (put it in the URL: redis://:PASSWORD@host).",
+                )
+            )
     return problems
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Response, request, session
+from flask import Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
 
 from safkat.i18n import add_vary, current_language
@@ -39,6 +40,8 @@ def cacheable(response: Response, etag: str, last_modified: datetime | None, max
     """Stamp a public response with its validators and a short shared-cache lifetime (a
     logged-in user's copy is made ``private, no-store`` by :func:`safkat.accounts.sessions.keep_private`)."""
     _stamp(response, etag, last_modified)
+    if "page_cache" in g:
+        response.headers["X-Cache"] = g.page_cache
     if not current_user.is_authenticated:
         response.cache_control.public = True
         response.cache_control.max_age = max_age
@@ -76,18 +79,75 @@ class RenderedCache:
             hit = self._entries.get(key)
             if hit is not None and now - hit[0] < self.lifetime:
                 self._entries.move_to_end(key)
-                return hit[1]
-        body = render()
-        body = body.encode() if isinstance(body, str) else body
+                return report(HIT, hit[1])
+        body = as_bytes(render())
         with self._lock:
             self._entries[key] = (now, body)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return body
+        return report(MISS, body)
 
 
-rendered = RenderedCache()
+HIT, MISS = "hit", "miss"
+
+
+def as_bytes(body: bytes | str) -> bytes:
+    return body.encode() if isinstance(body, str) else body
+
+
+def report(outcome: str, body: bytes) -> bytes:
+    """Note whether the current request's body came from the cache: :func:`cacheable`
+    sends it as ``X-Cache`` (how a test, or an operator with curl, sees that a page
+    rendered by one process was served by another)."""
+    if has_app_context():
+        g.page_cache = outcome
+    return body
+
+
+class PageCache:
+    """The rendered-page cache of the current app: shared through Redis when the app was
+    configured with ``SAFKAT_PAGE_CACHE_URL`` (:mod:`safkat.shared_cache`), else this
+    process's own :class:`RenderedCache`, the default."""
+
+    def __init__(self) -> None:
+        self.local = RenderedCache()
+        self._shared = weakref.WeakSet()
+
+    def share_through(self, app, store) -> None:
+        app.extensions["safkat.page_cache"] = store
+        self._shared.add(store)
+
+    def stop_sharing(self, app) -> None:
+        """Back to this process's memory for ``app`` (a test's app, done with its Redis)."""
+        store = app.extensions.pop("safkat.page_cache", None)
+        self._shared.discard(store)
+
+    def store(self):
+        if has_app_context():
+            return current_app.extensions.get("safkat.page_cache", self.local)
+        return self.local
+
+    def get_or_render(self, key: str, render: Callable[[], bytes | str]) -> bytes:
+        return self.store().get_or_render(key, render)
+
+    def clear(self) -> None:
+        """Forget every page this process's apps cached, in memory and in Redis."""
+        self.local.clear()
+        for store in list(self._shared):
+            store.clear()
+
+
+rendered = PageCache()
+
+
+def init_app(app) -> None:
+    """Share the page cache through Redis when ``PAGE_CACHE_URL`` names one."""
+    url = app.config.get("PAGE_CACHE_URL")
+    if url:
+        from safkat.shared_cache import RedisRenderedCache
+
+        rendered.share_through(app, RedisRenderedCache(url, prefix=app.config["PAGE_CACHE_PREFIX"]))
 
 
 def public_body(etag: str, render: Callable[[], bytes | str]) -> bytes | str:
