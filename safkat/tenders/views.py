@@ -10,8 +10,7 @@ from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
-from safkat.opendata import redflags
-from safkat.tenders import queries, services
+from safkat.tenders import detail, queries, services
 from safkat.tenders.forms import QuestionForm
 from safkat.tenders.labels import tender_labels
 from safkat.tenders.models import Tender, TenderDocument
@@ -60,11 +59,16 @@ def _public_tender(url_reference: str) -> Tender:
 
 @bp.route("/tenders/<url_reference>")
 def show_tender(url_reference: str):
-    tender = _public_tender(url_reference)
+    loaded = detail.load(get_session(), url_reference)
+    if loaded is None:
+        abort(404)
+    tender = loaded.tender
+    require("tender.view", tender)
     modified = services.last_modified(tender, now())
+    status = services.public_status(tender, now())
     # While open, the page shows the time left: a cached copy is good for a minute at most.
-    minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
-    red_flags = redflags.for_tender(get_session(), tender, current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
+    minute = now().strftime("%Y%m%d%H%M") if status == "open" else ""
+    red_flags = loaded.red_flags(current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
     etag = make_etag("tender", tender.id, modified, minute, [flag.code for flag in red_flags])
     cached = not_modified(etag, modified)
     if cached:
@@ -72,7 +76,8 @@ def show_tender(url_reference: str):
     html = render_template(
         "tenders/show.html",
         tender=tender,
-        status=services.public_status(tender, now()),
+        detail=loaded,
+        status=status,
         question_form=QuestionForm(),
         can_ask=services.is_open_for_questions(tender, now()),
         answered=[q for q in tender.questions if q.is_answered],
