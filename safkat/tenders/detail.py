@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,24 +52,44 @@ KEY_FINGERPRINT = _of_this_tender(select(TenderKey.fingerprint), TenderKey.tende
 # What awards.current_award(lot) says for some lot: an award that was not withdrawn.
 HAS_AWARD = _of_this_tender(exists().where(LotAward.status != "withdrawn"), LotAward.tender_id)
 
-# The tender's collections, each read in its relationship's order: (model, order).
-ORDERED_CHILDREN = {
-    "lots": (Lot, Lot.number),
-    "documents": (TenderDocument, TenderDocument.id),
-    "amendments": (Amendment, Amendment.number),
-    "questions": (Question, Question.id),
-    "criteria": (TechnicalCriterion, TechnicalCriterion.position),
+# Each collection in its relationship's order. The statements are built once: building one
+# costs more CPU than running it (SQLAlchemy then finds its compiled form in its cache).
+TENDER_ID = bindparam("tender_id")
+CHILDREN = {
+    "lots": select(Lot).where(Lot.tender_id == TENDER_ID).order_by(Lot.number),
+    "documents": select(TenderDocument).where(TenderDocument.tender_id == TENDER_ID).order_by(TenderDocument.id),
+    "amendments": select(Amendment).where(Amendment.tender_id == TENDER_ID).order_by(Amendment.number),
+    "questions": select(Question).where(Question.tender_id == TENDER_ID).order_by(Question.id),
+    "sectors": select(Sector)
+    .join(tender_sectors, tender_sectors.c.sector_id == Sector.id)
+    .where(tender_sectors.c.tender_id == TENDER_ID)
+    .order_by(Sector.code),
+    "criteria": select(TechnicalCriterion)
+    .where(TechnicalCriterion.tender_id == TENDER_ID)
+    .order_by(TechnicalCriterion.position),
 }
 
-
-def _children(session: Session, name: str, tender_id: int) -> list:
-    if name == "sectors":
-        query = select(Sector).join(tender_sectors, tender_sectors.c.sector_id == Sector.id)
-        query = query.where(tender_sectors.c.tender_id == tender_id).order_by(Sector.code)
-    else:
-        model, order = ORDERED_CHILDREN[name]
-        query = select(model).where(model.tender_id == tender_id).order_by(order)
-    return list(session.scalars(query))
+TENDER = (
+    select(
+        Tender,
+        _has_rows(TenderDocument).label("documents"),
+        _has_rows(Amendment).label("amendments"),
+        _has_rows(Question).label("questions"),
+        OPENED_AT.label("opened_at"),
+        OPENED_BIDS.label("opened_bids"),
+        KEY_FINGERPRINT.label("fingerprint"),
+        HAS_AWARD.label("has_award"),
+    )
+    .where(Tender.reference == bindparam("reference"))
+    .options(
+        joinedload(Tender.authority),
+        with_expression(Tender.lots_counted, queries.LOTS_COUNT),
+        with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
+        with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
+    )
+    # The expressions above are set on a tender already in the session too.
+    .execution_options(populate_existing=True)
+)
 
 
 @dataclass(frozen=True)
@@ -95,33 +115,11 @@ class TenderDetail:
         return redflags.red_flags(facts, short_period_days)
 
 
-def _main_statement(reference: str):
-    return (
-        select(
-            Tender,
-            _has_rows(TenderDocument).label("documents"),
-            _has_rows(Amendment).label("amendments"),
-            _has_rows(Question).label("questions"),
-            OPENED_AT.label("opened_at"),
-            OPENED_BIDS.label("opened_bids"),
-            KEY_FINGERPRINT.label("fingerprint"),
-            HAS_AWARD.label("has_award"),
-        )
-        .where(Tender.reference == reference)
-        .options(
-            joinedload(Tender.authority),
-            with_expression(Tender.lots_counted, queries.LOTS_COUNT),
-            with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
-            with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
-        )
-        # The expressions above are set on a tender already in the session too.
-        .execution_options(populate_existing=True)
-    )
+def load(session: Session, url_reference: str, sector_names: bool = True) -> TenderDetail | None:
+    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
 
-
-def load(session: Session, url_reference: str) -> TenderDetail | None:
-    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None."""
-    row = session.execute(_main_statement(services.reference_from_url(url_reference))).one_or_none()
+    ``sector_names=False``: the sectors' codes only (``tender.listed_sector_codes``), as the API shows."""
+    row = session.execute(TENDER, {"reference": services.reference_from_url(url_reference)}).one_or_none()
     if row is None or not services.is_public(row.Tender):
         return None
     tender = row.Tender
@@ -130,12 +128,14 @@ def load(session: Session, url_reference: str) -> TenderDetail | None:
         "documents": row.documents,
         "amendments": row.amendments,
         "questions": row.questions,
-        "sectors": bool(tender.sectors_joined),
     }
+    if sector_names:
+        present["sectors"] = bool(tender.sectors_joined)
     if tender.award_method == AwardMethod.WEIGHTED:  # else neither the page nor the API shows them
         present["criteria"] = True
     for name, has_rows in present.items():
-        set_committed_value(tender, name, _children(session, name, tender.id) if has_rows else [])
+        rows = list(session.scalars(CHILDREN[name], {"tender_id": tender.id})) if has_rows else []
+        set_committed_value(tender, name, rows)
     return TenderDetail(
         tender=tender,
         opened_at=row.opened_at,
