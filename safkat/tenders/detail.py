@@ -2,13 +2,13 @@
 
 The first statement reads the tender with its authority, the codes of its wilayas and
 sectors, its number of lots, and what the page says of the rest: whether it has documents,
-amendments, answered questions and a current award, when its bids were opened (and how many
-were), its key's fingerprint. Each is a correlated subquery answered by an index on
-``tender_id``. Then one statement per collection the tender does have (lots, documents,
-amendments, questions, sectors, the criteria of a weighted award, the standing awards the
-red flags read): a collection costs one statement whatever its size, and none when it is
-empty. Nothing is left to a lazy load (issue 16: the page cost 14 statements and one more
-per lot).
+amendments and questions, when its bids were opened (and how many were), its key's
+fingerprint, whether a lot has a current award. Each is a correlated subquery answered by
+an index on ``tender_id``. Then one statement per collection the tender does have (lots,
+documents, amendments, questions, sectors, the criteria of a weighted award), and one for
+the standing awards the red flags read once there is an award: a collection costs one
+statement whatever its size, and none when it is empty. Nothing is left to a lazy load
+(issue 16: the page cost 14 statements, and one more per lot once the deadline had passed).
 """
 
 from __future__ import annotations
