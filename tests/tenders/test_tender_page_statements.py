@@ -5,18 +5,23 @@ the deadline had passed). Each collection is read in one statement; none is lazy
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 
 from safkat.awards import services as awards
+from safkat.bids import opening as bid_opening
 from safkat.bids.models import TenderKey
 from safkat.http_cache import rendered
 from safkat.opendata import redflags
 from safkat.tenders import detail
+from safkat.tenders import services as tenders
 from safkat.tenders.models import Amendment, Question, TechnicalCriterion, TenderDocument
+from safkat.web import get_session
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
+from tests.bids.helpers import post_bid
 
 PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
 # The tender with what the page says of its bids; its lots, documents, amendments, questions,
@@ -101,8 +106,6 @@ def test_the_cost_does_not_grow_with_lots_documents_amendments_and_questions(
 def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, engine):
     tender = tender_with(make, db_session, clock, 3)
     with app.test_request_context():
-        from safkat.web import get_session
-
         loaded = detail.load(get_session(), tender.url_reference)
         shown = loaded.tender
         with statements(engine) as lazy_loads:
@@ -127,16 +130,17 @@ def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_sess
     assert len(seen) == 2, "\n".join(seen)  # the tender, its lots
 
 
-def test_a_draft_or_an_unknown_reference_is_not_found(make, client):
-    draft = make.tender(state="draft")
-    assert client.get(f"/tenders/{draft.url_reference or 'X-1-2026-0001'}").status_code == 404
-    assert client.get("/api/v1/tenders/NOPE-2026-0001").status_code == 404
+@pytest.mark.parametrize("page", PAGES)
+def test_a_deleted_tender_or_an_unknown_reference_is_not_found(make, db_session, client, page):
+    deleted = make.tender(state="open")
+    deleted.status = "deleted"
+    db_session.flush()
+    assert client.get(page.format(deleted.url_reference, "fr")).status_code == 404
+    assert client.get(page.format("NOPE-2026-0001", "fr")).status_code == 404
 
 
 def _flags(app, tender):
     with app.test_request_context():
-        from safkat.web import get_session
-
         return [flag.code for flag in detail.load(get_session(), tender.url_reference).red_flags(15)]
 
 
@@ -160,6 +164,29 @@ def test_an_awarded_tender_and_its_red_flags(app, make, db_session, client, engi
     after = cost(engine, client, page)
     # + the standing awards (red flags), and the award links' own three (notice, report, decisions)
     assert len(after) <= MOST_STATEMENTS + 4, "\n".join(after)
+
+
+def test_a_late_extension_and_a_short_period_are_read_from_what_was_loaded(app, make, db_session, clock):
+    now, day = clock.now(), timedelta(days=1)
+    tender = make.tender(
+        state="open", published_at=now - 3 * day, enquiry_deadline_at=now + day / 2, submission_deadline_at=now + day
+    )  # fmt: skip
+    tenders.amend(db_session, tender, tender.created_by, reason="Plus de temps", now=now, new_deadline=now + 2 * day)
+    expected = [flag.code for flag in redflags.for_tender(db_session, tender)]
+    assert expected == ["short_period", "late_extension"] and _flags(app, tender) == expected
+
+
+def test_a_single_bid_is_read_from_what_was_loaded(app, make, login, db_session, client, clock):
+    officer = make.officer()
+    tender = make.tender(state="open", lots=1, authority=officer.authority, created_by=officer)
+    firm = make.bidder(enterprise=make.enterprise(status="verified"))
+    assert post_bid(login(firm), tender).status_code == 302
+    clock.set(tender.submission_deadline_at + timedelta(hours=1))
+    make.hand_in_shares(tender)
+    keys, files = app.extensions["safkat.keys"], app.extensions["safkat.files"]
+    bid_opening.open_bids(db_session, tender, officer, keys, files, clock.now())
+    assert _flags(app, tender) == [flag.code for flag in redflags.for_tender(db_session, tender)] == ["single_bid"]
+    assert "Single bid" in client.get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
 
 
 def test_the_key_fingerprint_and_the_bid_button_still_show(make, db_session, client, login):
