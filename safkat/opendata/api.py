@@ -32,7 +32,7 @@ from safkat.numbers import parse_int
 from safkat.opendata import openapi
 from safkat.opendata.openapi import MAX_PER_PAGE
 from safkat.pagination import Page, parse_page
-from safkat.tenders import queries, services
+from safkat.tenders import detail, queries, services
 from safkat.tenders.models import AwardMethod, Tender, TenderStatus
 from safkat.tenders.queries import TenderFilters
 from safkat.web import get_session, now
@@ -228,9 +228,10 @@ def list_tenders():
 @bp.get("/tenders/<url_reference>")
 def show_tender(url_reference: str):
     """One public tender; drafts and deleted tenders do not exist here."""
-    tender = services.find_by_reference(get_session(), url_reference)
-    if tender is None:
+    loaded = detail.load(get_session(), url_reference, sector_names=False)
+    if loaded is None:
         abort(404, description=TENDER_NOT_FOUND)
+    tender = loaded.tender
     moment = now()
     last_modified = services.last_modified(tender, moment)
     etag = make_etag("api.tender", tender.id, tender.changed_at, services.public_status(tender, moment))

@@ -15,7 +15,7 @@ thresholds, see :func:`safkat.opendata.stats.flag_counts.red_flag_counts`):
   estimated amount.
 
 :func:`red_flags` is a pure function of :class:`TenderFacts`; :func:`gather_facts` reads
-those facts (three small queries) and :func:`for_tender` does both.
+those facts (three small queries); the tender's page builds them from what it loaded.
 """
 
 from __future__ import annotations
@@ -175,31 +175,43 @@ def red_flags(facts: TenderFacts, short_period_days: int = DEFAULT_SHORT_PERIOD_
     return [flag for flag in found if flag is not None]
 
 
-def gather_facts(session: Session, tender: Tender) -> TenderFacts:
-    """Read what the flags need about ``tender``: its opening, extensions and standing awards."""
-    from safkat.awards.models import LotAward
-    from safkat.bids.models import OpenedBid, Opening
-    from safkat.evaluation.models import Assessment
-
-    opened_bids = None
-    if session.get(Opening, tender.id) is not None:
-        opened_bids = session.scalar(select(func.count(OpenedBid.id)).where(OpenedBid.tender_id == tender.id))
-    extensions = tuple(
+def extensions_of(tender: Tender) -> tuple[tuple[datetime, datetime], ...]:
+    """(issued at, deadline it moved) of each deadline extension, from the loaded amendments."""
+    return tuple(
         (amendment.created_at, amendment.old_deadline_at)
         for amendment in tender.amendments
         if amendment.kind == AmendmentKind.DEADLINE_EXTENSION and amendment.old_deadline_at is not None
     )
+
+
+def standing_awards(session: Session, tender_id: int) -> tuple[AwardFacts, ...]:
+    """The provisional or final awards of the tender's lots, by lot number (one statement)."""
+    from safkat.awards.models import LotAward
+    from safkat.evaluation.models import Assessment
+
     rows = session.execute(
         select(Lot.number, LotAward.amount, Lot.estimated_amount, Assessment.alo_status)
         .join(Lot, Lot.id == LotAward.lot_id)
         .outerjoin(Assessment, Assessment.id == LotAward.assessment_id)
-        .where(LotAward.tender_id == tender.id, LotAward.status.in_(STANDING_AWARD_STATUSES))
+        .where(LotAward.tender_id == tender_id, LotAward.status.in_(STANDING_AWARD_STATUSES))
         .order_by(Lot.number)
     )
-    awards = tuple(AwardFacts(*row) for row in rows)
-    return TenderFacts(tender.published_at, tender.submission_deadline_at, opened_bids, extensions, awards)
+    return tuple(AwardFacts(*row) for row in rows)
+
+
+def gather_facts(session: Session, tender: Tender) -> TenderFacts:
+    """Read what the flags need about ``tender``: its opening, extensions and standing awards.
+
+    The tender's page reads these facts with the tender itself (:mod:`safkat.tenders.detail`)."""
+    from safkat.bids.models import OpenedBid, Opening
+
+    opened_bids = None
+    if session.get(Opening, tender.id) is not None:
+        opened_bids = session.scalar(select(func.count(OpenedBid.id)).where(OpenedBid.tender_id == tender.id))
+    awards = standing_awards(session, tender.id)
+    return TenderFacts(tender.published_at, tender.submission_deadline_at, opened_bids, extensions_of(tender), awards)
 
 
 def for_tender(session: Session, tender: Tender, short_period_days: int = DEFAULT_SHORT_PERIOD_DAYS) -> list[RedFlag]:
-    """The red flags of a public tender, for its page."""
+    """The red flags of a public tender, read on their own."""
     return red_flags(gather_facts(session, tender), short_period_days)

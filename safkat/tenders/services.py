@@ -122,12 +122,16 @@ def is_open_for_questions(tender: Tender, now: datetime) -> bool:
     return tender.status == TenderStatus.PUBLISHED and tender.enquiry_deadline_at > now
 
 
-def find_by_reference(session: Session, url_reference: str) -> Tender | None:
-    """A public tender (never a draft) from its URL form (``AT-ORN-2026-0042``) or its reference."""
+def reference_from_url(url_reference: str) -> str:
+    """``AT-ORN-2026-0042`` → ``AT-ORN/2026/0042``; a reference as typed is kept."""
     head, _, sequence = url_reference.rpartition("-")
     code, _, year = head.rpartition("-")
-    reference = f"{code}/{year}/{sequence}" if code and year else url_reference
-    tender = session.scalar(select(Tender).where(Tender.reference == reference))
+    return f"{code}/{year}/{sequence}" if code and year else url_reference
+
+
+def find_by_reference(session: Session, url_reference: str) -> Tender | None:
+    """A public tender (never a draft) from its URL form (``AT-ORN-2026-0042``) or its reference."""
+    tender = session.scalar(select(Tender).where(Tender.reference == reference_from_url(url_reference)))
     return tender if tender is not None and is_public(tender) else None
 
 

@@ -10,8 +10,7 @@ from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
-from safkat.opendata import redflags
-from safkat.tenders import queries, services
+from safkat.tenders import detail, queries, services
 from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
 from safkat.tenders.labels import tender_labels
@@ -62,26 +61,38 @@ def _public_tender(url_reference: str) -> Tender:
 
 @bp.route("/tenders/<url_reference>")
 def show_tender(url_reference: str):
-    tender = _public_tender(url_reference)
+    loaded = detail.load(get_session(), url_reference)
+    if loaded is None:
+        abort(404)
+    tender = loaded.tender
+    require("tender.view", tender)
     modified = services.last_modified(tender, now())
     # While open, the page shows the time left: a cached copy is good for a minute at most.
     minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
-    red_flags = redflags.for_tender(get_session(), tender, current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
+    red_flags = loaded.red_flags(current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
     etag = make_etag("tender", tender.id, modified, minute, [flag.code for flag in red_flags])
     cached = not_modified(etag, modified)
     if cached:
         return cached
-    html = render_template(
+    return cacheable(current_app.make_response(render_tender_page(loaded, red_flags)), etag, modified)
+
+
+def render_tender_page(loaded: detail.TenderDetail, red_flags: list) -> str:
+    """The tender's page (``scripts/bench/profile_pages.py --templates`` times it alone)."""
+    tender = loaded.tender
+    can_ask = services.is_open_for_questions(tender, now())
+    return render_template(
         "tenders/show.html",
         tender=tender,
+        detail=loaded,
         status=services.public_status(tender, now()),
-        question_form=QuestionForm(),
-        can_ask=services.is_open_for_questions(tender, now()),
+        # Built only for a visitor who may be shown it (a logged-in bidder, while questions are open).
+        question_form=QuestionForm() if can_ask and current_user.is_authenticated else None,
+        can_ask=can_ask,
         answered=[q for q in tender.questions if q.is_answered],
         red_flags=red_flags,
         now=now(),
     )
-    return cacheable(current_app.make_response(html), etag, modified)
 
 
 @bp.route("/tenders/<url_reference>/documents/<int:document_id>")

@@ -12,13 +12,15 @@ and prints the mean time per page (wall clock, and CPU time of this process, whi
 busy machine disturbs less), the SQL statements per page and the time spent in SQL.
 ``stats`` and ``authority`` (5 URLs each) are the statistics pages. ``--profile KIND``
 adds a cProfile of that kind's pages (cumulative time), ``--kinds`` picks the kinds, and
-``--templates`` times the listing's template alone (the rows and the form already there).
+``--templates`` times the listing's template alone (the rows and the form already there),
+then the tender page's (each of the ``tender`` kind's tenders loaded first).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import operator
 import os
 import pstats
 import random
@@ -98,16 +100,21 @@ class SQLClock:
 
 
 def forget_filters() -> None:
-    """Each round starts with no remembered count or search form (what a round shares,
-    its pages of one filter, it shares as a worker would)."""
+    """Each round starts with no remembered count, search form or Markdown conversion (what
+    a round shares, its pages of one filter, it shares as a worker would)."""
     import importlib
 
-    for module, name in (("safkat.tenders.counts", "remembered"), ("safkat.tenders.search_form", None)):
+    for module, name in (
+        ("safkat.tenders.counts", "remembered.clear"),
+        ("safkat.tenders.search_form", "clear"),
+        ("safkat.markup", "forget"),
+    ):
         try:
             found = importlib.import_module(module)
-        except ImportError:  # an older checkout (--project)
+            forget = operator.attrgetter(name)(found)
+        except (ImportError, AttributeError):  # an older checkout (--project)
             continue
-        (getattr(found, name) if name else found).clear()
+        forget()
 
 
 def measure(app, client, sql: SQLClock, paths: list[str], profiler=None) -> tuple[float, float, float, float]:
@@ -150,6 +157,28 @@ def template_only(app, count: int = 40) -> float:
         return 1000 * (time.perf_counter() - started) / count
 
 
+def tender_template_only(app, paths: list[str], rounds: int = 5) -> float:
+    """Milliseconds to render a tender's page from its loaded tender (no SQL), over ``paths``,
+    its description converted afresh each time."""
+    from safkat import markup
+    from safkat.db import get_session
+    from safkat.tenders import detail
+    from safkat.tenders.views import render_tender_page
+
+    spent = 0.0
+    for path in paths:
+        with app.test_request_context(path):
+            loaded = detail.load(get_session(), path.split("?")[0].rsplit("/", 1)[1])
+            flags = loaded.red_flags(15)
+            render_tender_page(loaded, flags)
+            for _ in range(rounds):
+                markup.forget()
+                started = time.perf_counter()
+                render_tender_page(loaded, flags)
+                spent += time.perf_counter() - started
+    return 1000 * spent / (rounds * len(paths))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("SAFKAT_DATABASE_URL"))
@@ -182,6 +211,10 @@ def main(argv=None) -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
     if args.templates:
         print(f"listing template alone: {template_only(app):.1f} ms")
+        tenders = urls(args.database_url, ["tender"])["tender"]
+        for lang in ("fr", "ar"):
+            paths = [f"{path}?lang={lang}" for path in tenders]
+            print(f"tender page template alone ({lang}): {tender_template_only(app, paths):.2f} ms")
 
 
 if __name__ == "__main__":

@@ -447,7 +447,7 @@ def test_unexpected_error_is_json_500(make, client, monkeypatch):
     def broken(*_args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("safkat.tenders.services.find_by_reference", broken)
+    monkeypatch.setattr("safkat.tenders.detail.load", broken)
     response = get(client, f"{API}/tenders/AU1-2026-0001")
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == 500 and "boom" not in response.get_data(as_text=True)

@@ -1,0 +1,146 @@
+"""A public tender as its page and the API detail show it, read in a few fixed statements.
+
+The first statement reads the tender with its authority, the codes of its wilayas and
+sectors, its number of lots, and what the page says of the rest: whether it has documents,
+amendments and questions, when its bids were opened (and how many were), its key's
+fingerprint, whether a lot has a current award. Each is a correlated subquery answered by
+an index on ``tender_id``. Then one statement per collection the tender does have (lots,
+documents, amendments, questions, sectors, the criteria of a weighted award), and one for
+the standing awards the red flags read once there is an award: a collection costs one
+statement whatever its size, and none when it is empty. Nothing is left to a lazy load
+(issue 16: the page cost 14 statements, and one more per lot once the deadline had passed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import Session, joinedload, with_expression
+from sqlalchemy.orm.attributes import set_committed_value
+
+from safkat.accounts.models import Sector
+from safkat.awards.models import LotAward
+from safkat.bids.models import OpenedBid, Opening, TenderKey
+from safkat.opendata import redflags
+from safkat.tenders import queries, services
+from safkat.tenders.models import (
+    Amendment,
+    AwardMethod,
+    Lot,
+    Question,
+    TechnicalCriterion,
+    Tender,
+    TenderDocument,
+    tender_sectors,
+)
+
+
+def _of_this_tender(query, tender_id_column):
+    """``query`` about the tender of the enclosing statement (``tender_id = tenders.id``)."""
+    return query.where(tender_id_column == Tender.id).correlate(Tender)
+
+
+def _has_rows(model):
+    return _of_this_tender(exists(), model.tender_id)
+
+
+OPENED_AT = _of_this_tender(select(Opening.opened_at), Opening.tender_id).scalar_subquery()
+OPENED_BIDS = _of_this_tender(select(func.count(OpenedBid.id)), OpenedBid.tender_id).scalar_subquery()
+KEY_FINGERPRINT = _of_this_tender(select(TenderKey.fingerprint), TenderKey.tender_id).scalar_subquery()
+# What awards.current_award(lot) says for some lot: an award that was not withdrawn.
+HAS_AWARD = _of_this_tender(exists().where(LotAward.status != "withdrawn"), LotAward.tender_id)
+
+# Each collection in its relationship's order. The statements are built once: building one
+# costs more CPU than running it (SQLAlchemy then finds its compiled form in its cache).
+TENDER_ID = bindparam("tender_id")
+CHILDREN = {
+    "lots": select(Lot).where(Lot.tender_id == TENDER_ID).order_by(Lot.number),
+    "documents": select(TenderDocument).where(TenderDocument.tender_id == TENDER_ID).order_by(TenderDocument.id),
+    "amendments": select(Amendment).where(Amendment.tender_id == TENDER_ID).order_by(Amendment.number),
+    "questions": select(Question).where(Question.tender_id == TENDER_ID).order_by(Question.id),
+    "sectors": select(Sector)
+    .join(tender_sectors, tender_sectors.c.sector_id == Sector.id)
+    .where(tender_sectors.c.tender_id == TENDER_ID)
+    .order_by(Sector.code),
+    "criteria": select(TechnicalCriterion)
+    .where(TechnicalCriterion.tender_id == TENDER_ID)
+    .order_by(TechnicalCriterion.position),
+}
+
+TENDER = (
+    select(
+        Tender,
+        _has_rows(TenderDocument).label("documents"),
+        _has_rows(Amendment).label("amendments"),
+        _has_rows(Question).label("questions"),
+        OPENED_AT.label("opened_at"),
+        OPENED_BIDS.label("opened_bids"),
+        KEY_FINGERPRINT.label("fingerprint"),
+        HAS_AWARD.label("has_award"),
+    )
+    .where(Tender.reference == bindparam("reference"))
+    .options(
+        joinedload(Tender.authority),
+        with_expression(Tender.lots_counted, queries.LOTS_COUNT),
+        with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
+        with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
+    )
+    # The expressions above are set on a tender already in the session too.
+    .execution_options(populate_existing=True)
+)
+
+
+@dataclass(frozen=True)
+class TenderDetail:
+    """A loaded public tender (its collections in place) and the facts its page shows beside it."""
+
+    tender: Tender
+    opened_at: datetime | None  # None: the bids are not opened
+    opened_bids: int
+    key_fingerprint: str
+    has_award: bool  # some lot has a current award: the page links the award notice
+    standing_awards: tuple[redflags.AwardFacts, ...]
+
+    def red_flags(self, short_period_days: int) -> list[redflags.RedFlag]:
+        tender = self.tender
+        facts = redflags.TenderFacts(
+            tender.published_at,
+            tender.submission_deadline_at,
+            self.opened_bids if self.opened_at is not None else None,
+            redflags.extensions_of(tender),
+            self.standing_awards,
+        )
+        return redflags.red_flags(facts, short_period_days)
+
+
+def load(session: Session, url_reference: str, sector_names: bool = True) -> TenderDetail | None:
+    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
+
+    ``sector_names=False``: the sectors' codes only (``tender.listed_sector_codes``), as the API shows."""
+    row = session.execute(TENDER, {"reference": services.reference_from_url(url_reference)}).one_or_none()
+    if row is None or not services.is_public(row.Tender):
+        return None
+    tender = row.Tender
+    present = {
+        "lots": bool(tender.lots_counted),
+        "documents": row.documents,
+        "amendments": row.amendments,
+        "questions": row.questions,
+    }
+    if sector_names:
+        present["sectors"] = bool(tender.sectors_joined)
+    if tender.award_method == AwardMethod.WEIGHTED:  # else neither the page nor the API shows them
+        present["criteria"] = True
+    for name, has_rows in present.items():
+        rows = list(session.scalars(CHILDREN[name], {"tender_id": tender.id})) if has_rows else []
+        set_committed_value(tender, name, rows)
+    return TenderDetail(
+        tender=tender,
+        opened_at=row.opened_at,
+        opened_bids=row.opened_bids or 0,
+        key_fingerprint=row.fingerprint or "",
+        has_award=bool(row.has_award),
+        standing_awards=redflags.standing_awards(session, tender.id) if row.has_award else (),
+    )

@@ -1,0 +1,199 @@
+"""A tender's page and its API detail cost a few SQL statements, the same for 1 or 6 lots,
+documents, amendments and questions (issue 16: the page cost 14, and one more per lot once
+the deadline had passed). Each collection is read in one statement; none is lazy-loaded."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from safkat.awards import services as awards
+from safkat.bids import opening as bid_opening
+from safkat.bids.models import TenderKey
+from safkat.http_cache import rendered
+from safkat.opendata import redflags
+from safkat.tenders import detail
+from safkat.tenders import services as tenders
+from safkat.tenders.models import Amendment, Question, TechnicalCriterion, TenderDocument
+from safkat.web import get_session
+from tests.awards.conftest import opened  # noqa: F401  (the fixture)
+from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
+from tests.bids.helpers import post_bid
+
+PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
+# The tender with what the page says of its bids; its lots, documents, amendments, questions,
+# sectors, criteria.
+MOST_STATEMENTS = 7
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run on ``engine`` inside the block, savepoints left out."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            seen.append(" ".join(statement.split())[:200])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def cost(engine, client, path: str) -> list[str]:
+    with statements(engine) as seen:
+        response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return seen
+
+
+def tender_with(make, db_session, clock, count: int, state: str = "open", **fields):
+    """A weighted tender with ``count`` lots, criteria, current documents (and as many
+    replaced ones), amendments, answered and unanswered questions."""
+    tender = make.tender(state=state, lots=count, **fields)
+    officer, asker, now = tender.created_by, make.bidder(), clock.now()
+    tender.award_method, tender.technical_weight, tender.financial_weight = "weighted", 60, 40
+    tender.criteria = [TechnicalCriterion(position=n, label=f"Critère {n}", max_points=10) for n in range(count)]
+    template = tender.documents[0]
+    for n in range(1, count):
+        old = TenderDocument(
+            title=f"Annexe {n}", original_name=f"annexe-{n}.pdf", content_type="application/pdf",
+            size_bytes=1000 + n, sha256="ab" * 32, storage_key=f"{template.storage_key}-old-{n}", uploaded_at=now,
+        )  # fmt: skip
+        new = TenderDocument(
+            title=f"Annexe {n} corrigée", original_name=f"annexe-{n}-v2.pdf", content_type="application/pdf",
+            size_bytes=2000 + n, sha256="cd" * 32, storage_key=f"{template.storage_key}-new-{n}", uploaded_at=now,
+        )  # fmt: skip
+        tender.documents += [old, new]
+        db_session.flush()
+        old.replaced_by_id = new.id
+    tender.amendments = [
+        Amendment(number=n + 1, kind="clarification", reason=f"Précision {n}", created_at=now, created_by_id=officer.id)
+        for n in range(count)
+    ]
+    tender.questions = [
+        Question(
+            asked_by_id=asker.id,
+            text=f"Question {n} ?",
+            asked_at=now,
+            answer=f"Réponse {n}." if n % 2 == 0 else None,
+            answered_at=now if n % 2 == 0 else None,
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    db_session.flush()
+    return tender
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_the_cost_does_not_grow_with_lots_documents_amendments_and_questions(
+    make, db_session, client, engine, clock, page, state, lang
+):
+    small, large = tender_with(make, db_session, clock, 1, state), tender_with(make, db_session, clock, 6, state)
+    few = cost(engine, client, page.format(small.url_reference, lang))
+    many = cost(engine, client, page.format(large.url_reference, lang))
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= MOST_STATEMENTS, "\n".join(many)
+
+
+def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, engine):
+    tender = tender_with(make, db_session, clock, 3)
+    with app.test_request_context():
+        loaded = detail.load(get_session(), tender.url_reference)
+        shown = loaded.tender
+        with statements(engine) as lazy_loads:
+            assert [lot.number for lot in shown.lots] == [1, 2, 3]
+            assert [c.label for c in shown.criteria] == ["Critère 0", "Critère 1", "Critère 2"]
+            documents = [d.title for d in shown.current_documents]
+            assert documents == ["Cahier des charges", "Annexe 1 corrigée", "Annexe 2 corrigée"]
+            assert [a.number for a in shown.amendments] == [1, 2, 3]
+            assert [q.text for q in shown.questions if q.is_answered] == ["Question 0 ?", "Question 2 ?"]
+            assert [s.code for s in shown.sectors] == ["telecom_networks"] and shown.listed_wilaya_codes == ["31"]
+            assert shown.authority.code and shown.lots_count == 3
+        assert lazy_loads == []
+        assert loaded.key_fingerprint == db_session.get(TenderKey, tender.id).fingerprint
+        assert loaded.opened_at is None and not loaded.has_award
+
+
+def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_session, client, engine):
+    bare = make.tender(state="open", lots=1, sectors=[])
+    db_session.delete(bare.documents[0])
+    db_session.flush()
+    seen = cost(engine, client, f"/tenders/{bare.url_reference}")
+    assert len(seen) == 2, "\n".join(seen)  # the tender, its lots
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_deleted_tender_or_an_unknown_reference_is_not_found(make, db_session, client, page):
+    deleted = make.tender(state="open")
+    deleted.status = "deleted"
+    db_session.flush()
+    assert client.get(page.format(deleted.url_reference, "fr")).status_code == 404
+    assert client.get(page.format("NOPE-2026-0001", "fr")).status_code == 404
+
+
+def _flags(app, tender):
+    with app.test_request_context():
+        return [flag.code for flag in detail.load(get_session(), tender.url_reference).red_flags(15)]
+
+
+def test_an_awarded_tender_and_its_red_flags(app, make, db_session, client, engine, opened, clock):  # noqa: F811
+    """An award costs a few statements more (fixed), and the flags are those read on their own."""
+    tender, officer, _firms = opened  # 2 lots, bids opened, nothing awarded yet
+    tender.lots[1].estimated_amount = 1_600_000_00  # firm A's 2,000,000 is 125 % of it
+    page = f"/tenders/{tender.url_reference}"
+    before = cost(engine, client, page)
+    assert len(before) <= MOST_STATEMENTS, "\n".join(before)
+    assert "Read the opening minutes" in client.get(page + "?lang=en").get_data(as_text=True)
+    assert _flags(app, tender) == [flag.code for flag in redflags.for_tender(db_session, tender)] == []
+
+    evaluate_everything(db_session, tender, officer, make.officer(authority=officer.authority), clock.now())
+    awards.publish_provisional_award(db_session, tender, officer, clock.now(), STANDSTILL)
+    expected = [flag.code for flag in redflags.for_tender(db_session, tender)]
+    assert expected == ["abnormally_low_winner", "above_estimate"] and _flags(app, tender) == expected
+    html = client.get(page + "?lang=en").get_data(as_text=True)
+    assert "Read the award notice" in html and "Award far above the estimate" in html
+    rendered.clear()  # the page again, rendered (not from the page cache)
+    after = cost(engine, client, page)
+    # + the standing awards (red flags), and the award links' own three (notice, report, decisions)
+    assert len(after) <= MOST_STATEMENTS + 4, "\n".join(after)
+
+
+def test_a_late_extension_and_a_short_period_are_read_from_what_was_loaded(app, make, db_session, clock):
+    now, day = clock.now(), timedelta(days=1)
+    tender = make.tender(
+        state="open", published_at=now - 3 * day, enquiry_deadline_at=now + day / 2, submission_deadline_at=now + day
+    )  # fmt: skip
+    tenders.amend(db_session, tender, tender.created_by, reason="Plus de temps", now=now, new_deadline=now + 2 * day)
+    expected = [flag.code for flag in redflags.for_tender(db_session, tender)]
+    assert expected == ["short_period", "late_extension"] and _flags(app, tender) == expected
+
+
+def test_a_single_bid_is_read_from_what_was_loaded(app, make, login, db_session, client, clock):
+    officer = make.officer()
+    tender = make.tender(state="open", lots=1, authority=officer.authority, created_by=officer)
+    firm = make.bidder(enterprise=make.enterprise(status="verified"))
+    assert post_bid(login(firm), tender).status_code == 302
+    clock.set(tender.submission_deadline_at + timedelta(hours=1))
+    make.hand_in_shares(tender)
+    keys, files = app.extensions["safkat.keys"], app.extensions["safkat.files"]
+    bid_opening.open_bids(db_session, tender, officer, keys, files, clock.now())
+    assert _flags(app, tender) == [flag.code for flag in redflags.for_tender(db_session, tender)] == ["single_bid"]
+    assert "Single bid" in client.get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
+
+
+def test_the_key_fingerprint_and_the_bid_button_still_show(make, db_session, client, login):
+    tender = make.tender(state="open")
+    firm = make.bidder(enterprise=make.enterprise(status="verified"))
+    html = login(firm).get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
+    assert "Prepare or submit my bid" in html and "Send the question" in html
+    assert f'<code dir="ltr">{db_session.get(TenderKey, tender.id).fingerprint}</code>' in html
+    anonymous = client.get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
+    assert "Log in to submit a bid" in anonymous and "Log in to ask a question" in anonymous
