@@ -49,8 +49,15 @@ def select_locale() -> str:
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _babel_namespace():
+    """Where Flask-Babel keeps the request's chosen locale (``babel_locale``; ``force_locale``
+    changes it, ``refresh`` removes it), or ``None`` outside an app context."""
+    return g.get("_flask_babel") if g else None
+
+
 def current_language() -> str:
-    locale = get_locale()
+    # Read where Flask-Babel keeps it (a page asks 20 to 30 times); its get_locale() when not chosen yet.
+    locale = getattr(_babel_namespace(), "babel_locale", None) or get_locale()
     return locale.language if locale else "fr"
 
 
@@ -244,26 +251,25 @@ def template_ngettext(context, singular: str, plural: str, num: int, **variables
     return translated_text % variables
 
 
-_translations_by_locale: dict[Locale, object] = {}
-
-
 def page_translations():
     """The catalogue of the language being written, as Flask-Babel's ``get_translations()``
     gives it, found in one step once that language is known.
 
     A page calls ``_()`` 10 to 45 times; through Flask-Babel each call looked up the
     request's namespace, the domain, the locale and the catalogue cache again (~11 µs, a
-    third of a tender page's template; issue 16). The locale is read where Flask-Babel
-    keeps it for the request (``force_locale``, used for e-mails in their reader's
-    language, changes it there), and each language's catalogue is kept per process.
+    third of a tender page's template; issue 16). The catalogue is remembered next to the
+    locale Flask-Babel chose for the request, for as long as that locale object stays
+    (``force_locale``, used for e-mails in their reader's language, puts another there).
     """
-    namespace = g.get("_flask_babel") if g else None
+    namespace = _babel_namespace()
     locale = getattr(namespace, "babel_locale", None)
     if locale is None:  # not chosen yet, or outside a request: the long way, which chooses it
         return get_translations()
-    found = _translations_by_locale.get(locale)
-    if found is None:
-        found = _translations_by_locale[locale] = get_translations()
+    remembered = getattr(namespace, "safkat_translations", None)
+    if remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    found = get_translations()
+    namespace.safkat_translations = (locale, found)
     return found
 
 
