@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, joinedload, with_expression
@@ -69,27 +70,32 @@ CHILDREN = {
     .order_by(TechnicalCriterion.position),
 }
 
-TENDER = (
-    select(
-        Tender,
-        _has_rows(TenderDocument).label("documents"),
-        _has_rows(Amendment).label("amendments"),
-        _has_rows(Question).label("questions"),
-        OPENED_AT.label("opened_at"),
-        OPENED_BIDS.label("opened_bids"),
-        KEY_FINGERPRINT.label("fingerprint"),
-        HAS_AWARD.label("has_award"),
+
+@cache
+def _tender_statement():
+    """The first statement; built on first use, once every mapper is known (its loader
+    options configure them)."""
+    return (
+        select(
+            Tender,
+            _has_rows(TenderDocument).label("documents"),
+            _has_rows(Amendment).label("amendments"),
+            _has_rows(Question).label("questions"),
+            OPENED_AT.label("opened_at"),
+            OPENED_BIDS.label("opened_bids"),
+            KEY_FINGERPRINT.label("fingerprint"),
+            HAS_AWARD.label("has_award"),
+        )
+        .where(Tender.reference == bindparam("reference"))
+        .options(
+            joinedload(Tender.authority),
+            with_expression(Tender.lots_counted, queries.LOTS_COUNT),
+            with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
+            with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
+        )
+        # The expressions above are set on a tender already in the session too.
+        .execution_options(populate_existing=True)
     )
-    .where(Tender.reference == bindparam("reference"))
-    .options(
-        joinedload(Tender.authority),
-        with_expression(Tender.lots_counted, queries.LOTS_COUNT),
-        with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
-        with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
-    )
-    # The expressions above are set on a tender already in the session too.
-    .execution_options(populate_existing=True)
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def load(session: Session, url_reference: str, sector_names: bool = True) -> Ten
     """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
 
     ``sector_names=False``: the sectors' codes only (``tender.listed_sector_codes``), as the API shows."""
-    row = session.execute(TENDER, {"reference": services.reference_from_url(url_reference)}).one_or_none()
+    row = session.execute(_tender_statement(), {"reference": services.reference_from_url(url_reference)}).one_or_none()
     if row is None or not services.is_public(row.Tender):
         return None
     tender = row.Tender
