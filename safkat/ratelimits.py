@@ -46,6 +46,8 @@ def is_write() -> bool:
 
 
 def is_search() -> bool:
+    if not request.query_string:  # most reads: nothing to parse
+        return False
     return request.method in READ_METHODS and bool(request.args.get("q", "").strip())
 
 
@@ -100,18 +102,48 @@ def init_app(app: Flask) -> None:
 
 def _skip_for_plain_reads(app: Flask, limiter) -> None:
     """A GET or HEAD without a search is never limited (every decorated limit is on POST),
-    yet the limiter's bookkeeping was the largest cost of a /healthz: reads skip it."""
-    checks = app.before_request_funcs.setdefault(None, [])
-    check = limiter._check_request_limit
-    if check not in checks:
-        return
+    yet the limiter's bookkeeping (its check before the view, its headers after, its
+    context released at teardown) was the largest cost of a /healthz: reads skip all three."""
+    _replace_hook(app.before_request_funcs, limiter._check_request_limit, _before_unless_plain_read)
+    _replace_hook(app.after_request_funcs, _limiter_hook(app.after_request_funcs, limiter), _after_unless_plain_read)
+    _replace_hook(app.teardown_request_funcs, limiter._Limiter__release_context, _teardown_unless_plain_read)
 
+
+def is_plain_read() -> bool:
+    return request.method in READ_METHODS and not is_search()
+
+
+def _replace_hook(registry: dict, hook, wrap) -> None:
+    hooks = registry.get(None, [])
+    if hook in hooks:
+        hooks[hooks.index(hook)] = wrap(hook)
+
+
+def _limiter_hook(registry: dict, limiter):
+    """The limiter's after-request hook: a ``partial`` of its own, bound to ``limiter``."""
+    return next((hook for hook in registry.get(None, []) if getattr(hook, "args", ())[:1] == (limiter,)), None)
+
+
+def _before_unless_plain_read(check):
     def check_unless_plain_read():
-        if request.method in READ_METHODS and not is_search():
-            return None
-        return check()
+        return None if is_plain_read() else check()
 
-    checks[checks.index(check)] = check_unless_plain_read
+    return check_unless_plain_read
+
+
+def _after_unless_plain_read(inject_headers):
+    def inject_unless_plain_read(response):
+        return response if is_plain_read() else inject_headers(response)
+
+    return inject_unless_plain_read
+
+
+def _teardown_unless_plain_read(release):
+    def release_unless_plain_read(error=None):
+        if not is_plain_read():
+            release(error)
+
+    return release_unless_plain_read
 
 
 def is_switched_off() -> bool:

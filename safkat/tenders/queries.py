@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ScalarSelect, Select, and_, func, not_, select
@@ -184,23 +185,26 @@ SECTORS_JOINED = _joined_codes(
 )
 
 
-# What a card, an API summary and a feed entry show, in the rows' own statement: the
-# authority, the number of lots, the codes of wilayas and sectors (never a statement per
-# tender, nor objects for rows that are shown as codes). The descriptions, the widest
-# columns, are left in the database. Built once: making these options (``with_expression``
-# copies its expression) cost more than running the statement they shape (issue 16).
-_LISTED = (
-    joinedload(Tender.authority),
-    with_expression(Tender.lots_counted, LOTS_COUNT),
-    with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
-    with_expression(Tender.sectors_joined, SECTORS_JOINED),
-    defer(Tender.description_fr),
-    defer(Tender.description_ar),
-)
+@cache
+def _listed() -> tuple:
+    """What a card, an API summary and a feed entry show, in the rows' own statement: the
+    authority, the number of lots, the codes of wilayas and sectors (never a statement per
+    tender, nor objects for rows that are shown as codes). The descriptions, the widest
+    columns, are left in the database. Built once, on first use (the mappers must all be
+    known by then): making these options (``with_expression`` copies its expression) cost
+    more than running the statement they shape (issue 16)."""
+    return (
+        joinedload(Tender.authority),
+        with_expression(Tender.lots_counted, LOTS_COUNT),
+        with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
+        with_expression(Tender.sectors_joined, SECTORS_JOINED),
+        defer(Tender.description_fr),
+        defer(Tender.description_ar),
+    )
 
 
 def _load(query: Select) -> Select:
-    return query.options(*_LISTED)
+    return query.options(*_listed())
 
 
 def load_tenders(session: Session, ids: Sequence[int]) -> list[Tender]:
