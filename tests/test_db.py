@@ -24,3 +24,21 @@ def test_a_guard_runs_once_at_commit(db_session):
     db_session.commit()
     db_session.commit()
     assert calls == [1]
+
+
+def test_postgresql_sessions_start_no_parallel_workers_and_keep_given_options():
+    """Issue 16: a page's short queries never wait for parallel workers to start."""
+    from sqlalchemy import text
+
+    from safkat.db import make_engine
+    from tests.conftest import TEST_DB_URL, is_postgresql
+
+    if not is_postgresql():
+        pytest.skip("PostgreSQL sessions only: set SAFKAT_TEST_DATABASE_URL")
+    engine = make_engine(TEST_DB_URL, connect_args={"options": "-cstatement_timeout=12345"})
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "12345ms"
+    finally:
+        engine.dispose()
