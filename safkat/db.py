@@ -178,12 +178,20 @@ class Database:
     """An engine and its session factory.
 
     Sessions are bound to :attr:`write_engine`, the engine with the option that makes
-    their SQLite transactions begin ``IMMEDIATE``; read-only sessions to :attr:`engine`.
+    their SQLite transactions begin ``IMMEDIATE``; read-only sessions to :attr:`read_engine`:
+    on PostgreSQL it runs each statement in its own transaction (autocommit). Under READ
+    COMMITTED a statement has its own snapshot anyway, so a page that only reads gained
+    nothing from ``BEGIN`` and ``COMMIT`` but two round trips (issue 16). On SQLite a
+    read keeps its deferred transaction: one snapshot for the whole page.
     """
 
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.engine = engine if engine is not None else make_engine(url)
         self.write_engine = self.engine.execution_options(**{WRITES_OPTION: True})
+        if self.engine.dialect.name == "postgresql":
+            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            self.read_engine = self.engine
         self.session_factory = sessionmaker(bind=self.write_engine, expire_on_commit=False)
 
     def session(self, *, read_only: bool = False) -> Session:
@@ -191,7 +199,7 @@ class Database:
         if not read_only:
             return self.session_factory()
         bound_here = self.session_factory.kw.get("bind") is self.write_engine  # not a test's connection
-        session = self.session_factory(bind=self.engine) if bound_here else self.session_factory()
+        session = self.session_factory(bind=self.read_engine) if bound_here else self.session_factory()
         session.info[READ_ONLY] = True
         return session
 

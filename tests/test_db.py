@@ -42,3 +42,32 @@ def test_postgresql_sessions_start_no_parallel_workers_and_keep_given_options():
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "12345ms"
     finally:
         engine.dispose()
+
+
+def test_postgresql_reads_run_without_begin_and_writes_in_one_transaction():
+    """Issue 16: a GET's session on PostgreSQL runs each statement in its own transaction
+    (no BEGIN/COMMIT round trips); a writing session keeps one transaction."""
+    import time
+
+    from sqlalchemy import text
+
+    from safkat.db import Database
+    from tests.conftest import TEST_DB_URL, is_postgresql
+
+    if not is_postgresql():
+        pytest.skip("PostgreSQL sessions only: set SAFKAT_TEST_DATABASE_URL")
+    database = Database(TEST_DB_URL)
+
+    def transaction_starts(session) -> set:
+        starts = set()
+        for _ in range(2):
+            starts.add(session.execute(text("SELECT now()")).scalar())
+            time.sleep(0.01)
+        session.close()
+        return starts
+
+    try:
+        assert len(transaction_starts(database.session(read_only=True))) == 2
+        assert len(transaction_starts(database.session())) == 1
+    finally:
+        database.engine.dispose()
