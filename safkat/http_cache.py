@@ -25,9 +25,10 @@ def make_etag(*parts: object) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
-def not_modified(etag: str, last_modified: datetime | None) -> Response | None:
-    """A 304 answer if the client's copy is current, else ``None`` (render the page)."""
-    response = cacheable(Response(status=304), etag, last_modified)
+def not_modified(etag: str, last_modified: datetime | None, max_age: int = 60) -> Response | None:
+    """A 304 answer if the client's copy is current, else ``None`` (render the page). It
+    carries the page's own ``max_age``: the browser keeps the headers of a 304."""
+    response = cacheable(Response(status=304), etag, last_modified, max_age)
     if request.if_none_match and request.if_none_match.contains_weak(etag):
         return response
     if not request.if_none_match and last_modified and request.if_modified_since:

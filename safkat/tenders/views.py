@@ -71,10 +71,12 @@ def show_tender(url_reference: str):
     minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
     red_flags = loaded.red_flags(current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
     etag = make_etag("tender", tender.id, modified, minute, [flag.code for flag in red_flags])
-    cached = not_modified(etag, modified)
+    # Revalidated on every visit (max-age=0, answered by a 304 while unchanged): an
+    # amendment, such as a deadline extension, or an answer must show at once.
+    cached = not_modified(etag, modified, max_age=0)
     if cached:
         return cached
-    return cacheable(current_app.make_response(render_tender_page(loaded, red_flags)), etag, modified)
+    return cacheable(current_app.make_response(render_tender_page(loaded, red_flags)), etag, modified, max_age=0)
 
 
 def render_tender_page(loaded: detail.TenderDetail, red_flags: list) -> str:
