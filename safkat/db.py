@@ -113,11 +113,15 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-# What every PostgreSQL session of the application sets. No parallel workers: a page's
-# queries are short, and starting workers for them cost more than it gave on the
-# benchmark's two cores (a search's ids: 8.2 → 3.3 ms; issue 16). Reports that would gain
-# from them can set it back in their own session.
-POSTGRESQL_SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0"
+# What every PostgreSQL session of the application sets (issue 16, measured at 100,000
+# tenders on two cores):
+# - no parallel workers: a page's queries are short, and starting workers for them cost
+#   more than they gave (a search's page of ids, 6.2 → 3.2 ms);
+# - a plan for each statement's own values: psycopg prepares a statement run five times,
+#   and PostgreSQL then may keep one generic plan for it, but the best plan of a listing
+#   filter depends on how frequent its word or wilaya is (a search's ids: ~13 → ~6 ms).
+# Reports that would gain from other settings can set them in their own session.
+POSTGRESQL_SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan"
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:

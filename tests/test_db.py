@@ -27,7 +27,8 @@ def test_a_guard_runs_once_at_commit(db_session):
 
 
 def test_postgresql_sessions_start_no_parallel_workers_and_keep_given_options():
-    """Issue 16: a page's short queries never wait for parallel workers to start."""
+    """Issue 16: a page's short queries never wait for parallel workers to start, and are
+    planned for their own values (not a generic plan kept after five runs)."""
     from sqlalchemy import text
 
     from safkat.db import make_engine
@@ -39,6 +40,7 @@ def test_postgresql_sessions_start_no_parallel_workers_and_keep_given_options():
     try:
         with engine.connect() as connection:
             assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+            assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
             assert connection.execute(text("SHOW statement_timeout")).scalar() == "12345ms"
     finally:
         engine.dispose()
