@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -113,15 +114,35 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-# What every PostgreSQL session of the application sets (issue 16, measured at 100,000
-# tenders on two cores):
-# - no parallel workers: a page's queries are short, and starting workers for them cost
-#   more than they gave (a search's page of ids, 6.2 → 3.2 ms);
-# - a plan for each statement's own values: psycopg prepares a statement run five times,
-#   and PostgreSQL then may keep one generic plan for it, but the best plan of a listing
-#   filter depends on how frequent its word or wilaya is (a search's ids: ~13 → ~6 ms).
-# Reports that would gain from other settings can set them in their own session.
-POSTGRESQL_SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan"
+# What every PostgreSQL session of the application sets. No parallel workers: a page's
+# queries are short, and starting workers for them cost more than they gave on two cores
+# (a search's page of ids, 6.2 → 3.2 ms; issue 16). Reports that would gain from them can
+# set it back in their own session.
+POSTGRESQL_SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0"
+
+
+@contextmanager
+def planned_for_its_values(session: Session) -> Iterator[None]:
+    """Statements run inside are planned for their own values, never prepared.
+
+    psycopg prepares a statement once it has run five times on a connection, and
+    PostgreSQL may then keep one generic plan for it. That suits a tender's page, which
+    reads by reference; a listing filter's best plan depends on how frequent its word or
+    wilaya is: a generic plan served a search's page of ids in ~11 ms instead of ~6
+    (issue 16), while planning every statement cost a tender's page ~0.6 ms more. No
+    effect on SQLite.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    threshold = dbapi_connection.prepare_threshold
+    dbapi_connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        dbapi_connection.prepare_threshold = threshold
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:

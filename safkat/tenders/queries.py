@@ -15,6 +15,7 @@ from sqlalchemy import ScalarSelect, Select, and_, func, not_, select
 from sqlalchemy.orm import Session, defer, joinedload, with_expression
 
 from safkat.accounts.models import ContractingAuthority, Sector
+from safkat.db import planned_for_its_values
 from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import counts, freshness, search
@@ -244,7 +245,15 @@ def listing_page(
     query reads one row more than the page, to know whether a next page exists; the total
     is :func:`safkat.tenders.counts.count` ("about N" when large), which no link depends on.
     The items are what ``load`` makes of the page's ids: tenders, or the listing's cards.
+    Its statements are planned for the filter's own values (:func:`planned_for_its_values`).
     """
+    with planned_for_its_values(session):
+        return _listing_page(session, filters, now, page, per_page, load)
+
+
+def _listing_page(
+    session: Session, filters: TenderFilters, now: datetime, page: str | int | None, per_page: int, load: Loader
+) -> Page:
     number = page if isinstance(page, int) else parse_page(page)
     base = filtered(session, filters, now)
     offset, limit = (number - 1) * per_page, per_page + 1
