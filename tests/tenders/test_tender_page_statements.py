@@ -4,11 +4,9 @@ the deadline had passed). Each collection is read in one statement; none is lazy
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from safkat.awards import services as awards
 from safkat.bids import opening as bid_opening
@@ -22,34 +20,12 @@ from safkat.web import get_session
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
 from tests.bids.helpers import post_bid
+from tests.tenders.test_page_queries import cost, statements
 
 PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
 # The tender with what the page says of its bids; its lots, documents, amendments, questions,
 # sectors, criteria.
 MOST_STATEMENTS = 7
-
-
-@contextmanager
-def statements(engine):
-    """The SQL statements run on ``engine`` inside the block, savepoints left out."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(" ".join(statement.split())[:200])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def cost(engine, client, path: str) -> list[str]:
-    with statements(engine) as seen:
-        response = client.get(path)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return seen
 
 
 def tender_with(make, db_session, clock, count: int, state: str = "open", **fields):
