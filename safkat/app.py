@@ -21,6 +21,7 @@ from safkat.keys import check_kek, load_platform_keys
 from safkat.markup import render_markdown
 from safkat.notifications.transports import ConsoleTransport, SMTPTransport
 from safkat.permissions import can
+from safkat.request_hooks import replace_hook
 from safkat.storage import FileStore
 
 log = logging.getLogger(__name__)
@@ -234,15 +235,16 @@ def _check_csrf_only_where_it_applies(app: Flask) -> None:
     """Flask-WTF's check looks up the view's exemptions before it looks at the method: ~7 µs
     of every GET, a tenth of what /healthz costs beyond Flask (issue 16). The same check,
     asked only for the methods it protects (``WTF_CSRF_METHODS``)."""
-    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks = app.before_request_funcs[None]
     protect = next(hook for hook in hooks if getattr(hook, "__module__", "") == "flask_wtf.csrf")
 
-    def csrf_protect_unsafe_methods():
-        if request.method in app.config["WTF_CSRF_METHODS"]:
-            return protect()
-        return None
+    def only_unsafe_methods(check):
+        def csrf_protect_unsafe_methods():
+            return check() if request.method in app.config["WTF_CSRF_METHODS"] else None
 
-    hooks[hooks.index(protect)] = csrf_protect_unsafe_methods
+        return csrf_protect_unsafe_methods
+
+    replace_hook(app.before_request_funcs, protect, only_unsafe_methods)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -236,16 +236,16 @@ def init_app(app: Flask) -> None:
 def template_gettext(context, string: str, **variables) -> str:
     """Jinja's newstyle ``_()``: translated, marked safe under autoescape, then formatted
     (so the variables are escaped and ``%%`` is a percent sign, as Jinja does)."""
-    translated_text = page_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        translated_text = Markup(translated_text)
-    return translated_text % variables
+    return _filled(context, page_translations().ugettext(string), variables)
 
 
 @pass_context
 def template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    translated_text = page_translations().ungettext(singular, plural, num)
+    return _filled(context, page_translations().ungettext(singular, plural, num), variables)
+
+
+def _filled(context, translated_text: str, variables: dict) -> str:
     if context.eval_ctx.autoescape:
         translated_text = Markup(translated_text)
     return translated_text % variables

@@ -25,6 +25,8 @@ from flask_limiter import ApplicationLimit, ExemptionScope
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from safkat.request_hooks import replace_hook
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 READ_METHODS = frozenset({"GET", "HEAD"})
 CHUNK_ENDPOINTS = frozenset({"bids.upload_chunk"})
@@ -104,19 +106,13 @@ def _skip_for_plain_reads(app: Flask, limiter) -> None:
     """A GET or HEAD without a search is never limited (every decorated limit is on POST),
     yet the limiter's bookkeeping (its check before the view, its headers after, its
     context released at teardown) was the largest cost of a /healthz: reads skip all three."""
-    _replace_hook(app.before_request_funcs, limiter._check_request_limit, _before_unless_plain_read)
-    _replace_hook(app.after_request_funcs, _limiter_hook(app.after_request_funcs, limiter), _after_unless_plain_read)
-    _replace_hook(app.teardown_request_funcs, limiter._Limiter__release_context, _teardown_unless_plain_read)
+    replace_hook(app.before_request_funcs, limiter._check_request_limit, _before_unless_plain_read)
+    replace_hook(app.after_request_funcs, _limiter_hook(app.after_request_funcs, limiter), _after_unless_plain_read)
+    replace_hook(app.teardown_request_funcs, limiter._Limiter__release_context, _teardown_unless_plain_read)
 
 
 def is_plain_read() -> bool:
     return request.method in READ_METHODS and not is_search()
-
-
-def _replace_hook(registry: dict, hook, wrap) -> None:
-    hooks = registry.get(None, [])
-    if hook in hooks:
-        hooks[hooks.index(hook)] = wrap(hook)
 
 
 def _limiter_hook(registry: dict, limiter):

@@ -187,18 +187,14 @@ def kept_shares(session: Session, tender_key: TenderKey) -> list[TenderKeyShare]
 def presences_needed(session: Session, commission) -> int:
     """How many members must sit for the bids to open: the commission's quorum and, for a
     key the commission holds, its threshold (they differ while a redistribution is unfinished)."""
-    tender_key = session.get(TenderKey, commission.tender_id)
-    if tender_key is None or tender_key.scheme != KeyScheme.COMMISSION:
-        return commission.quorum
-    return max(commission.quorum, tender_key.threshold)
+    tender_key = commission_key(session, commission.tender_id)
+    return commission.quorum if tender_key is None else max(commission.quorum, tender_key.threshold)
 
 
 def has_enough_shares(session: Session, tender_id: int) -> bool:
     """Whether the tender's key can be recovered now (always, for a legacy key)."""
-    tender_key = session.get(TenderKey, tender_id)
-    if tender_key.scheme != KeyScheme.COMMISSION:
-        return True
-    return len(kept_shares(session, tender_key)) >= tender_key.threshold
+    tender_key = commission_key(session, tender_id)
+    return tender_key is None or len(kept_shares(session, tender_key)) >= tender_key.threshold
 
 
 def tender_private_key(session: Session, tender, kek: bytes, now: datetime) -> PrivateKey:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from safkat.accounts.models import User
 from safkat.bids.models import TenderKey
+from safkat.commission.journal import log
 from safkat.commission.key_models import TenderKeyShare
-from safkat.commission.rekeying import RESHARE_ROUND, log, pending_round
+from safkat.commission.rekeying import RESHARE_ROUND, pending_round
 from safkat.commission.reshare_models import ParticipantRole, ReshareParticipant, ReshareRound, RoundStatus
 from safkat.errors import N_, DomainError, PermissionDenied
 from safkat.keyshare import messages

@@ -24,9 +24,9 @@ from datetime import datetime
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from safkat import audit
 from safkat.accounts.models import User
 from safkat.bids.models import Bid, BidStatus, TenderKey
+from safkat.commission.journal import log
 from safkat.commission.key_models import TenderKeyShare
 from safkat.commission.keys import active_keys, commission_key, members_without_key, protect_tender_key
 from safkat.commission.models import Commission
@@ -44,18 +44,6 @@ RESHARE_ROUND = StateMachine(
     },
 )
 SEALED_BIDS = (BidStatus.SUBMITTED, BidStatus.SUPERSEDED, BidStatus.WITHDRAWN)
-
-
-def log(session: Session, actor, tender_id: int, action: str, now: datetime, **details) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=f"commission.{action}",
-        object_type="tender",
-        object_id=tender_id,
-        now=now,
-        **details,
-    )
 
 
 def current_shares(session: Session, tender) -> list[TenderKeyShare]:

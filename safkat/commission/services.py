@@ -19,8 +19,8 @@ from safkat.accounts.models import Role, User
 from safkat.bids.models import Bid, BidStatus, Opening
 from safkat.commission import keys as commission_keys
 from safkat.commission import rekeying
+from safkat.commission.journal import log as _log
 from safkat.commission.models import Commission, CommissionMember, OpeningPresence
-from safkat.commission.rekeying import log as _log
 from safkat.errors import N_, DomainError, Message, PermissionDenied
 from safkat.faults import checkpoint
 from safkat.opendata import ocds

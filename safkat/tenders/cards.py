@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 
 from safkat.accounts.models import ContractingAuthority
 from safkat.bilingual import pick_version, wrap
-from safkat.i18n import current_language, format_dzd, medium_when, translated
+from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_name
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
-from safkat.tenders.models import CODES_SEPARATOR, Tender
+from safkat.tenders.models import Tender, codes_of, url_reference_of
 from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED
-from safkat.wilayas import WILAYAS_BY_CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +91,7 @@ class CardWriter:
         state = services.public_status(row, self.now)  # a row has the status and deadline it reads
         deadline = row.submission_deadline_at
         return Card(
-            href=self.tender_path + quote(row.reference.replace("/", "-")),
+            href=self.tender_path + quote(url_reference_of(row.reference)),
             title=wrap(pick_version(row.title_fr, row.title_ar, self.language)),
             state=state,
             status=self.statuses[state],
@@ -102,18 +101,10 @@ class CardWriter:
             is_reserved=row.has_reserved_lot,
             deadline_iso=deadline.isoformat(),
             deadline=medium_when(deadline, self.locale, self.timezone),
-            wilayas=self._wilayas(row.wilaya_codes),
+            wilayas=", ".join(wilaya_name(code, self.language) for code in codes_of(row.wilaya_codes)),
             lots=self._lots_text(row.lots_count),
             budget=self._budget(row),
         )
-
-    def _wilayas(self, joined_codes: str) -> str:
-        codes = sorted(code for code in joined_codes.split(CODES_SEPARATOR) if code)
-        return ", ".join(self._wilaya_name(code) for code in codes)
-
-    def _wilaya_name(self, code: str) -> str:
-        wilaya = WILAYAS_BY_CODE.get(code)
-        return wilaya.name(self.language) if wilaya else code
 
     def _budget(self, row) -> str:
         if not row.is_budget_public or row.estimated_budget is None:

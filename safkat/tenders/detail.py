@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import bindparam, exists, func, select
-from sqlalchemy.orm import Session, joinedload, with_expression
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from safkat.accounts.models import Sector
@@ -87,13 +87,8 @@ def _tender_statement():
             HAS_AWARD.label("has_award"),
         )
         .where(Tender.reference == bindparam("reference"))
-        .options(
-            joinedload(Tender.authority),
-            with_expression(Tender.lots_counted, queries.LOTS_COUNT),
-            with_expression(Tender.wilayas_joined, queries.WILAYAS_JOINED),
-            with_expression(Tender.sectors_joined, queries.SECTORS_JOINED),
-        )
-        # The expressions above are set on a tender already in the session too.
+        .options(*queries.with_authority_and_counts())
+        # The expressions of these options are set on a tender already in the session too.
         .execution_options(populate_existing=True)
     )
 

@@ -88,6 +88,17 @@ tender_sectors = Table(
 
 
 CODES_SEPARATOR = "\x1f"  # the unit separator: no code can hold it (forms strip control characters)
+
+
+def codes_of(joined: str) -> list[str]:
+    """The codes a listing query joined with :data:`CODES_SEPARATOR`, in order."""
+    return sorted(code for code in joined.split(CODES_SEPARATOR) if code)
+
+
+def url_reference_of(reference: str) -> str:
+    """A reference made URL-safe: ``AT-ORN/2026/0042`` → ``AT-ORN-2026-0042``."""
+    return reference.replace("/", "-")
+
 FILTER_COLUMNS = (
     "id",
     "status",
@@ -192,15 +203,13 @@ class Tender(Base):
     @property
     def listed_wilaya_codes(self) -> list[str]:
         """The wilaya codes, in order, from the listing's query when it gave them."""
-        if self.wilayas_joined is None:
-            return self.wilaya_codes
-        return sorted(code for code in self.wilayas_joined.split(CODES_SEPARATOR) if code)
+        return self.wilaya_codes if self.wilayas_joined is None else codes_of(self.wilayas_joined)
 
     @property
     def listed_sector_codes(self) -> list[str]:
         if self.sectors_joined is None:
             return [sector.code for sector in self.sectors]
-        return sorted(code for code in self.sectors_joined.split(CODES_SEPARATOR) if code)
+        return codes_of(self.sectors_joined)
 
     @property
     def wilaya_codes(self) -> list[str]:
@@ -215,7 +224,7 @@ class Tender(Base):
     @property
     def url_reference(self) -> str:
         """The reference made URL-safe: ``AT-ORN/2026/0042`` → ``AT-ORN-2026-0042``."""
-        return (self.reference or "").replace("/", "-")
+        return url_reference_of(self.reference or "")
 
     @property
     def current_documents(self) -> list[TenderDocument]:

@@ -187,21 +187,25 @@ SECTORS_JOINED = _joined_codes(
 
 
 @cache
-def _listed() -> tuple:
-    """What a card, an API summary and a feed entry show, in the rows' own statement: the
-    authority, the number of lots, the codes of wilayas and sectors (never a statement per
-    tender, nor objects for rows that are shown as codes). The descriptions, the widest
-    columns, are left in the database. Built once, on first use (the mappers must all be
-    known by then): making these options (``with_expression`` copies its expression) cost
-    more than running the statement they shape (issue 16)."""
+def with_authority_and_counts() -> tuple:
+    """Loader options for a tender with its authority, its number of lots and the codes of
+    its wilayas and sectors, in the tender's own statement (never a statement per tender,
+    nor objects for rows shown as codes). Built once, on first use (the mappers must all
+    be known by then): making them (``with_expression`` copies its expression) cost more
+    than running the statement they shape (issue 16)."""
     return (
         joinedload(Tender.authority),
         with_expression(Tender.lots_counted, LOTS_COUNT),
         with_expression(Tender.wilayas_joined, WILAYAS_JOINED),
         with_expression(Tender.sectors_joined, SECTORS_JOINED),
-        defer(Tender.description_fr),
-        defer(Tender.description_ar),
     )
+
+
+@cache
+def _listed() -> tuple:
+    """What a card, an API summary and a feed entry show; the descriptions, the widest
+    columns, are left in the database."""
+    return (*with_authority_and_counts(), defer(Tender.description_fr), defer(Tender.description_ar))
 
 
 def _load(query: Select) -> Select:
