@@ -134,11 +134,18 @@ class IdSets(Enum):
     way, 1.9 ms walking the index in order with the set as a list, 0.06 ms walking it and
     checking each tender in ``tender_wilayas`` (issue 16). The listing knows the filter's
     size (its count) and picks the shape; PostgreSQL plans every shape alike.
+
+    SQLite counts a filter joined to its sets: an ``IN`` list is made whole before the
+    first row, a join streams, so that counting up to 1,001 tenders stops there (wilaya
+    16 × services: 7.8 → 1.7 ms; a word: 1.1–2.5 → 0.5–0.9 ms). Every row of a set names
+    a tender once (one wilaya, one sector code, one row of the search), so a join never
+    counts a tender twice.
     """
 
-    PLANNED = "planned"  # tenders.id IN (set): the database's choice (counts, small sets)
+    PLANNED = "planned"  # tenders.id IN (set): the database's choice (small sets)
     LISTED = "listed"  # +tenders.id IN (set): the set as a list, the page's order from its index
     CHECKED = "checked"  # EXISTS (the tender's own row): a large set, checked per tender in order
+    JOINED = "joined"  # JOIN the set's rows: SQLite counts from the set, stopping when told to
 
 
 def filtered(session: Session, filters: TenderFilters, now: datetime, id_sets: IdSets = IdSets.PLANNED) -> Select:
@@ -156,12 +163,10 @@ def filtered(session: Session, filters: TenderFilters, now: datetime, id_sets: I
     if filters.procedure:
         query = query.where(Tender.procedure == filters.procedure)
     if filters.wilaya:
-        query = query.where(
-            _in_set(tender_wilayas.c.tender_id, tender_wilayas.c.wilaya_code == filters.wilaya, id_sets)
-        )
+        query = _in_set(query, tender_wilayas.c.tender_id, tender_wilayas.c.wilaya_code == filters.wilaya, id_sets)
     if filters.sector:
         sector_ids = select(Sector.id).where(Sector.code == filters.sector)
-        query = query.where(_in_set(tender_sectors.c.tender_id, tender_sectors.c.sector_id.in_(sector_ids), id_sets))
+        query = _in_set(query, tender_sectors.c.tender_id, tender_sectors.c.sector_id.in_(sector_ids), id_sets)
     if filters.authority:
         query = query.where(
             Tender.authority_id.in_(
@@ -179,17 +184,31 @@ def filtered(session: Session, filters: TenderFilters, now: datetime, id_sets: I
     if filters.budget_max is not None:
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
     terms = search.query_terms(filters.q)
-    if terms:
+    if terms and id_sets is IdSets.JOINED:
+        query = search.joined_to_matches(session, query, terms)
+    elif terms:
         query = query.where(search.matching_condition(session, terms, listed=id_sets is not IdSets.PLANNED))
     return query
 
 
-def _in_set(tender_id: ColumnElement, condition: ColumnElement[bool], id_sets: IdSets) -> ColumnElement[bool]:
-    """The tender is one of the rows of ``tender_id``'s table that meet ``condition``."""
+def _in_set(query: Select, tender_id: ColumnElement, condition: ColumnElement[bool], id_sets: IdSets) -> Select:
+    """``query`` kept to the tenders of the rows of ``tender_id``'s table that meet ``condition``."""
+    if id_sets is IdSets.JOINED:
+        return query.join(tender_id.table, and_(tender_id == Tender.id, condition))
     if id_sets is IdSets.CHECKED:
-        return exists().where(tender_id == Tender.id, condition)
+        return query.where(exists().where(tender_id == Tender.id, condition))
     ids = select(tender_id).where(condition)
-    return (Tender.id + 0 if id_sets is IdSets.LISTED else Tender.id).in_(ids)  # + 0: no index on the id
+    return query.where((Tender.id + 0 if id_sets is IdSets.LISTED else Tender.id).in_(ids))  # + 0: no index
+
+
+def _has_sets(filters: TenderFilters) -> bool:
+    return bool(filters.wilaya or filters.sector or search.query_terms(filters.q))
+
+
+def counted_sets(session: Session, filters: TenderFilters) -> IdSets:
+    """The shape of the sets of tenders in a filter's count (see :class:`IdSets`)."""
+    is_sqlite = session.get_bind().dialect.name == "sqlite"
+    return IdSets.JOINED if is_sqlite and _has_sets(filters) else IdSets.PLANNED
 
 
 def id_sets_for(session: Session, filters: TenderFilters, total: counts.Count) -> IdSets:
@@ -200,10 +219,10 @@ def id_sets_for(session: Session, filters: TenderFilters, total: counts.Count) -
     page's order; above the exact counts (more than 1,000 tenders), a check per tender,
     which stops as soon as the page is full.
     """
-    has_sets = filters.wilaya or filters.sector or search.query_terms(filters.q)
     # Every order of the listing has an index to walk but the deadline's over every status.
     walkable = filters.sort != "deadline" or filters.status == "open"
-    if not (has_sets and walkable) or total.value <= FEW_TENDERS or session.get_bind().dialect.name != "sqlite":
+    is_sqlite = session.get_bind().dialect.name == "sqlite"
+    if not (is_sqlite and walkable and _has_sets(filters)) or total.value <= FEW_TENDERS:
         return IdSets.PLANNED
     return IdSets.LISTED if total.is_exact else IdSets.CHECKED
 
@@ -298,11 +317,11 @@ def _listing_page(
     session: Session, filters: TenderFilters, now: datetime, page: str | int | None, per_page: int, load: Loader
 ) -> Page:
     number = page if isinstance(page, int) else parse_page(page)
-    base = filtered(session, filters, now)
-    total = counts.count(session, base, filters, as_of=last_change(session, now))
-    id_sets = id_sets_for(session, filters, total)
-    if id_sets is not IdSets.PLANNED:
-        base = filtered(session, filters, now, id_sets)
+    counted_as = counted_sets(session, filters)
+    counted = filtered(session, filters, now, counted_as)
+    total = counts.count(session, counted, filters, as_of=last_change(session, now))
+    listed_as = id_sets_for(session, filters, total)
+    base = counted if listed_as is counted_as else filtered(session, filters, now, listed_as)
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
         items = _rows(session, base.order_by(Tender.submission_deadline_at.asc(), Tender.id), offset, limit, load)

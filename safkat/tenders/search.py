@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import ColumnElement, delete, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, delete, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from safkat.tenders.models import Tender, TenderSearch
@@ -78,6 +78,18 @@ def unindex_tender(session: Session, tender_id: int) -> None:
         session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": tender_id})
 
 
+def joined_to_matches(session: Session, query: Select, terms: list[str]) -> Select:
+    """``query`` (of tenders) joined to the search's matches: on SQLite the FTS5 table, which
+    then streams its matches (a count stops after the rows it needs, see
+    ``queries.IdSets``); on PostgreSQL the same as :func:`matching_condition`."""
+    if session.get_bind().dialect.name == "postgresql":
+        return query.where(matching_condition(session, terms))
+    fts = table(FTS_TABLE, column("rowid", Integer))
+    return query.join(fts, fts.c.rowid == Tender.id).where(
+        literal_column(FTS_TABLE).op("MATCH")(bindparam("fts", _fts_query(terms)))
+    )
+
+
 def matching_condition(session: Session, terms: list[str], listed: bool = False) -> ColumnElement[bool]:
     """A condition on ``Tender.id`` true for tenders whose text holds every term (as prefixes).
 
@@ -93,6 +105,9 @@ def matching_condition(session: Session, terms: list[str], listed: bool = False)
             )
         )
         return Tender.id.in_(matches)
-    fts_query = " AND ".join(f'"{term}"*' for term in terms)
-    matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=fts_query)
+    matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=_fts_query(terms))
     return (Tender.id + 0 if listed else Tender.id).in_(matches.columns(rowid=Tender.id.type))
+
+
+def _fts_query(terms: list[str]) -> str:
+    return " AND ".join(f'"{term}"*' for term in terms)

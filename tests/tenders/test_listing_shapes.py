@@ -55,6 +55,7 @@ def open_first(tenders, now) -> list[int]:
 
 def pages(session, filters, now, monkeypatch, id_sets) -> tuple[list[int], int]:
     monkeypatch.setattr(queries, "id_sets_for", lambda *_: id_sets)
+    monkeypatch.setattr(queries, "counted_sets", lambda *_: id_sets)
     counts.remembered.clear()
     ids, number, total = [], 1, None
     while True:
@@ -152,3 +153,26 @@ def test_a_large_set_walks_the_index_of_the_pages_order_even_with_statistics(
     assert any(f"INDEX {index}" in step for step in plan), plan
     assert any(set_read in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+@pytest.mark.skipif(is_postgresql(), reason="SQLite's plans; PostgreSQL plans every shape alike")
+@pytest.mark.parametrize(
+    ("args", "first"), [({"wilaya": "16"}, "ix_tender_wilayas_wilaya_tender"), ({"q": "fibre"}, "fts")]
+)
+def test_sqlite_counts_a_set_joined_from_its_own_index(db_session, engine, tenders, clock, args, first):
+    """The count reads the set's rows first and joins each to its tender, streaming (no
+    list of the whole set built before the first row), so counting up to 1,001 stops there."""
+    filters = TenderFilters.from_args(args)
+    assert queries.counted_sets(db_session, filters) is IdSets.JOINED
+    counts.remembered.clear()
+    seen = []
+    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        page = queries.listing_page(db_session, filters, clock.now(), 1, load=lambda _s, ids: ids)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert page.total == sum(_matches(t, args, clock.now()) for t in tenders)
+    statement, params = next((s, p) for s, p in seen if s.lower().startswith("select count("))
+    plan = [row[-1] for row in db_session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
+    assert first in plan[1] and not any("LIST SUBQUERY" in step for step in plan), plan
