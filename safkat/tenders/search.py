@@ -3,8 +3,9 @@
 The searchable text of a tender (titles, descriptions, lots, reference, authority) is
 normalised in Python — lower case, Latin accents and Arabic diacritics removed, Arabic
 letter variants folded — and stored in ``tender_search``. SQLite indexes it with an FTS5
-table, PostgreSQL with a GIN index on ``body_tsv``, a stored ``to_tsvector('simple', body)``
-column (migration 0010). Queries are normalised the same way and matched word by word,
+table, PostgreSQL with a GIN index on ``body_tsv``, a stored column of the body's words
+without their positions, kept in the row: ``strip(to_tsvector('simple', body))``
+(migrations 0010 and 0023). Queries are normalised the same way and matched word by word,
 each word as a prefix.
 """
 

@@ -176,3 +176,18 @@ def test_sqlite_counts_a_set_joined_from_its_own_index(db_session, engine, tende
     statement, params = next((s, p) for s, p in seen if s.lower().startswith("select count("))
     plan = [row[-1] for row in db_session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
     assert first in plan[1] and not any("LIST SUBQUERY" in step for step in plan), plan
+
+
+@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL's search vector; SQLite searches with FTS5")
+def test_postgresql_keeps_the_search_vector_small_and_in_the_row(db_session, tenders):
+    """Migration 0023: the vector holds no word positions (no search uses them) and is
+    stored in the row, so checking a tender reads no TOAST; the searches match as before
+    (``test_every_shape_lists_the_same_tenders_in_the_same_order``)."""
+    connection = db_session.connection()
+    storage = connection.exec_driver_sql(
+        "SELECT attstorage FROM pg_attribute WHERE attrelid = 'tender_search'::regclass AND attname = 'body_tsv'"
+    ).scalar_one()
+    assert storage == "m"
+    stripped = "count(*) FILTER (WHERE body_tsv = strip(body_tsv) AND length(body_tsv) > 0)"
+    rows = connection.exec_driver_sql(f"SELECT count(*), {stripped} FROM tender_search").one()
+    assert rows[0] >= len(tenders) and rows[0] == rows[1]
