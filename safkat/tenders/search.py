@@ -79,16 +79,23 @@ def unindex_tender(session: Session, tender_id: int) -> None:
         session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": tender_id})
 
 
+# What a search's statements are made of, built once: making them costs more than
+# copying them with the words of a query (``bindparams``).
+_FTS = table(FTS_TABLE, column("rowid", Integer))
+_FTS_COLUMN = literal_column(FTS_TABLE)
+_FTS_MATCHES = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").columns(rowid=Integer)
+_TSQUERY = text("to_tsquery('simple', :tsquery)")
+_VECTOR = literal_column("tender_search.body_tsv")
+
+
 def joined_to_matches(session: Session, query: Select, terms: list[str]) -> Select:
     """``query`` (of tenders) joined to the search's matches: on SQLite the FTS5 table, which
     then streams its matches (a count stops after the rows it needs, see
     ``queries.IdSets``); on PostgreSQL the same as :func:`matching_condition`."""
     if session.get_bind().dialect.name == "postgresql":
         return query.where(matching_condition(session, terms))
-    fts = table(FTS_TABLE, column("rowid", Integer))
-    return query.join(fts, fts.c.rowid == Tender.id).where(
-        literal_column(FTS_TABLE).op("MATCH")(bindparam("fts", _fts_query(terms)))
-    )
+    matching = _FTS_COLUMN.op("MATCH")(bindparam("fts", _fts_query(terms)))
+    return query.join(_FTS, _FTS.c.rowid == Tender.id).where(matching)
 
 
 def matching_condition(session: Session, terms: list[str], listed: bool = False) -> ColumnElement[bool]:
@@ -100,14 +107,10 @@ def matching_condition(session: Session, terms: list[str], listed: bool = False)
     """
     if session.get_bind().dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        matches = select(TenderSearch.tender_id).where(
-            literal_column("tender_search.body_tsv").op("@@")(
-                text("to_tsquery('simple', :tsquery)").bindparams(tsquery=tsquery)
-            )
-        )
+        matches = select(TenderSearch.tender_id).where(_VECTOR.op("@@")(_TSQUERY.bindparams(tsquery=tsquery)))
         return Tender.id.in_(matches)
-    matches = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(fts=_fts_query(terms))
-    return (Tender.id + 0 if listed else Tender.id).in_(matches.columns(rowid=Tender.id.type))
+    matches = _FTS_MATCHES.bindparams(fts=_fts_query(terms))
+    return (Tender.id + 0 if listed else Tender.id).in_(matches)
 
 
 def _fts_query(terms: list[str]) -> str:
