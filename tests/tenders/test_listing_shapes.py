@@ -53,9 +53,10 @@ def open_first(tenders, now) -> list[int]:
     ]
 
 
-def pages(session, filters, now, monkeypatch, id_sets) -> tuple[list[int], int]:
+def pages(session, filters, now, monkeypatch, id_sets, sort_all=False) -> tuple[list[int], int]:
     monkeypatch.setattr(queries, "id_sets_for", lambda *_: id_sets)
     monkeypatch.setattr(queries, "counted_sets", lambda *_: id_sets)
+    monkeypatch.setattr(queries, "orders_for", lambda *_: queries.Orders(sort_all))
     counts.remembered.clear()
     ids, number, total = [], 1, None
     while True:
@@ -82,6 +83,8 @@ def pages(session, filters, now, monkeypatch, id_sets) -> tuple[list[int], int]:
 def test_every_shape_lists_the_same_tenders_in_the_same_order(db_session, tenders, clock, monkeypatch, args):
     filters = TenderFilters.from_args(args)
     listed = {shape: pages(db_session, filters, clock.now(), monkeypatch, shape) for shape in IdSets}
+    if is_postgresql():  # the publication order sorted from all the matches (queries.Orders)
+        listed["sort_all"] = pages(db_session, filters, clock.now(), monkeypatch, IdSets.PLANNED, sort_all=True)
     expected = [t for t in tenders if _matches(t, args, clock.now())]
     if filters.sort == "published":
         order = [t.id for t in sorted(expected, key=lambda t: (t.published_at, t.id), reverse=True)]
@@ -122,6 +125,14 @@ def test_the_shape_follows_the_filters_size_on_sqlite(db_session, count, expecte
     # No set to shape, or an order no index gives: as the database plans it.
     for args in ({"category": "works"}, {"wilaya": "16", "sort": "deadline"}):
         assert queries.id_sets_for(db_session, TenderFilters.from_args(args), count) is IdSets.PLANNED
+
+
+def test_postgresql_sorts_a_small_filters_matches_rather_than_walk_the_publication_index(db_session):
+    """A filter counted exactly (1,000 tenders at most) has its publication order sorted
+    from its matches on PostgreSQL; a larger one, and SQLite, walk the indexes."""
+    small, large = counts.Count(70, True), counts.Count(20_000, False)
+    assert queries.orders_for(db_session, small).sort_all is is_postgresql()
+    assert queries.orders_for(db_session, large).sort_all is False
 
 
 @pytest.mark.skipif(is_postgresql(), reason="SQLite's plans; PostgreSQL plans every shape alike")
