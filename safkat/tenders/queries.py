@@ -333,6 +333,9 @@ def _listing_page(
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
 
 
+_NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column
+
+
 @dataclass(frozen=True)
 class Orders:
     """The listing's orders, ending with the id as their indexes do.
@@ -361,9 +364,6 @@ class Orders:
 def orders_for(session: Session, total: counts.Count) -> Orders:
     """The orders of a filter's pages, by its size (``total``): see :class:`Orders`."""
     return Orders(sort_all=total.is_exact and session.get_bind().dialect.name == "postgresql")
-
-
-_NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column
 
 
 def _open_first(
