@@ -75,6 +75,7 @@ def pages(session, filters, now, monkeypatch, id_sets, sort_all=False) -> tuple[
         {"wilaya": "05", "category": "works"},
         {"sector": "civil_works"},
         {"q": "fibre"},
+        {"q": "fibre opti"},  # every word, each as a prefix
         {"q": "nettoyage", "wilaya": "16"},
         {"q": "gard", "sector": "telecom_networks", "sort": "published"},
         {"wilaya": "31", "status": "open", "sort": "deadline"},
