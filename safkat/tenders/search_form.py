@@ -4,10 +4,10 @@ Building the form's 13 WTForms fields and the ~110 options of its selects costs 
 the 20 cards of a page, and nearly every search shows other values. Apart from its
 values, though, the form's markup depends only on the language, the sectors and
 authorities offered and whether a filter is set (the "Remove all filters" link). So the
-template renders a *blank* form once per such key, each text field holding a marker, and
-every page fills in its own values: a text field's value, the selected option of each
-select, the ticked checkbox. A filled form is the very HTML WTForms renders for the same
-filters (``tests/tenders/test_search_form.py`` compares them).
+template renders a *blank* form once per such key, each text field holding a marker
+(:mod:`safkat.slots`), and every page fills in its own values: a text field's value, the
+selected option of each select, the ticked checkbox. A filled form is the very HTML
+WTForms renders for the same filters (``tests/tenders/test_search_form.py`` compares).
 
 The sectors and authorities are read in one small statement, remembered for the current
 second (:mod:`safkat.tenders.freshness`); a change made in this process shows at once.
@@ -15,7 +15,6 @@ second (:mod:`safkat.tenders.freshness`); a change made in this process shows at
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
+from safkat import slots
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.i18n import current_language
 from safkat.tenders import freshness, queries
@@ -80,19 +80,12 @@ def render(values: dict, rows: ChoiceRows, is_filtered: bool) -> str:
     return render_template("tenders/_search_form.html", form=form, is_filtered=is_filtered)
 
 
-def _marker(name: str) -> str:
-    return f"\ue000{name}\ue000"  # a private-use character: forms keep it, unlike controls
-
-
-_MARKER = re.compile("\ue000([a-z_]+)\ue000")
-
-
 def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
     key = (current_language(), rows, is_filtered)
     with _lock:
         blank = _blanks.get(key)
     if blank is None:
-        blank = render({name: _marker(name) for name in TEXT_FIELDS}, rows, is_filtered)
+        blank = render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered)
         with _lock:
             if len(_blanks) >= MAX_BLANKS:
                 _blanks.clear()
@@ -108,8 +101,7 @@ def fill(blank: str, values: dict[str, str]) -> str:
             html = _select(html, name, escape(values[name]))
     if "reserved" in values:
         html = html.replace('<input id="reserved"', '<input checked id="reserved"', 1)
-    # One pass: a typed value that looks like a marker is not replaced in turn.
-    return _MARKER.sub(lambda marker: escape(values.get(marker.group(1), "")), html)
+    return slots.fill(html, {name: escape(values.get(name, "")) for name in TEXT_FIELDS})
 
 
 def _select(html: str, name: str, value: str) -> str:
