@@ -6,7 +6,7 @@ cost ~2 ms of loading and ~2.4 ms of template on the benchmark machine, most of 
 card's strings are formatted in Python with what is the same for the whole page
 (language, labels, date and number patterns, the clock) looked up once; and
 ``tenders/_card.html``, rendered once per language and variant with markers in its slots
-(:mod:`safkat.slots`), is filled for each card.
+and made a format string (:mod:`safkat.slots`), is filled for each card.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ CARD_ROW: Select = select(
 CARD_ROWS = CARD_ROW.where(Tender.id.in_(bindparam("ids", expanding=True)))
 SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
 SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
-_blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → rendered with markers
+_blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
 
 
 @lru_cache(maxsize=8)
@@ -91,8 +91,9 @@ class CardWriter:
         if blank is None:
             markers = {name: Markup(slots.marker(name)) for name in SLOTS}
             variant = {"is_reserved": key[1], "budget": markers["budget"] if key[2] else ""}
-            blank = _blanks[key] = render_template("tenders/_card.html", card=markers | variant)
-        return Markup(slots.fill(blank, values))
+            rendered = render_template("tenders/_card.html", card=markers | variant)
+            blank = _blanks[key] = slots.formatted(rendered)
+        return Markup(blank.format_map(values))
 
     def slot_values(self, row) -> dict[str, str]:
         """What each slot of ``row``'s card shows, in the page's language, escaped."""

@@ -37,7 +37,7 @@ SELECT_FIELDS = ("status", "category", "procedure", "wilaya", "sector", "authori
 MAX_BLANKS = 64  # (language, choice lists, filtered or not): a handful in practice
 
 _lock = threading.Lock()
-_blanks: dict[tuple, str] = {}
+_blanks: dict[tuple, str] = {}  # (language, choice rows, filtered or not) → a format string
 
 ChoiceRows = tuple[tuple[str, str, str, str, str], ...]  # (kind, code, French, Arabic, English)
 
@@ -85,7 +85,7 @@ def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
     with _lock:
         blank = _blanks.get(key)
     if blank is None:
-        blank = render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered)
+        blank = slots.formatted(render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered))
         with _lock:
             if len(_blanks) >= MAX_BLANKS:
                 _blanks.clear()
@@ -94,14 +94,15 @@ def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
 
 
 def fill(blank: str, values: dict[str, str]) -> str:
-    """The blank form with ``values`` (field → value as in a query string) in place."""
-    html = blank  # selections first: they add only markup, and no typed value is read as one
+    """The blank form (a format string) with ``values`` (field → value as in a query
+    string) in place."""
+    html = blank
     for name in SELECT_FIELDS:
         if name in values:
-            html = _select(html, name, escape(values[name]))
+            html = _select(html, name, slots.literal(escape(values[name])))
     if "reserved" in values:
         html = html.replace('<input id="reserved"', '<input checked id="reserved"', 1)
-    return slots.fill(html, {name: escape(values.get(name, "")) for name in TEXT_FIELDS})
+    return html.format_map({name: escape(values.get(name, "")) for name in TEXT_FIELDS})
 
 
 def _select(html: str, name: str, value: str) -> str:

@@ -13,6 +13,7 @@ from tests.tenders.test_page_queries import statements
 FILTERS = [
     {},
     {"q": "fibre optique"},
+    {"q": "{q} {0} }{", "authority": "A{1}"},  # braces stay text (the blank is a format string)
     {"q": '"<b>&x' + "\ue000budget_min\ue000", "sort": "published"},  # escaped, and a marker typed in stays text
     {"status": "open", "procedure": "open", "category": "works", "wilaya": "16", "reserved": "1"},
     {"sector": "building", "authority": "AUX", "deadline_from": "2026-01-01", "deadline_to": "2027-03-01"},
@@ -29,6 +30,7 @@ def wtforms_rendering(session, filters, now) -> str:
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_a_filled_form_is_what_wtforms_renders_for_the_same_filters(app, db_session, clock, make, language):
     make.authority(code="AUX", name_fr="Autorité « X »", name_ar="مصلحة س")
+    make.authority(code="A{1}", name_fr="Autorité {name}", name_ar="مصلحة {0}")
     db_session.flush()
     with app.test_request_context("/tenders"), force_locale(language):
         for args in FILTERS:
