@@ -6,10 +6,11 @@ switcher, the logged-in user's preference, then ``Accept-Language``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from babel import Locale, dates
 from babel import numbers as babel_numbers
@@ -108,10 +109,16 @@ def medium_when(value: datetime, locale: Locale, timezone) -> str:
     """What ``format_date(value, "medium")`` and ``format_time(value, "HH:mm")`` give, with
     the locale and time zone looked up once per page by the caller (Flask-Babel looks them
     up again for each date). ``HH:mm`` is two-digit Latin numerals in every language we speak."""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(timezone)
-    if hasattr(timezone, "normalize"):  # pytz
-        local = timezone.normalize(local)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_zone_info(timezone))
     return f"{_medium_date(local.date(), locale)} {local.hour:02d}:{local.minute:02d}"
+
+
+@lru_cache(maxsize=16)
+def _zone_info(timezone: tzinfo) -> tzinfo:
+    """Flask-Babel's pytz time zone as the ``zoneinfo`` one of the same name: the same
+    offsets, converted in C (a card's date: 6 → 2 µs)."""
+    name = getattr(timezone, "zone", None)  # pytz's
+    return ZoneInfo(name) if name else timezone
 
 
 @lru_cache(maxsize=32)

@@ -2,25 +2,27 @@
 
 Built from ORM objects by a template that formatted every field, the 20 cards of a page
 cost ~2 ms of loading and ~2.4 ms of template on the benchmark machine, most of a page
-(issue 16). Here one statement reads only the columns a card shows, each card's strings
-are formatted in Python with what is the same for the whole page (language, labels,
-date and number patterns, the clock) looked up once, and ``tenders/_cards.html`` only
-places them.
+(issue 16). Here one statement, built once, reads only the columns a card shows; each
+card's strings are formatted in Python with what is the same for the whole page
+(language, labels, date and number patterns, the clock) looked up once; and
+``tenders/_card.html``, rendered once per language and variant with markers in its slots
+and made a format string (:mod:`safkat.slots`), is filled for each card.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
-from flask import url_for
+from flask import render_template, url_for
 from flask_babel import get_locale, get_timezone, ngettext
-from markupsafe import Markup
-from sqlalchemy import Select, select
+from markupsafe import Markup, escape
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from safkat import slots
 from safkat.accounts.models import ContractingAuthority
 from safkat.bilingual import pick_version, wrap
 from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_name
@@ -28,26 +30,6 @@ from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
 from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """A tender as a card shows it, every text already in the page's language."""
-
-    href: str
-    title: Markup  # in its own lang/dir element, with the fallback note
-    state: str  # the public status: the badge's class
-    status: str
-    reference: str
-    authority: str
-    category: str
-    is_reserved: bool
-    deadline_iso: str
-    deadline: str
-    wilayas: str
-    lots: str
-    budget: str  # "" when the budget is not public
-
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -65,6 +47,21 @@ CARD_ROW: Select = select(
     LOTS_COUNT.label("lots_count"),
     WILAYAS_JOINED.label("wilaya_codes"),
 ).join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
+# Built once: a statement made afresh costs more to build and to key for the compiled
+# cache than the database takes to run it.
+CARD_ROWS = CARD_ROW.where(Tender.id.in_(bindparam("ids", expanding=True)))
+SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
+SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
+_blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """The statuses and categories in ``language`` (the page's), escaped: once per process."""
+    return (
+        {state: escape(label) for state, label in translated(STATUS_LABELS).items()},
+        {category: escape(label) for category, label in translated(CATEGORY_LABELS).items()},
+    )
 
 
 class CardWriter:
@@ -75,44 +72,57 @@ class CardWriter:
         self.now = now
         self.language = current_language()
         self.locale, self.timezone = get_locale(), get_timezone()
-        self.statuses = translated(STATUS_LABELS)
-        self.categories = translated(CATEGORY_LABELS)
+        self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
         self._lots: dict[int, str] = {}
 
-    def load(self, session: Session, ids: Sequence[int]) -> list[Card]:
-        """The cards of tenders ``ids``, in that order (ids no longer public are skipped)."""
+    def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
+        """The cards of tenders ``ids`` as HTML, in that order (ids no longer public are skipped)."""
         if not ids:
             return []
-        rows = {row.id: row for row in session.execute(CARD_ROW.where(Tender.id.in_(ids)))}
-        return [self.card(rows[id_]) for id_ in ids if id_ in rows]
+        rows = {row.id: row for row in session.connection().execute(CARD_ROWS, {"ids": list(ids)})}
+        return [self.write(rows[id_]) for id_ in ids if id_ in rows]
 
-    def card(self, row) -> Card:
+    def write(self, row) -> Markup:
+        """``row``'s card as ``tenders/_card.html`` renders it."""
+        values = self.slot_values(row)
+        key = (self.language, bool(row.has_reserved_lot), bool(values["budget"]))
+        blank = _blanks.get(key)
+        if blank is None:
+            markers = {name: Markup(slots.marker(name)) for name in SLOTS}
+            variant = {"is_reserved": key[1], "budget": markers["budget"] if key[2] else ""}
+            rendered = render_template("tenders/_card.html", card=markers | variant)
+            blank = _blanks[key] = slots.formatted(rendered)
+        return Markup(blank.format_map(values))
+
+    def slot_values(self, row) -> dict[str, str]:
+        """What each slot of ``row``'s card shows, in the page's language, escaped."""
         state = services.public_status(row, self.now)  # a row has the status and deadline it reads
         deadline = row.submission_deadline_at
-        return Card(
-            href=self.tender_path + quote(url_reference_of(row.reference)),
-            title=wrap(pick_version(row.title_fr, row.title_ar, self.language)),
-            state=state,
-            status=self.statuses[state],
-            reference=row.reference,
-            authority=row.authority_ar if self.language == "ar" else row.authority_fr,
-            category=self.categories[row.category],
-            is_reserved=row.has_reserved_lot,
-            deadline_iso=deadline.isoformat(),
-            deadline=medium_when(deadline, self.locale, self.timezone),
-            wilayas=", ".join(wilaya_name(code, self.language) for code in codes_of(row.wilaya_codes)),
-            lots=self._lots_text(row.lots_count),
-            budget=self._budget(row),
-        )
+        wilayas = ", ".join(wilaya_name(code, self.language) for code in codes_of(row.wilaya_codes))
+        return {
+            # quote() leaves letters, digits, "_.-~" and "/": nothing to escape
+            "href": self.tender_path + quote(url_reference_of(row.reference)),
+            "title": wrap(pick_version(row.title_fr, row.title_ar, self.language)),
+            "state": state,
+            "status": self.statuses[state],
+            "reference": escape(row.reference),
+            "authority": escape(row.authority_ar if self.language == "ar" else row.authority_fr),
+            "category": self.categories[row.category],
+            "deadline_iso": deadline.isoformat(),
+            "deadline": escape(medium_when(deadline, self.locale, self.timezone)),
+            "wilayas": escape(wilayas),
+            "lots": self._lots_text(row.lots_count),
+            "budget": self._budget(row),
+        }
 
     def _budget(self, row) -> str:
         if not row.is_budget_public or row.estimated_budget is None:
             return ""
-        return format_dzd(row.estimated_budget, self.language)
+        return format_dzd(row.estimated_budget, self.language)  # digits, separators and "DZD"/"دج"
 
     def _lots_text(self, count: int) -> str:
         text = self._lots.get(count)
         if text is None:
-            text = self._lots[count] = ngettext("%(num)d lot", "%(num)d lots", count)
+            text = self._lots[count] = escape(ngettext("%(num)d lot", "%(num)d lots", count))
         return text

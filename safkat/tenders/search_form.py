@@ -1,43 +1,53 @@
-"""The listing's search form, rendered once per language, filters and choice lists.
+"""The listing's search form: rendered blank once per language, then filled per page.
 
-The form is the same for every page of a search (pages 1, 2, 3… of a filter show the same
-form) and for every visitor; building its 13 WTForms fields and the ~110 options of its
-selects cost about as much as the 20 cards of the page. The rendered HTML is therefore
-kept per process, keyed by everything it shows: the language, the filters as typed, and
-the sectors and authorities offered (read in one small statement on every request, so a
-renamed or added authority shows at once). The form holds nothing of the visitor (it is
-a GET form, without CSRF token), so one copy serves everyone. At ~9 KB a form, the
-:data:`MAX_ENTRIES` most recent ones take a few megabytes per process.
+Building the form's 13 WTForms fields and the ~110 options of its selects costs more than
+the 20 cards of a page, and nearly every search shows other values. Apart from its
+values, though, the form's markup depends only on the language, the sectors and
+authorities offered and whether a filter is set (the "Remove all filters" link). So the
+template renders a *blank* form once per such key, each text field holding a marker
+(:mod:`safkat.slots`), and every page fills in its own values: a text field's value, the
+selected option of each select, the ticked checkbox. A filled form is the very HTML
+WTForms renders for the same filters (``tests/tenders/test_search_form.py`` compares).
+
+The sectors and authorities are read in one small statement, remembered for the current
+second (:mod:`safkat.tenders.freshness`); a change made in this process shows at once.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from datetime import datetime
 
 from flask import render_template
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
+from safkat import slots
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.i18n import current_language
-from safkat.tenders import queries
+from safkat.tenders import freshness, queries
 from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, TenderSearchForm
 from safkat.tenders.labels import STATUS_LABELS
 from safkat.wilayas import wilaya_choices
 
-MAX_ENTRIES = 512
+TEXT_FIELDS = ("q", "deadline_from", "deadline_to", "budget_min", "budget_max")
+SELECT_FIELDS = ("status", "category", "procedure", "wilaya", "sector", "authority", "sort")
+MAX_BLANKS = 64  # (language, choice lists, filtered or not): a handful in practice
 
 _lock = threading.Lock()
-_rendered: OrderedDict[tuple, Markup] = OrderedDict()
+_blanks: dict[tuple, str] = {}  # (language, choice rows, filtered or not) → a format string
 
 ChoiceRows = tuple[tuple[str, str, str, str, str], ...]  # (kind, code, French, Arabic, English)
 
 
-def choice_rows(session: Session) -> ChoiceRows:
-    """Sectors (kind "s") then authorities (kind "a"), each by code, in one statement."""
+def choice_rows(session: Session, now: datetime) -> ChoiceRows:
+    """Sectors (kind "s") then authorities (kind "a"), each by code; one statement a second."""
+    return freshness.remembered(session, now, lambda: _read_choice_rows(session), name=freshness.CHOICES)
+
+
+def _read_choice_rows(session: Session) -> ChoiceRows:
     sectors = select(literal("s"), Sector.code, Sector.name_fr, Sector.name_ar, Sector.name_en)
     authorities = select(
         literal("a"),
@@ -50,10 +60,10 @@ def choice_rows(session: Session) -> ChoiceRows:
     return tuple(sorted((tuple(row) for row in rows), key=lambda row: (row[0] != "s", row[1])))
 
 
-def build(filters: queries.TenderFilters, rows: ChoiceRows, language: str) -> TenderSearchForm:
-    """The form object, with its choices in ``language`` and the filters as its values."""
+def build(values: dict, rows: ChoiceRows, language: str) -> TenderSearchForm:
+    """The WTForms form, its choices in ``language``, holding ``values`` (field → data)."""
     column = {"fr": 2, "ar": 3, "en": 4}.get(language, 2)
-    form = TenderSearchForm(formdata=None, data={**filters.as_args(), "reserved": filters.reserved})
+    form = TenderSearchForm(formdata=None, data=values)
     everything = [("", _("All"))]
     form.status.choices = everything + [(s, STATUS_LABELS[s]) for s in queries.PUBLIC_STATUSES]
     form.category.choices = everything + list(CATEGORY_LABELS.items())
@@ -64,23 +74,51 @@ def build(filters: queries.TenderFilters, rows: ChoiceRows, language: str) -> Te
     return form
 
 
-def search_form_html(session: Session, filters: queries.TenderFilters) -> Markup:
-    """The rendered search form for ``filters`` in the page's language."""
-    language, rows = current_language(), choice_rows(session)
-    key = (language, filters, rows)
+def render(values: dict, rows: ChoiceRows, is_filtered: bool) -> str:
+    """WTForms' own rendering of the form (the blank one, and the reference of the tests)."""
+    form = build(values, rows, current_language())
+    return render_template("tenders/_search_form.html", form=form, is_filtered=is_filtered)
+
+
+def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
+    key = (current_language(), rows, is_filtered)
     with _lock:
-        hit = _rendered.get(key)
-        if hit is not None:
-            _rendered.move_to_end(key)
-            return hit
-    html = Markup(render_template("tenders/_search_form.html", form=build(filters, rows, language), filters=filters))
-    with _lock:
-        _rendered[key] = html
-        while len(_rendered) > MAX_ENTRIES:
-            _rendered.popitem(last=False)
-    return html
+        blank = _blanks.get(key)
+    if blank is None:
+        blank = slots.formatted(render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered))
+        with _lock:
+            if len(_blanks) >= MAX_BLANKS:
+                _blanks.clear()
+            _blanks[key] = blank
+    return blank
+
+
+def fill(blank: str, values: dict[str, str]) -> str:
+    """The blank form (a format string) with ``values`` (field → value as in a query
+    string) in place."""
+    html = blank
+    for name in SELECT_FIELDS:
+        if name in values:
+            html = _select(html, name, slots.literal(escape(values[name])))
+    if "reserved" in values:
+        html = html.replace('<input id="reserved"', '<input checked id="reserved"', 1)
+    return html.format_map({name: escape(values.get(name, "")) for name in TEXT_FIELDS})
+
+
+def _select(html: str, name: str, value: str) -> str:
+    """``html`` with ``value`` selected in the select ``name`` (unchanged if not offered)."""
+    start = html.index(f'<select id="{name}"')
+    end = html.index("</select>", start)
+    options = html[start:end].replace(f'<option value="{value}">', f'<option selected value="{value}">', 1)
+    return html[:start] + options + html[end:]
+
+
+def search_form_html(session: Session, filters: queries.TenderFilters, now: datetime) -> Markup:
+    """The search form showing ``filters``, in the page's language."""
+    blank = _blank(choice_rows(session, now), filters.is_filtered)
+    return Markup(fill(blank, filters.as_args()))
 
 
 def clear() -> None:
     with _lock:
-        _rendered.clear()
+        _blanks.clear()

@@ -44,7 +44,7 @@ def list_tenders():
     def render() -> str:
         cards = CardWriter(now())
         page = queries.listing_page(session, filters, now(), request.args.get("page"), load=cards.load)
-        form = search_form_html(session, filters)
+        form = search_form_html(session, filters, now())
         return render_template("tenders/list.html", page=page, filters=filters, search_form=form)
 
     html = public_body(etag, render)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from safkat.db import make_engine
+from safkat.http_cache import rendered
 from tests.conftest import TEST_DB_URL, requires_postgresql
 from tests.instances import make_app
 from tests.ops.tcp_proxy import TcpProxy
@@ -109,18 +110,21 @@ def test_connection_lost_before_commit_gives_503_and_nothing_is_written(proxied)
 
 @requires_postgresql
 def test_backends_terminated_by_the_server_are_replaced_unnoticed(proxied):
-    """A PostgreSQL restart or failover kills every connection: the pool's ping notices."""
+    """A PostgreSQL restart or failover kills every connection: the pool's check notices."""
     app, _proxy, _tender, _firm = proxied
     client = app.test_client()
     assert client.get("/tenders").status_code == 200
     admin = make_engine(TEST_DB_URL)
     with admin.begin() as connection:
         killed = connection.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+            # Waits (up to 5 s) until each backend has ended, as after a restart.
+            text("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE application_name = :name"),
             {"name": APPLICATION_NAME},
         ).scalar()
     admin.dispose()
     assert killed >= 1
+    app.extensions["safkat.clock"].advance(seconds=5)  # past what the listing remembers for a second
+    rendered.clear()  # and not its rendered copy: the page must read the database
     assert client.get("/tenders").status_code == 200
 
 

@@ -58,3 +58,31 @@ def test_the_cards_of_a_page_cost_one_statement(make, client, engine):
     seen = cost(engine, client, "/tenders?lang=fr&sort=deadline")
     card_reads = [statement for statement in seen if "tenders.title_fr" in statement]
     assert len(card_reads) == 1, "\n".join(seen)
+
+
+def test_a_written_card_is_what_its_template_renders(app, make, db_session, clock):
+    """Each card is the template rendered once with markers, then filled (safkat.slots):
+    every variant (reserved or not, budget public or not) matches Jinja's own rendering."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from safkat.tenders.cards import CARD_ROWS, CardWriter
+
+    authority = make.authority(name_fr="Commune d'<b>Oran</b> & Co", name_ar="بلدية <وهران>")
+    tenders = [
+        make.tender(state="open", authority=authority, reserved=True, wilayas=["31", "57"]),
+        make.tender(state="open", authority=authority, reserved=False, is_budget_public=False, title_ar=""),
+        make.tender(state="open", reserved=False, estimated_budget=4_500_000_00),
+    ]
+    db_session.flush()
+    for language in ("fr", "ar", "en"):
+        with app.test_request_context("/tenders"), force_locale(language):
+            writer = CardWriter(clock.now())
+            rows = db_session.connection().execute(CARD_ROWS, {"ids": [t.id for t in tenders]}).all()
+            for row in rows:
+                values = writer.slot_values(row)
+                expected = render_template("tenders/_card.html", card=values | {"is_reserved": row.has_reserved_lot})
+                written = writer.write(row)
+                assert written == expected
+                if row.id != tenders[2].id:  # the authority's name, escaped
+                    assert "&lt;" in written and "<b>" not in written and "<وهران>" not in written
