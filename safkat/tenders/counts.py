@@ -24,9 +24,12 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from enum import Enum
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
+
+from safkat.db import database_key
 
 EXACT_UP_TO = 1000
 LIFETIME_SECONDS = 300.0
@@ -79,43 +82,62 @@ def _ids(query: Select) -> Select:
     return query.order_by(None).with_only_columns(query.selected_columns[0])
 
 
-def bounded_count(session: Session, query: Select, limit: int) -> int:
-    """``min(count, limit)`` of ``query``'s rows: stops reading after ``limit`` rows."""
-    return session.scalar(select(func.count()).select_from(_ids(query).limit(limit).subquery())) or 0
+# What a count wraps around a listing's statement, built once per statement (the listing
+# builds its statements once per filter): building them cost more than SQLite's count.
+_BOUND = bindparam("bound", type_=Integer())
+_bounded: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
+_whole: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 
 
-def count(session: Session, query: Select, key: Hashable, as_of: object = None) -> Count:
-    """The number of ``query``'s rows: exact when small, else remembered under ``key``.
+def _count_of(query: Select, bounded: bool) -> Select:
+    made = _bounded if bounded else _whole
+    statement = made.get(query)
+    if statement is None:
+        ids = _ids(query).limit(_BOUND) if bounded else _ids(query)
+        statement = made[query] = select(func.count()).select_from(ids.subquery())
+    return statement
+
+
+def bounded_count(session: Session, query: Select, limit: int, values: dict | None = None) -> int:
+    """``min(count, limit)`` of ``query``'s rows (run with ``values``): stops reading after
+    ``limit`` rows."""
+    return session.scalar(_count_of(query, bounded=True), {**(values or {}), "bound": limit}) or 0
+
+
+def count(session: Session, query: Select, key: Hashable, as_of: object = None, values: dict | None = None) -> Count:
+    """The number of ``query``'s rows (run with ``values``): exact when small, else
+    remembered under ``key``.
 
     ``as_of`` names the state of the data the count reads (the listing's last change,
     which moves with every public change and every passed deadline): an exact count is
     remembered under it too, and stays exact for as long as that state lasts.
     """
-    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    database = database_key(session)
     value = remembered.get((database, key))
     if value is not None:  # a large count: no need to count the first rows again
         return Count(value, False)
     exact_key = (database, key, "exact", as_of)
     small = remembered.get(exact_key) if as_of is not None else None
     if small is None:
-        small = bounded_count(session, query, EXACT_UP_TO + 1)
+        small = bounded_count(session, query, EXACT_UP_TO + 1, values)
     if small <= EXACT_UP_TO:
         if as_of is not None:
             remembered.put(exact_key, small)
         return Count(small, True)
     if session.get_bind().dialect.name == "postgresql":
-        value = planner_estimate(session, _ids(query))
+        value = planner_estimate(session, _ids(query), values)
     else:
-        value = session.scalar(select(func.count()).select_from(_ids(query).subquery())) or 0
+        value = session.scalar(_count_of(query, bounded=False), values) or 0
     value = max(value, small)
     remembered.put((database, key), value)
     return Count(value, False)
 
 
-def planner_estimate(session: Session, query: Select) -> int:
-    """PostgreSQL's estimate of ``query``'s rows, from ``EXPLAIN (FORMAT JSON)``."""
+def planner_estimate(session: Session, query: Select, values: dict | None = None) -> int:
+    """PostgreSQL's estimate of ``query``'s rows (with ``values``), from ``EXPLAIN (FORMAT JSON)``."""
     compiled = query.compile(session.get_bind(), compile_kwargs={"render_postcompile": True})
+    given = {name: value for name, value in (values or {}).items() if name in compiled.params}
     params = {name: value.value if isinstance(value, Enum) else value for name, value in compiled.params.items()}
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), params).scalar_one()
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), params | given).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])

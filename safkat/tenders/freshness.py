@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from safkat.db import database_key
+
 LISTING = "listing"  # when the public listing last changed (queries.last_change)
 CHOICES = "choices"  # the sectors and authorities the search form offers (search_form.choice_rows)
 
@@ -28,7 +30,7 @@ _memo: dict[tuple[str, str], tuple[datetime, Any]] = {}  # (database URL, name) 
 
 
 def remembered(session: Session, now: datetime, compute: Callable[[], Any], name: str = LISTING) -> Any:
-    key, second = (_database_key(session), name), now.replace(microsecond=0)
+    key, second = (database_key(session), name), now.replace(microsecond=0)
     with _lock:
         hit = _memo.get(key)
     if hit is not None and hit[0] == second:
@@ -45,14 +47,9 @@ def forget(session: Session | None = None, names: tuple[str, ...] = (LISTING, CH
         if session is None:
             _memo.clear()
             return
-        database = _database_key(session)
+        database = database_key(session)
         for name in names:
             _memo.pop((database, name), None)
-
-
-def _database_key(session: Session) -> str:
-    bind = session.get_bind()  # an Engine, or a Connection in tests
-    return bind.engine.url.render_as_string(hide_password=True)
 
 
 def _touched_names(session: Session) -> set[str]:

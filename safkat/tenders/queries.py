@@ -9,10 +9,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, exists, func, literal_column, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    not_,
+    select,
+)
 from sqlalchemy.orm import Session, defer, joinedload, with_expression
 
 from safkat.accounts.models import ContractingAuthority, Sector
@@ -120,8 +132,16 @@ def _algiers_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ALGIERS)
 
 
-def _is_open(now: datetime):
-    return and_(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at > now)
+# The listing's statements are built once per filter (:func:`_filtered`, :func:`_page_ids`)
+# and given the moment and the page's window when run: building one cost ~0.4 ms, more
+# than SQLite took to run it (issue 16). Run them with :func:`_values`.
+NOW = bindparam("now", type_=Tender.__table__.c.submission_deadline_at.type)
+OFFSET, LIMIT = bindparam("offset", type_=Integer()), bindparam("limit", type_=Integer())
+IS_OPEN = and_(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at > NOW)
+
+
+def _values(now: datetime, offset: int = 0, limit: int = 0) -> dict:
+    return {"now": now, "offset": offset, "limit": limit}
 
 
 class IdSets(Enum):
@@ -148,14 +168,16 @@ class IdSets(Enum):
     JOINED = "joined"  # JOIN the set's rows: SQLite counts from the set, stopping when told to
 
 
-def filtered(session: Session, filters: TenderFilters, now: datetime, id_sets: IdSets = IdSets.PLANNED) -> Select:
-    """Public tenders matching ``filters`` (no order, no limit); ``id_sets`` shapes the
-    filters by sets of tenders (:class:`IdSets`), never what they match."""
+@lru_cache(maxsize=1024)
+def _filtered(dialect: str, filters: TenderFilters, id_sets: IdSets = IdSets.PLANNED) -> Select:
+    """Public tenders matching ``filters`` (no order, no limit; the moment is ``NOW``);
+    ``id_sets`` shapes the filters by sets of tenders (:class:`IdSets`), never what they
+    match. Built once per process and filter."""
     query = select(Tender).where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
     if filters.status == "open":
-        query = query.where(_is_open(now))
+        query = query.where(IS_OPEN)
     elif filters.status == "closed":
-        query = query.where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now)
+        query = query.where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= NOW)
     elif filters.status:
         query = query.where(Tender.status == filters.status)
     if filters.category:
@@ -185,9 +207,9 @@ def filtered(session: Session, filters: TenderFilters, now: datetime, id_sets: I
         query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
     terms = search.query_terms(filters.q)
     if terms and id_sets is IdSets.JOINED:
-        query = search.joined_to_matches(session, query, terms)
+        query = search.joined_to_matches(dialect, query, terms)
     elif terms:
-        query = query.where(search.matching_condition(session, terms, listed=id_sets is not IdSets.PLANNED))
+        query = query.where(search.matching_condition(dialect, terms, listed=id_sets is not IdSets.PLANNED))
     return query
 
 
@@ -283,14 +305,33 @@ def load_tenders(session: Session, ids: Sequence[int]) -> list[Tender]:
 Loader = Callable[[Session, Sequence[int]], list]  # the page's ids → what the page shows of them
 
 
-def _rows(session: Session, query: Select, offset: int, limit: int, load: Loader) -> list:
-    """``limit`` rows of the ordered ``query`` from ``offset``, as ``load`` gives them.
+def _rows(session: Session, ids: Select, values: dict, load: Loader) -> list:
+    """The page's ids from the statement ``ids`` (run with ``values``), as ``load`` gives them.
 
     The page's ids are found first (narrow rows to sort and to skip over), then only those
     tenders are read: sorting or skipping over full rows, long descriptions included,
     costed more than the rest of the page.
     """
-    return load(session, list(session.scalars(query.with_only_columns(Tender.id).limit(limit).offset(offset))))
+    return load(session, list(session.scalars(ids, values)))
+
+
+@lru_cache(maxsize=2048)
+def _page_ids(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str, order: str, sort_all: bool) -> Select:
+    """The ids of a page (``LIMIT`` rows from ``OFFSET``) of the ``part`` ("all", "open",
+    "others") of a filter's tenders in ``order`` ("deadline", "publication"). Built once."""
+    query = _part(dialect, filters, id_sets, part)
+    orders = Orders(sort_all)
+    keys = orders.by_deadline() if order == "deadline" else orders.by_publication()
+    return query.order_by(*keys).with_only_columns(Tender.id).limit(LIMIT).offset(OFFSET)
+
+
+@lru_cache(maxsize=2048)
+def _part(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str) -> Select:
+    """The open tenders of a filter, the others, or all of them (``part``). Built once."""
+    query = _filtered(dialect, filters, id_sets)
+    if part == "open":
+        return query.where(IS_OPEN)
+    return query.where(not_(IS_OPEN)) if part == "others" else query
 
 
 def listing_page(
@@ -319,19 +360,19 @@ def _listing_page(
     session: Session, filters: TenderFilters, now: datetime, page: str | int | None, per_page: int, load: Loader
 ) -> Page:
     number = page if isinstance(page, int) else parse_page(page)
-    counted_as = counted_sets(session, filters)
-    counted = filtered(session, filters, now, counted_as)
-    total = counts.count(session, counted, filters, as_of=last_change(session, now))
-    listed_as = id_sets_for(session, filters, total)
-    base = counted if listed_as is counted_as else filtered(session, filters, now, listed_as)
-    orders = orders_for(session, total)
+    dialect = session.get_bind().dialect.name
+    counted = _filtered(dialect, filters, counted_sets(session, filters))
+    total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
+    listed_as, sort_all = id_sets_for(session, filters, total), orders_for(session, total).sort_all
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
-        items = _rows(session, base.order_by(*orders.by_deadline()), offset, limit, load)
+        ids = _page_ids(dialect, filters, listed_as, "all", "deadline", sort_all)
+        items = _rows(session, ids, _values(now, offset, limit), load)
     elif filters.sort == "published" or filters.status not in ("", "open"):
-        items = _rows(session, base.order_by(*orders.by_publication()), offset, limit, load)
+        ids = _page_ids(dialect, filters, listed_as, "all", "publication", sort_all)
+        items = _rows(session, ids, _values(now, offset, limit), load)
     else:
-        items = _open_first(session, base, filters, now, (offset, limit), load, orders)
+        items = _open_first(session, (dialect, filters, listed_as, sort_all), now, (offset, limit), load)
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
 
 
@@ -368,31 +409,29 @@ def orders_for(session: Session, total: counts.Count) -> Orders:
     return Orders(sort_all=total.is_exact and session.get_bind().dialect.name == "postgresql")
 
 
-def _open_first(
-    session: Session,
-    base: Select,
-    filters: TenderFilters,
-    now: datetime,
-    window: tuple[int, int],
-    load: Loader,
-    orders: Orders = Orders(),
-) -> list:
-    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline first), then the others."""
+def _open_first(session: Session, shape: tuple, now: datetime, window: tuple[int, int], load: Loader) -> list:
+    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline
+    first), then the others; ``shape`` is the filter's (dialect, filters, id_sets, sort_all)."""
+    dialect, filters, id_sets, sort_all = shape
     offset, limit = window
-    open_query = base.where(_is_open(now))
-    items = _rows(session, open_query.order_by(*orders.by_deadline()), offset, limit, load)
+    open_ids = _page_ids(dialect, filters, id_sets, "open", "deadline", sort_all)
+    items = _rows(session, open_ids, _values(now, offset, limit), load)
     if len(items) == limit or filters.status == "open":
         return items
     # The page reaches past the open tenders: how many there are is now known or bounded by the offset.
-    open_count = offset + len(items) if items else counts.bounded_count(session, open_query, offset)
-    others = base.where(not_(_is_open(now))).order_by(*orders.by_publication())
-    return items + _rows(session, others, max(0, offset - open_count), limit - len(items), load)
+    if items:
+        open_count = offset + len(items)
+    else:
+        open_count = counts.bounded_count(session, _part(dialect, filters, id_sets, "open"), offset, _values(now))
+    others = _page_ids(dialect, filters, id_sets, "others", "publication", sort_all)
+    return items + _rows(session, others, _values(now, max(0, offset - open_count), limit - len(items)), load)
 
 
 def newest_published(session: Session, filters: TenderFilters, now: datetime, limit: int = 50) -> list[Tender]:
     """For the Atom feed: the most recently published tenders matching the filters."""
-    query = filtered(session, filters, now).order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
-    return list(session.scalars(_load(query)))
+    query = _filtered(session.get_bind().dialect.name, filters)
+    query = query.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
+    return list(session.scalars(_load(query), _values(now)))
 
 
 @dataclass(frozen=True)
@@ -405,14 +444,17 @@ def home_tenders(
     session: Session, now: datetime, load: Loader = load_tenders, count: int = 5, window: timedelta = timedelta(days=7)
 ) -> HomeTenders:
     """What the home page shows (as ``load`` makes it): two small queries on the indexed status and dates."""
-    open_now = select(Tender.id).where(_is_open(now))
+    open_now = select(Tender.id).where(IS_OPEN)
     latest = open_now.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(count)
     closing = (
         open_now.where(Tender.submission_deadline_at <= now + window)
         .order_by(Tender.submission_deadline_at, Tender.id)
         .limit(count)
     )
-    return HomeTenders(load(session, list(session.scalars(latest))), load(session, list(session.scalars(closing))))
+    values = _values(now)
+    return HomeTenders(
+        load(session, list(session.scalars(latest, values))), load(session, list(session.scalars(closing, values)))
+    )
 
 
 def last_change(session: Session, now: datetime) -> datetime | None:

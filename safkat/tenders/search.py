@@ -88,24 +88,24 @@ _TSQUERY = text("to_tsquery('simple', :tsquery)")
 _VECTOR = literal_column("tender_search.body_tsv")
 
 
-def joined_to_matches(session: Session, query: Select, terms: list[str]) -> Select:
+def joined_to_matches(dialect: str, query: Select, terms: list[str]) -> Select:
     """``query`` (of tenders) joined to the search's matches: on SQLite the FTS5 table, which
     then streams its matches (a count stops after the rows it needs, see
     ``queries.IdSets``); on PostgreSQL the same as :func:`matching_condition`."""
-    if session.get_bind().dialect.name == "postgresql":
-        return query.where(matching_condition(session, terms))
+    if dialect == "postgresql":
+        return query.where(matching_condition(dialect, terms))
     matching = _FTS_COLUMN.op("MATCH")(bindparam("fts", _fts_query(terms)))
     return query.join(_FTS, _FTS.c.rowid == Tender.id).where(matching)
 
 
-def matching_condition(session: Session, terms: list[str], listed: bool = False) -> ColumnElement[bool]:
+def matching_condition(dialect: str, terms: list[str], listed: bool = False) -> ColumnElement[bool]:
     """A condition on ``Tender.id`` true for tenders whose text holds every term (as prefixes).
 
     ``listed``: on SQLite, the matching ids are a list that a walk of the page's index in
     its order checks, rather than ids to read the tenders from and sort (see
     ``queries.IdSets``): asking FTS5 per tender instead costs 100 times more.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         matches = select(TenderSearch.tender_id).where(_VECTOR.op("@@")(_TSQUERY.bindparams(tsquery=tsquery)))
         return Tender.id.in_(matches)

@@ -153,3 +153,27 @@ def test_a_filter_by_wilaya_or_sector_reads_the_tender_ids_from_the_index_alone(
     with engine.connect() as connection:
         plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + page_ids, ("x",) * page_ids.count("?")).all()
     assert any(f"COVERING INDEX {index}" in row[-1] for row in plan), plan
+
+
+def test_a_filter_s_statements_are_built_once_and_given_the_moment_when_run(make, client, clock):
+    """Issue 16: building a listing statement cost more than running it, so each filter's
+    are built once per process; the moment is a parameter, so a deadline passing still
+    moves a tender from the open ones to the others."""
+    from safkat.tenders import queries
+
+    many_tenders(make, 45)
+    closing = make.tender(state="open", wilayas=["31"], submission_deadline_at=clock.now() + timedelta(hours=1))
+
+    def visit_pages() -> int:
+        """Pages 1 to 3 of a filter (open tenders, then the others), rendered; the statements built."""
+        for page in (1, 2, 3):
+            rendered.clear()
+            assert client.get(f"/tenders?wilaya=31&page={page}").status_code == 200
+        return queries._page_ids.cache_info().misses + queries._filtered.cache_info().misses
+
+    built = visit_pages()
+    assert visit_pages() == built
+    assert closing.reference not in client.get("/tenders?wilaya=31&status=closed").get_data(as_text=True)
+    clock.advance(hours=1, seconds=1)
+    rendered.clear()
+    assert closing.reference in client.get("/tenders?wilaya=31&status=closed").get_data(as_text=True)
