@@ -90,3 +90,26 @@ def test_template_translations_follow_the_page_and_forced_languages(app):
         assert render_template_string(template, v="a").startswith("طلبات العروض|")
     with app.test_request_context("/?lang=en"):
         assert render_template_string(template, v="a") == "Calls for tender|3 lots|a %"
+
+
+def test_texts_without_variables_are_remembered_per_language_and_escaping(app):
+    """A text without variables is made once per catalogue (issue 16): it must still follow
+    the page's language, stay safe markup only where autoescaping is on (``|e`` escapes a
+    plain string, not markup), and turn ``%%`` into a percent sign, in blocks that set
+    variables too."""
+    from flask import render_template_string
+
+    template = (
+        "{{ _('Calls for tender')|e }}|"
+        "{% autoescape false %}{{ _('Calls for tender')|e }}{% endautoescape %}|"
+        "{% for n in [1] %}{% set shown = n %}{{ _('Applied at evaluation (margin up to 25 %%).') }}{% endfor %}"
+    )
+    expected = {
+        "fr": "Appels d'offres|Appels d&#39;offres|Appliquée lors de l'évaluation (marge pouvant atteindre 25 %).",
+        "ar": "طلبات العروض|طلبات العروض|تُطبَّق عند التقييم (بهامش يصل إلى 25%).",
+        "en": "Calls for tender|Calls for tender|Applied at evaluation (margin up to 25 %).",
+    }
+    for _ in range(2):  # the second time from what the first remembered
+        for lang, text in expected.items():
+            with app.test_request_context(f"/?lang={lang}"):
+                assert render_template_string(template) == text
