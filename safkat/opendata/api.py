@@ -196,7 +196,7 @@ def list_tenders():
 @bp.get("/tenders/<url_reference>")
 def show_tender(url_reference: str):
     """One public tender; drafts and deleted tenders do not exist here."""
-    loaded = detail.load(get_session(), url_reference, sector_names=False)
+    loaded = detail.load(get_session(), url_reference)
     if loaded is None:
         abort(404, description=TENDER_NOT_FOUND)
     tender = loaded.tender

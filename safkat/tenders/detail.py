@@ -1,11 +1,11 @@
 """A public tender as its page and the API detail show it, read in a few fixed statements.
 
-The first statement reads the tender with its authority, the codes of its wilayas and
-sectors, its number of lots, and what the page says of the rest: whether it has documents,
+The first statement reads the tender with its authority, the codes of its wilayas, its
+sectors (codes and names), its number of lots, and what the page says of the rest: whether it has documents,
 amendments and questions, when its bids were opened (and how many were), its key's
 fingerprint, whether a lot has a current award. Each is a correlated subquery answered by
 an index on ``tender_id``. Then one statement per collection the tender does have (lots,
-documents, amendments, questions, sectors, the criteria of a weighted award), and one for
+documents, amendments, questions, the criteria of a weighted award), and one for
 the standing awards the red flags read once there is an award: a collection costs one
 statement whatever its size, and none when it is empty. Nothing is left to a lazy load
 (issue 16: the page cost 14 statements, and one more per lot once the deadline had passed).
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,6 +27,7 @@ from safkat.bids.models import OpenedBid, Opening, TenderKey
 from safkat.opendata import redflags
 from safkat.tenders import queries, services
 from safkat.tenders.models import (
+    CODES_SEPARATOR,
     Amendment,
     AwardMethod,
     Lot,
@@ -53,6 +54,46 @@ KEY_FINGERPRINT = _of_this_tender(select(TenderKey.fingerprint), TenderKey.tende
 # What awards.current_award(lot) says for some lot: an award that was not withdrawn.
 HAS_AWARD = _of_this_tender(exists().where(LotAward.status != "withdrawn"), LotAward.tender_id)
 
+# Each sector as "code␟French␟Arabic␟English", the sectors joined by the record separator
+# (forms strip control characters: no name holds either): the page names them, and a
+# statement of their own cost more than the rest of the tender's (issue 16).
+SECTOR_SEPARATOR = "\x1e"
+SECTOR_NAMES = (
+    select(
+        func.aggregate_strings(
+            Sector.code.concat(literal(CODES_SEPARATOR))
+            .concat(Sector.name_fr)
+            .concat(literal(CODES_SEPARATOR))
+            .concat(Sector.name_ar)
+            .concat(literal(CODES_SEPARATOR))
+            .concat(Sector.name_en),
+            SECTOR_SEPARATOR,
+        )
+    )
+    .join_from(tender_sectors, Sector, tender_sectors.c.sector_id == Sector.id)
+    .where(tender_sectors.c.tender_id == Tender.id)
+    .correlate(Tender)
+    .scalar_subquery()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedSector:
+    """A sector of the tender, as its page names it."""
+
+    code: str
+    name_fr: str
+    name_ar: str
+    name_en: str
+    name = Sector.name  # the same choice of language as a sector's
+
+
+def sectors_of(joined: str | None) -> tuple[ListedSector, ...]:
+    """The sectors :data:`SECTOR_NAMES` joined, by code."""
+    sectors = (ListedSector(*one.split(CODES_SEPARATOR)) for one in (joined or "").split(SECTOR_SEPARATOR) if one)
+    return tuple(sorted(sectors, key=lambda sector: sector.code))
+
+
 # Each collection in its relationship's order. The statements are built once: building one
 # costs more CPU than running it (SQLAlchemy then finds its compiled form in its cache).
 TENDER_ID = bindparam("tender_id")
@@ -61,10 +102,6 @@ CHILDREN = {
     "documents": select(TenderDocument).where(TenderDocument.tender_id == TENDER_ID).order_by(TenderDocument.id),
     "amendments": select(Amendment).where(Amendment.tender_id == TENDER_ID).order_by(Amendment.number),
     "questions": select(Question).where(Question.tender_id == TENDER_ID).order_by(Question.id),
-    "sectors": select(Sector)
-    .join(tender_sectors, tender_sectors.c.sector_id == Sector.id)
-    .where(tender_sectors.c.tender_id == TENDER_ID)
-    .order_by(Sector.code),
     "criteria": select(TechnicalCriterion)
     .where(TechnicalCriterion.tender_id == TENDER_ID)
     .order_by(TechnicalCriterion.position),
@@ -85,6 +122,7 @@ def _tender_statement():
             OPENED_BIDS.label("opened_bids"),
             KEY_FINGERPRINT.label("fingerprint"),
             HAS_AWARD.label("has_award"),
+            SECTOR_NAMES.label("sectors"),
         )
         .where(Tender.reference == bindparam("reference"))
         .options(*queries.with_authority_and_counts())
@@ -98,6 +136,7 @@ class TenderDetail:
     """A loaded public tender (its collections in place) and the facts its page shows beside it."""
 
     tender: Tender
+    sectors: tuple[ListedSector, ...]  # by code (``tender.sectors`` is not loaded)
     opened_at: datetime | None  # None: the bids are not opened
     opened_bids: int
     key_fingerprint: str
@@ -116,10 +155,8 @@ class TenderDetail:
         return redflags.red_flags(facts, short_period_days)
 
 
-def load(session: Session, url_reference: str, sector_names: bool = True) -> TenderDetail | None:
-    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
-
-    ``sector_names=False``: the sectors' codes only (``tender.listed_sector_codes``), as the API shows."""
+def load(session: Session, url_reference: str) -> TenderDetail | None:
+    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None."""
     row = session.execute(_tender_statement(), {"reference": services.reference_from_url(url_reference)}).one_or_none()
     if row is None or not services.is_public(row.Tender):
         return None
@@ -130,8 +167,6 @@ def load(session: Session, url_reference: str, sector_names: bool = True) -> Ten
         "amendments": row.amendments,
         "questions": row.questions,
     }
-    if sector_names:
-        present["sectors"] = bool(tender.sectors_joined)
     if tender.award_method == AwardMethod.WEIGHTED:  # else neither the page nor the API shows them
         present["criteria"] = True
     for name, has_rows in present.items():
@@ -139,6 +174,7 @@ def load(session: Session, url_reference: str, sector_names: bool = True) -> Ten
         set_committed_value(tender, name, rows)
     return TenderDetail(
         tender=tender,
+        sectors=sectors_of(row.sectors),
         opened_at=row.opened_at,
         opened_bids=row.opened_bids or 0,
         key_fingerprint=row.fingerprint or "",

@@ -23,9 +23,9 @@ from tests.bids.helpers import post_bid
 from tests.tenders.test_page_queries import cost, statements
 
 PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
-# The tender with what the page says of its bids; its lots, documents, amendments, questions,
-# sectors, criteria.
-MOST_STATEMENTS = 7
+# The tender with what the page says of its bids and its sectors' names; its lots, documents,
+# amendments, questions, criteria.
+MOST_STATEMENTS = 6
 
 
 def tender_with(make, db_session, clock, count: int, state: str = "open", **fields):
@@ -91,7 +91,7 @@ def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, eng
             assert documents == ["Cahier des charges", "Annexe 1 corrigée", "Annexe 2 corrigée"]
             assert [a.number for a in shown.amendments] == [1, 2, 3]
             assert [q.text for q in shown.questions if q.is_answered] == ["Question 0 ?", "Question 2 ?"]
-            assert [s.code for s in shown.sectors] == ["telecom_networks"] and shown.listed_wilaya_codes == ["31"]
+            assert [s.code for s in loaded.sectors] == ["telecom_networks"] and shown.listed_wilaya_codes == ["31"]
             assert shown.authority.code and shown.lots_count == 3
         assert lazy_loads == []
         assert loaded.key_fingerprint == db_session.get(TenderKey, tender.id).fingerprint
@@ -104,6 +104,19 @@ def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_sess
     db_session.flush()
     seen = cost(engine, client, f"/tenders/{bare.url_reference}")
     assert len(seen) == 2, "\n".join(seen)  # the tender, its lots
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_sectors_are_named_from_the_tender_s_own_statement(make, db_session, client, engine, lang):
+    """The sectors' names come with the tender (issue 16): every sector, by code, in the
+    page's language, and no statement reads the sectors on their own."""
+    sectors = [make.sector("telecom_networks"), make.sector("civil_works")]
+    tender = make.tender(state="open", sectors=sectors)
+    seen = cost(engine, client, f"/tenders/{tender.url_reference}?lang={lang}")
+    assert not [statement for statement in seen if statement.startswith("SELECT sectors.")], "\n".join(seen)
+    html = client.get(f"/tenders/{tender.url_reference}?lang={lang}").get_data(as_text=True)
+    civil, telecom = (sector.name(lang) for sector in reversed(sectors))
+    assert f"<dd>{civil}, {telecom}</dd>" in html
 
 
 @pytest.mark.parametrize("page", PAGES)
