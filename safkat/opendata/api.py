@@ -58,8 +58,9 @@ def tender_url(tender: Tender) -> str:
 # --- representations ------------------------------------------------------------------------
 
 
-def tender_detail(tender: Tender, moment: datetime) -> dict:
+def tender_detail(loaded: detail.TenderDetail, moment: datetime) -> dict:
     """Every public fact of a tender. Lot amounts follow the budget's visibility; askers are never named."""
+    tender = loaded.tender
     is_weighted = tender.award_method == AwardMethod.WEIGHTED
     document_base = f"/tenders/{tender.url_reference}/documents/"
     return tender_summary(tender, moment, absolute_url("/tenders/")) | {
@@ -75,7 +76,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
         "technical_weight": tender.technical_weight if is_weighted else None,
         "financial_weight": tender.financial_weight if is_weighted else None,
         "criteria": (
-            [{"label": c.label, "label_ar": c.label_ar, "max_points": c.max_points} for c in tender.criteria]
+            [{"label": c.label, "label_ar": c.label_ar, "max_points": c.max_points} for c in loaded.criteria]
             if is_weighted
             else []
         ),
@@ -87,7 +88,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
                 "estimated_amount": amount(lot.estimated_amount) if tender.is_budget_public else None,
                 "is_reserved": lot.is_reserved,
             }
-            for lot in tender.lots
+            for lot in loaded.lots
         ],
         "documents": [
             {
@@ -203,7 +204,7 @@ def show_tender(url_reference: str):
     moment = now()
     last_modified = services.last_modified(tender, moment)
     etag = make_etag("api.tender", tender.id, tender.changed_at, services.public_status(tender, moment))
-    return _conditional(etag, last_modified, lambda: {"data": tender_detail(tender, moment)})
+    return _conditional(etag, last_modified, lambda: {"data": tender_detail(loaded, moment)})
 
 
 @bp.get("/openapi.json")

@@ -85,8 +85,8 @@ def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, eng
         loaded = detail.load(get_session(), tender.url_reference)
         shown = loaded.tender
         with statements(engine) as lazy_loads:
-            assert [lot.number for lot in shown.lots] == [1, 2, 3]
-            assert [c.label for c in shown.criteria] == ["Critère 0", "Critère 1", "Critère 2"]
+            assert [lot.number for lot in loaded.lots] == [1, 2, 3]
+            assert [c.label for c in loaded.criteria] == ["Critère 0", "Critère 1", "Critère 2"]
             documents = [d.title for d in shown.current_documents]
             assert documents == ["Cahier des charges", "Annexe 1 corrigée", "Annexe 2 corrigée"]
             assert [a.number for a in shown.amendments] == [1, 2, 3]
@@ -103,7 +103,31 @@ def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_sess
     db_session.delete(bare.documents[0])
     db_session.flush()
     seen = cost(engine, client, f"/tenders/{bare.url_reference}")
-    assert len(seen) == 2, "\n".join(seen)  # the tender, its lots
+    assert len(seen) == 1, "\n".join(seen)  # the tender, its lot with it
+
+
+def test_lots_and_criteria_read_with_the_tender_are_the_tender_s_own(make, db_session, app):
+    """The lots and criteria come with the tender as JSON (issue 16): every field with its
+    type (a missing amount, a reserved lot, Arabic, quotes), in number and position order,
+    also past 9 (not sorted as text)."""
+    tender = make.tender(state="open", lots=11)
+    tender.lots[0].estimated_amount, tender.lots[0].is_reserved = None, True
+    tender.lots[10].title_ar, tender.lots[10].description = 'الحصة "11"', "Ligne 1\nLigne 2 — l'été"
+    tender.award_method, tender.technical_weight, tender.financial_weight = "weighted", 60, 40
+    tender.criteria = [
+        TechnicalCriterion(position=n, label=f"Critère {n}", label_ar="معيار", max_points=5) for n in (10, 2)
+    ]
+    db_session.flush()
+    lot_fields = ("number", "title_fr", "title_ar", "description", "estimated_amount", "is_reserved")
+    expected_lots = [
+        tuple(getattr(lot, name) for name in lot_fields) for lot in sorted(tender.lots, key=lambda lot: lot.number)
+    ]
+    with app.test_request_context():
+        loaded = detail.load(get_session(), tender.url_reference)
+    assert [tuple(getattr(lot, name) for name in lot_fields) for lot in loaded.lots] == expected_lots
+    assert [type(lot.is_reserved) for lot in loaded.lots] == [bool] * 11
+    criteria = [(c.position, c.label, c.label_ar, c.max_points) for c in loaded.criteria]
+    assert criteria == [(2, "Critère 2", "معيار", 5), (10, "Critère 10", "معيار", 5)]
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
