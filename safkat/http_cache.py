@@ -28,13 +28,13 @@ def make_etag(*parts: object) -> str:
 def not_modified(etag: str, last_modified: datetime | None, max_age: int = 60) -> Response | None:
     """A 304 answer if the client's copy is current, else ``None`` (render the page). It
     carries the page's own ``max_age``: the browser keeps the headers of a 304."""
-    response = cacheable(Response(status=304), etag, last_modified, max_age)
-    if request.if_none_match and request.if_none_match.contains_weak(etag):
-        return response
-    if not request.if_none_match and last_modified and request.if_modified_since:
-        if last_modified.replace(microsecond=0) <= request.if_modified_since:
-            return response
-    return None
+    if request.if_none_match:
+        is_current = request.if_none_match.contains_weak(etag)
+    else:
+        since = request.if_modified_since
+        is_current = bool(last_modified and since and last_modified.replace(microsecond=0) <= since)
+    # Built only when sent: most requests have no copy to revalidate (issue 16).
+    return cacheable(Response(status=304), etag, last_modified, max_age) if is_current else None
 
 
 def cacheable(response: Response, etag: str, last_modified: datetime | None, max_age: int = 60) -> Response:

@@ -210,3 +210,20 @@ def test_the_key_fingerprint_and_the_bid_button_still_show(make, db_session, cli
     assert f'<code dir="ltr">{db_session.get(TenderKey, tender.id).fingerprint}</code>' in html
     anonymous = client.get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
     assert "Log in to submit a bid" in anonymous and "Log in to ask a question" in anonymous
+
+
+def test_the_page_s_own_links_are_its_routes(app, make, db_session, clock, login):
+    """The page writes its documents' links and its question form's action from the
+    tender's path (issue 16): each must be what ``url_for`` gives for its route."""
+    from flask import url_for
+
+    tender = tender_with(make, db_session, clock, 2)
+    html = login(make.bidder()).get(f"/tenders/{tender.url_reference}").get_data(as_text=True)
+    with app.test_request_context():
+        links = [
+            url_for("tenders.download_document", url_reference=tender.url_reference, document_id=document.id)
+            for document in tender.current_documents
+        ]
+        action = url_for("tenders.ask_question", url_reference=tender.url_reference)
+    assert len(links) == 2 and all(f'href="{link}"' in html for link in links)
+    assert f'action="{action}"' in html
