@@ -55,13 +55,14 @@ def test_document_sizes_on_the_tender_page_are_localised(client, make, db_sessio
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
-    """Listings format dates and amounts with patterns parsed once per process (issue 16):
-    the text must be Flask-Babel's own, whatever the time of day, year or size."""
+    """Listings and the tender page format dates and amounts with patterns parsed once per
+    process (issue 16): the text must be Flask-Babel's own, whatever the time of day, year
+    or size, in every length."""
     from datetime import timedelta
     from decimal import Decimal
 
     from babel.numbers import format_decimal
-    from flask_babel import format_date, format_time
+    from flask_babel import format_date, format_time, gettext
 
     from safkat.i18n import format_dzd
 
@@ -69,7 +70,18 @@ def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
     moments += [datetime(2025, 12, 31, 23, 30), datetime(2026, 6, 30, 22, 59, tzinfo=UTC)]  # naive is UTC
     with app.test_request_context(f"/?lang={lang}"):
         for moment in moments:
-            assert format_when(moment) == f"{format_date(moment, 'medium')} {format_time(moment, 'HH:mm')}"
+            day_and_time = {
+                length: f"{format_date(moment, length)} {format_time(moment, 'HH:mm')}"
+                for length in ("medium", "short")
+            }
+            assert format_when(moment) == day_and_time["medium"]
+            assert format_when(moment, "short") == day_and_time["short"]
+            spelt_out = gettext(
+                "%(date)s at %(time)s, Algiers time",
+                date=format_date(moment, "full"),
+                time=format_time(moment, "HH:mm"),
+            )
+            assert format_when(moment, "full") == spelt_out
         for centimes in (0, 5, 99, 100, 100_000, 123_456_789, 999_999_999_99, 10**15 + 1, -2_550, -123_456_789):
             number = format_decimal(Decimal(centimes) / 100, format="#,##0.00", locale=lang)
             assert format_dzd(centimes, with_currency=False) == number
@@ -113,3 +125,23 @@ def test_texts_without_variables_are_remembered_per_language_and_escaping(app):
         for lang, text in expected.items():
             with app.test_request_context(f"/?lang={lang}"):
                 assert render_template_string(template) == text
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_time_left_says_what_flask_babel_says(app, lang):
+    """The countdown reads the page's catalogue once (issue 16): its words must be
+    Flask-Babel's ngettext and gettext, for days, hours and minutes."""
+    from datetime import timedelta
+
+    from flask_babel import gettext, ngettext
+
+    from safkat.i18n import time_left
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with app.test_request_context(f"/?lang={lang}"):
+        day, hours, minutes = (
+            ngettext(f"%(num)d {unit}", f"%(num)d {unit}s", n) for unit, n in (("day", 1), ("hour", 2), ("minute", 5))
+        )
+        assert time_left(start + timedelta(days=1, hours=2, minutes=5), start) == gettext(", ").join([day, hours])
+        assert time_left(start + timedelta(hours=2, minutes=5), start) == gettext(", ").join([hours, minutes])
+        assert time_left(start - timedelta(minutes=1), start) == ngettext("%(num)d minute", "%(num)d minutes", 0)
