@@ -23,8 +23,9 @@ from safkat.tenders.queries import LOTS_COUNT, SECTORS_JOINED, WILAYAS_JOINED
 
 
 def iso(value: datetime | None) -> str | None:
-    """``2026-03-02T09:00:00Z``: UTC, to the second."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    """``2026-03-02T09:00:00Z``: UTC, to the second (``isoformat`` writes it in two thirds of
+    ``strftime``'s time, and a page of the API writes 80)."""
+    return value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z" if value else None
 
 
 def amount(centimes: int | None) -> str | None:
