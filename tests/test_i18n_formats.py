@@ -145,3 +145,25 @@ def test_time_left_says_what_flask_babel_says(app, lang):
         assert time_left(start + timedelta(days=1, hours=2, minutes=5), start) == gettext(", ").join([day, hours])
         assert time_left(start + timedelta(hours=2, minutes=5), start) == gettext(", ").join([hours, minutes])
         assert time_left(start - timedelta(minutes=1), start) == ngettext("%(num)d minute", "%(num)d minutes", 0)
+
+
+def test_label_tables_are_translated_once_per_language_as_templates_show_them(app):
+    """The tender page's label tables are translated once per catalogue (issue 16): each
+    label must be what the lazy string shows in that language (unescaped, as Jinja shows a
+    lazy string), also under force_locale, and a second table is not mistaken for the first."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from safkat.i18n import translated_once
+    from safkat.tenders.labels import PROCEDURE_LABELS, STATUS_LABELS
+
+    template = "{% for key in labels %}{{ labels[key] }}|{% endfor %}"
+    for lang in ("fr", "ar", "en", "fr"):
+        with app.test_request_context(f"/?lang={lang}"):
+            for table in (PROCEDURE_LABELS, STATUS_LABELS):
+                shown = render_template_string(template, labels=table)
+                assert render_template_string(template, labels=translated_once(table)) == shown
+            with force_locale("ar"):
+                assert translated_once(STATUS_LABELS)["open"] == str(STATUS_LABELS["open"])
+    with app.test_request_context("/?lang=fr"):
+        assert "'" in "".join(translated_once(PROCEDURE_LABELS).values())  # d'offres, as the lazy string shows it
