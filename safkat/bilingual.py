@@ -68,10 +68,9 @@ def wrap(version: TextVersion, tag: str = "span", markdown: bool = False, class_
 def user_text(value: str | None, lang: str | None = None, tag: str = "span") -> Markup:
     """Text typed by a user in one language only (a question, a document title): isolated
     with ``dir="auto"`` so it cannot garble the page around it."""
-    lang_attribute = Markup(' lang="{}"').format(lang) if lang else Markup("")
-    return Markup('<{tag}{lang} dir="auto">{body}</{tag}>').format(
-        tag=Markup(tag), lang=lang_attribute, body=value or ""
-    )
+    lang_attribute = f' lang="{escape(lang)}"' if lang else ""
+    # Joined rather than Markup.format, as wrap() is: a tender page calls this for every lot, document and question.
+    return Markup(f'<{tag}{lang_attribute} dir="auto">{escape(value or "")}</{tag}>')
 
 
 def init_app(app) -> None:

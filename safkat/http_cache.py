@@ -29,11 +29,12 @@ def not_modified(etag: str, last_modified: datetime | None, max_age: int = 60) -
     """A 304 answer if the client's copy is current, else ``None`` (render the page). It
     carries the page's own ``max_age``: the browser keeps the headers of a 304."""
     if request.if_none_match:
-        current = request.if_none_match.contains_weak(etag)
+        is_current = request.if_none_match.contains_weak(etag)
     else:
         since = request.if_modified_since
-        current = bool(last_modified and since and last_modified.replace(microsecond=0) <= since)
-    return cacheable(Response(status=304), etag, last_modified, max_age) if current else None
+        is_current = bool(last_modified and since and last_modified.replace(microsecond=0) <= since)
+    # Built only when sent: most requests have no copy to revalidate (issue 16).
+    return cacheable(Response(status=304), etag, last_modified, max_age) if is_current else None
 
 
 def cacheable(response: Response, etag: str, last_modified: datetime | None, max_age: int = 60) -> Response:

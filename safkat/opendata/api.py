@@ -18,8 +18,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
@@ -31,6 +30,7 @@ from safkat.http_cache import cacheable, make_etag, not_modified, rendered
 from safkat.numbers import parse_int
 from safkat.opendata import openapi
 from safkat.opendata.openapi import MAX_PER_PAGE
+from safkat.opendata.summaries import SummaryWriter, amount, iso, tender_summary
 from safkat.pagination import Page, parse_page
 from safkat.tenders import detail, queries, services
 from safkat.tenders.models import AwardMethod, Tender, TenderStatus
@@ -47,16 +47,6 @@ TENDER_NOT_FOUND = "No public call for tender has this reference."
 # --- values shared with the feed ------------------------------------------------------------
 
 
-def iso(value: datetime | None) -> str | None:
-    """``2026-03-02T09:00:00Z``: UTC, to the second."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
-
-
-def amount(centimes: int | None) -> str | None:
-    """Centimes as a DZD decimal string: ``150000000`` → ``"1500000.00"``."""
-    return None if centimes is None else f"{Decimal(centimes).scaleb(-2):f}"
-
-
 def absolute_url(path: str) -> str:
     return current_app.config["BASE_URL"] + path
 
@@ -68,35 +58,12 @@ def tender_url(tender: Tender) -> str:
 # --- representations ------------------------------------------------------------------------
 
 
-def tender_summary(tender: Tender, moment: datetime) -> dict:
-    """A tender as listed."""
-    authority = tender.authority
-    return {
-        "reference": tender.reference,
-        "url": tender_url(tender),
-        "title": {"fr": tender.title_fr, "ar": tender.title_ar},
-        "status": services.public_status(tender, moment),
-        "category": tender.category,
-        "procedure": tender.procedure,
-        "authority": {"code": authority.code, "name": {"fr": authority.name_fr, "ar": authority.name_ar}},
-        "wilayas": tender.listed_wilaya_codes,
-        "sectors": tender.listed_sector_codes,
-        "estimated_budget": amount(tender.estimated_budget) if tender.is_budget_public else None,
-        "currency": "DZD",
-        "published_at": iso(tender.published_at),
-        "enquiry_deadline_at": iso(tender.enquiry_deadline_at),
-        "submission_deadline_at": iso(tender.submission_deadline_at),
-        "opening_at": iso(tender.opening_at),
-        "has_reserved_lot": tender.has_reserved_lot,
-        "lots_count": tender.lots_count,
-    }
-
-
-def tender_detail(tender: Tender, moment: datetime) -> dict:
+def tender_detail(loaded: detail.TenderDetail, moment: datetime) -> dict:
     """Every public fact of a tender. Lot amounts follow the budget's visibility; askers are never named."""
+    tender = loaded.tender
     is_weighted = tender.award_method == AwardMethod.WEIGHTED
     document_base = f"/tenders/{tender.url_reference}/documents/"
-    return tender_summary(tender, moment) | {
+    return tender_summary(tender, moment, absolute_url("/tenders/")) | {
         "description": {"fr": tender.description_fr, "ar": tender.description_ar},
         "opening_place": tender.opening_place,
         "opening_place_ar": tender.opening_place_ar,
@@ -109,7 +76,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
         "technical_weight": tender.technical_weight if is_weighted else None,
         "financial_weight": tender.financial_weight if is_weighted else None,
         "criteria": (
-            [{"label": c.label, "label_ar": c.label_ar, "max_points": c.max_points} for c in tender.criteria]
+            [{"label": c.label, "label_ar": c.label_ar, "max_points": c.max_points} for c in loaded.criteria]
             if is_weighted
             else []
         ),
@@ -121,7 +88,7 @@ def tender_detail(tender: Tender, moment: datetime) -> dict:
                 "estimated_amount": amount(lot.estimated_amount) if tender.is_budget_public else None,
                 "is_reserved": lot.is_reserved,
             }
-            for lot in tender.lots
+            for lot in loaded.lots
         ],
         "documents": [
             {
@@ -163,10 +130,10 @@ def _list_url(filters: TenderFilters, page: int, per_page: int) -> str:
     return absolute_url(url_for("api.list_tenders") + "?" + query)
 
 
-def tender_list(page: Page, filters: TenderFilters, moment: datetime) -> dict:
-    """A page of the listing with its counts and links."""
+def tender_list(page: Page, filters: TenderFilters) -> dict:
+    """A page of the listing (its items :class:`SummaryWriter`'s summaries) with its counts and links."""
     return {
-        "data": [tender_summary(tender, moment) for tender in page.items],
+        "data": page.items,
         "meta": {
             "page": page.page,
             "per_page": page.per_page,
@@ -185,9 +152,12 @@ def tender_list(page: Page, filters: TenderFilters, moment: datetime) -> dict:
 # --- responses ------------------------------------------------------------------------------
 
 
+def _json(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _json_response(payload: dict, status: int = 200) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    response = current_app.response_class(body, status=status, mimetype="application/json")
+    response = current_app.response_class(_json(payload), status=status, mimetype="application/json")
     response.access_control_allow_origin = "*"
     return response
 
@@ -196,9 +166,7 @@ def _conditional(etag: str, last_modified: datetime | None, render: Callable[[],
     """304 if the client's copy is current, else the rendered payload; both with validators."""
     response = not_modified(etag, last_modified)
     if response is None:
-        response = Response(
-            rendered.get_or_render(etag, lambda: _json_response(render()).get_data()), mimetype="application/json"
-        )
+        response = Response(rendered.get_or_render(etag, lambda: _json(render())), mimetype="application/json")
     response.access_control_allow_origin = "*"
     return cacheable(response, etag, last_modified)
 
@@ -218,24 +186,25 @@ def list_tenders():
     number, per_page = parse_page(request.args.get("page")), _per_page(request.args.get("per_page"))
     last_modified = queries.last_change(session, moment)
     etag = make_etag("api.tenders", sorted(filters.as_args().items()), number, per_page, last_modified)
-    return _conditional(
-        etag,
-        last_modified,
-        lambda: tender_list(queries.listing_page(session, filters, moment, number, per_page), filters, moment),
-    )
+
+    def render() -> dict:
+        summaries = SummaryWriter(moment, absolute_url("/tenders/"))
+        return tender_list(queries.listing_page(session, filters, moment, number, per_page, summaries.load), filters)
+
+    return _conditional(etag, last_modified, render)
 
 
 @bp.get("/tenders/<url_reference>")
 def show_tender(url_reference: str):
     """One public tender; drafts and deleted tenders do not exist here."""
-    loaded = detail.load(get_session(), url_reference, sector_names=False)
+    loaded = detail.load(get_session(), url_reference)
     if loaded is None:
         abort(404, description=TENDER_NOT_FOUND)
     tender = loaded.tender
     moment = now()
     last_modified = services.last_modified(tender, moment)
     etag = make_etag("api.tender", tender.id, tender.changed_at, services.public_status(tender, moment))
-    return _conditional(etag, last_modified, lambda: {"data": tender_detail(tender, moment)})
+    return _conditional(etag, last_modified, lambda: {"data": tender_detail(loaded, moment)})
 
 
 @bp.get("/openapi.json")

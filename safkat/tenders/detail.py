@@ -1,14 +1,16 @@
 """A public tender as its page and the API detail show it, read in a few fixed statements.
 
-The first statement reads the tender with its authority, the codes of its wilayas and
-sectors, its number of lots, and what the page says of the rest: whether it has documents,
-amendments and questions, when its bids were opened (and how many were), its key's
-fingerprint, whether a lot has a current award. Each is a correlated subquery answered by
-an index on ``tender_id``. Then one statement per collection the tender does have (lots,
-documents, amendments, questions, sectors, the criteria of a weighted award), and one for
-the standing awards the red flags read once there is an award: a collection costs one
-statement whatever its size, and none when it is empty. Nothing is left to a lazy load
-(issue 16: the page cost 14 statements, and one more per lot once the deadline had passed).
+The first statement reads the tender with its authority, the codes of its wilayas, its
+number of lots, what it lists (its lots, its sectors with their names, the criteria of a
+weighted award: :mod:`safkat.tenders.detail_rows`), and what the page says of the rest:
+whether it has documents, amendments and questions, when its bids were opened (and how
+many were), its key's fingerprint, whether a lot has a current award. Each is a
+correlated subquery answered by an index on ``tender_id``. Then one statement per
+collection the tender does have (documents, amendments, questions), and, once there is an
+award, one for its lots as objects and one for the standing awards the red flags read: a
+collection costs one statement whatever its size, and none when it is empty. Nothing is
+left to a lazy load (issue 16: the page cost 14 statements, and one more per lot once the
+deadline had passed; then 3 for most tenders, now 1).
 """
 
 from __future__ import annotations
@@ -21,20 +23,17 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from safkat.accounts.models import Sector
 from safkat.awards.models import LotAward
 from safkat.bids.models import OpenedBid, Opening, TenderKey
 from safkat.opendata import redflags
-from safkat.tenders import queries, services
+from safkat.tenders import detail_rows, queries, services
 from safkat.tenders.models import (
     Amendment,
     AwardMethod,
     Lot,
     Question,
-    TechnicalCriterion,
     Tender,
     TenderDocument,
-    tender_sectors,
 )
 
 
@@ -56,18 +55,11 @@ HAS_AWARD = _of_this_tender(exists().where(LotAward.status != "withdrawn"), LotA
 # Each collection in its relationship's order. The statements are built once: building one
 # costs more CPU than running it (SQLAlchemy then finds its compiled form in its cache).
 TENDER_ID = bindparam("tender_id")
+LOTS_AS_OBJECTS = select(Lot).where(Lot.tender_id == TENDER_ID).order_by(Lot.number)
 CHILDREN = {
-    "lots": select(Lot).where(Lot.tender_id == TENDER_ID).order_by(Lot.number),
     "documents": select(TenderDocument).where(TenderDocument.tender_id == TENDER_ID).order_by(TenderDocument.id),
     "amendments": select(Amendment).where(Amendment.tender_id == TENDER_ID).order_by(Amendment.number),
     "questions": select(Question).where(Question.tender_id == TENDER_ID).order_by(Question.id),
-    "sectors": select(Sector)
-    .join(tender_sectors, tender_sectors.c.sector_id == Sector.id)
-    .where(tender_sectors.c.tender_id == TENDER_ID)
-    .order_by(Sector.code),
-    "criteria": select(TechnicalCriterion)
-    .where(TechnicalCriterion.tender_id == TENDER_ID)
-    .order_by(TechnicalCriterion.position),
 }
 
 
@@ -85,6 +77,9 @@ def _tender_statement():
             OPENED_BIDS.label("opened_bids"),
             KEY_FINGERPRINT.label("fingerprint"),
             HAS_AWARD.label("has_award"),
+            detail_rows.SECTORS.label("sectors"),
+            detail_rows.LOTS.label("lots"),
+            detail_rows.CRITERIA.label("criteria"),
         )
         .where(Tender.reference == bindparam("reference"))
         .options(*queries.with_authority_and_counts())
@@ -95,9 +90,14 @@ def _tender_statement():
 
 @dataclass(frozen=True)
 class TenderDetail:
-    """A loaded public tender (its collections in place) and the facts its page shows beside it."""
+    """A loaded public tender (its documents, amendments and questions in place), what it
+    has that its page lists, and the facts the page shows beside it."""
 
     tender: Tender
+    # Not in the tender's relationships (``tender.lots`` etc. are not loaded): see detail_rows.
+    lots: tuple  # ListedLot by number (Lot objects for a tender with an award)
+    criteria: tuple[detail_rows.ListedCriterion, ...]  # by position; none unless weighted
+    sectors: tuple[detail_rows.ListedSector, ...]  # by code
     opened_at: datetime | None  # None: the bids are not opened
     opened_bids: int
     key_fingerprint: str
@@ -116,29 +116,26 @@ class TenderDetail:
         return redflags.red_flags(facts, short_period_days)
 
 
-def load(session: Session, url_reference: str, sector_names: bool = True) -> TenderDetail | None:
-    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
-
-    ``sector_names=False``: the sectors' codes only (``tender.listed_sector_codes``), as the API shows."""
+def load(session: Session, url_reference: str) -> TenderDetail | None:
+    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None."""
     row = session.execute(_tender_statement(), {"reference": services.reference_from_url(url_reference)}).one_or_none()
     if row is None or not services.is_public(row.Tender):
         return None
     tender = row.Tender
-    present = {
-        "lots": bool(tender.lots_counted),
-        "documents": row.documents,
-        "amendments": row.amendments,
-        "questions": row.questions,
-    }
-    if sector_names:
-        present["sectors"] = bool(tender.sectors_joined)
-    if tender.award_method == AwardMethod.WEIGHTED:  # else neither the page nor the API shows them
-        present["criteria"] = True
+    present = {"documents": row.documents, "amendments": row.amendments, "questions": row.questions}
     for name, has_rows in present.items():
         rows = list(session.scalars(CHILDREN[name], {"tender_id": tender.id})) if has_rows else []
         set_committed_value(tender, name, rows)
+    if row.has_award:  # its award decisions name their lot (award.lot): the session then has them
+        lots = tuple(session.scalars(LOTS_AS_OBJECTS, {"tender_id": tender.id}))
+    else:
+        lots = detail_rows.lots_of(row.lots)
+    is_weighted = tender.award_method == AwardMethod.WEIGHTED  # else neither the page nor the API shows them
     return TenderDetail(
         tender=tender,
+        lots=lots,
+        criteria=detail_rows.criteria_of(row.criteria) if is_weighted else (),
+        sectors=detail_rows.sectors_of(row.sectors),
         opened_at=row.opened_at,
         opened_bids=row.opened_bids or 0,
         key_fingerprint=row.fingerprint or "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +12,7 @@ from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
+from safkat.i18n import translated_once
 from safkat.tenders import detail, queries, services
 from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
@@ -66,9 +69,11 @@ def show_tender(url_reference: str):
         abort(404)
     tender = loaded.tender
     require("tender.view", tender)
-    modified = services.last_modified(tender, now())
+    moment = now()
+    modified = services.last_modified(tender, moment)
+    status = services.public_status(tender, moment)
     # While open, the page shows the time left: a cached copy is good for a minute at most.
-    minute = now().strftime("%Y%m%d%H%M") if services.public_status(tender, now()) == "open" else ""
+    minute = moment.strftime("%Y%m%d%H%M") if status == "open" else ""
     red_flags = loaded.red_flags(current_app.config.get("REDFLAG_SHORT_PERIOD_DAYS", 15))
     etag = make_etag("tender", tender.id, modified, minute, [flag.code for flag in red_flags])
     # Revalidated on every visit (max-age=0, answered by a 304 while unchanged): an
@@ -76,24 +81,30 @@ def show_tender(url_reference: str):
     cached = not_modified(etag, modified, max_age=0)
     if cached:
         return cached
-    return cacheable(current_app.make_response(render_tender_page(loaded, red_flags)), etag, modified, max_age=0)
+    page = render_tender_page(loaded, red_flags, moment)
+    return cacheable(current_app.make_response(page), etag, modified, max_age=0)
 
 
-def render_tender_page(loaded: detail.TenderDetail, red_flags: list) -> str:
-    """The tender's page (``scripts/bench/profile_pages.py --templates`` times it alone)."""
-    tender = loaded.tender
-    can_ask = services.is_open_for_questions(tender, now())
+def render_tender_page(loaded: detail.TenderDetail, red_flags: list, moment: datetime | None = None) -> str:
+    """The tender's page at ``moment`` (now by default; ``scripts/bench/profile_pages.py
+    --templates`` times it alone)."""
+    tender, moment = loaded.tender, moment or now()
+    can_ask = services.is_open_for_questions(tender, moment)
     return render_template(
         "tenders/show.html",
         tender=tender,
         detail=loaded,
-        status=services.public_status(tender, now()),
+        status=services.public_status(tender, moment),
         # Built only for a visitor who may be shown it (a logged-in bidder, while questions are open).
         question_form=QuestionForm() if can_ask and current_user.is_authenticated else None,
         can_ask=can_ask,
         answered=[q for q in tender.questions if q.is_answered],
         red_flags=red_flags,
-        now=now(),
+        now=moment,
+        # The tender's own links, from its path (a url_for per document and form cost more than the rest of a row).
+        tender_path=url_for("tenders.show_tender", url_reference=tender.url_reference),
+        # The labels' tables (TENDER_STATUS_LABELS…) already in the page's language.
+        **{name: translated_once(table) for name, table in tender_labels().items()},
     )
 
 

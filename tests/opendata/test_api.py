@@ -121,6 +121,22 @@ def test_list_item_contents(make, client, clock):
     assert (item["has_reserved_lot"], item["lots_count"]) == (True, 3)
 
 
+def test_a_listed_summary_is_the_detail_s_own(make, client):
+    """The list writes its items from plain rows, the detail from the loaded tender
+    (issue 16): for every kind of tender, each field the list shows is the detail's."""
+    tenders = [
+        make.tender(reserved=True, wilayas=["31", "46"], lots=3),
+        make.tender(is_budget_public=False, lots=1, sectors=[]),
+        make.tender(state="closed", wilayas=["16"]),
+        make.tender(state="cancelled"),
+    ]
+    listed = {item["reference"]: item for item in get(client, f"{API}/tenders?per_page=100").get_json()["data"]}
+    assert set(listed) == {tender.reference for tender in tenders}
+    for tender in tenders:
+        detail = get(client, f"{API}/tenders/{tender.url_reference}").get_json()["data"]
+        assert {key: detail[key] for key in listed[tender.reference]} == listed[tender.reference]
+
+
 def test_drafts_and_deleted_tenders_never_listed(make, client):
     public = make.tender()
     make.tender(state="draft", reference="AUX/2026/0998")

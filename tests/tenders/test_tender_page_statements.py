@@ -23,9 +23,9 @@ from tests.bids.helpers import post_bid
 from tests.tenders.test_page_queries import cost, statements
 
 PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
-# The tender with what the page says of its bids; its lots, documents, amendments, questions,
-# sectors, criteria.
-MOST_STATEMENTS = 7
+# The tender with what the page says of its bids and its sectors' names; its lots, documents,
+# amendments, questions, criteria.
+MOST_STATEMENTS = 6
 
 
 def tender_with(make, db_session, clock, count: int, state: str = "open", **fields):
@@ -85,13 +85,13 @@ def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, eng
         loaded = detail.load(get_session(), tender.url_reference)
         shown = loaded.tender
         with statements(engine) as lazy_loads:
-            assert [lot.number for lot in shown.lots] == [1, 2, 3]
-            assert [c.label for c in shown.criteria] == ["Critère 0", "Critère 1", "Critère 2"]
+            assert [lot.number for lot in loaded.lots] == [1, 2, 3]
+            assert [c.label for c in loaded.criteria] == ["Critère 0", "Critère 1", "Critère 2"]
             documents = [d.title for d in shown.current_documents]
             assert documents == ["Cahier des charges", "Annexe 1 corrigée", "Annexe 2 corrigée"]
             assert [a.number for a in shown.amendments] == [1, 2, 3]
             assert [q.text for q in shown.questions if q.is_answered] == ["Question 0 ?", "Question 2 ?"]
-            assert [s.code for s in shown.sectors] == ["telecom_networks"] and shown.listed_wilaya_codes == ["31"]
+            assert [s.code for s in loaded.sectors] == ["telecom_networks"] and shown.listed_wilaya_codes == ["31"]
             assert shown.authority.code and shown.lots_count == 3
         assert lazy_loads == []
         assert loaded.key_fingerprint == db_session.get(TenderKey, tender.id).fingerprint
@@ -103,7 +103,44 @@ def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_sess
     db_session.delete(bare.documents[0])
     db_session.flush()
     seen = cost(engine, client, f"/tenders/{bare.url_reference}")
-    assert len(seen) == 2, "\n".join(seen)  # the tender, its lots
+    assert len(seen) == 1, "\n".join(seen)  # the tender, its lot with it
+
+
+def test_lots_and_criteria_read_with_the_tender_are_the_tender_s_own(make, db_session, app):
+    """The lots and criteria come with the tender as JSON (issue 16): every field with its
+    type (a missing amount, a reserved lot, Arabic, quotes), in number and position order,
+    also past 9 (not sorted as text)."""
+    tender = make.tender(state="open", lots=11)
+    tender.lots[0].estimated_amount, tender.lots[0].is_reserved = None, True
+    tender.lots[10].title_ar, tender.lots[10].description = 'الحصة "11"', "Ligne 1\nLigne 2 — l'été"
+    tender.award_method, tender.technical_weight, tender.financial_weight = "weighted", 60, 40
+    tender.criteria = [
+        TechnicalCriterion(position=n, label=f"Critère {n}", label_ar="معيار", max_points=5) for n in (10, 2)
+    ]
+    db_session.flush()
+    lot_fields = ("number", "title_fr", "title_ar", "description", "estimated_amount", "is_reserved")
+    expected_lots = [
+        tuple(getattr(lot, name) for name in lot_fields) for lot in sorted(tender.lots, key=lambda lot: lot.number)
+    ]
+    with app.test_request_context():
+        loaded = detail.load(get_session(), tender.url_reference)
+    assert [tuple(getattr(lot, name) for name in lot_fields) for lot in loaded.lots] == expected_lots
+    assert [type(lot.is_reserved) for lot in loaded.lots] == [bool] * 11
+    criteria = [(c.position, c.label, c.label_ar, c.max_points) for c in loaded.criteria]
+    assert criteria == [(2, "Critère 2", "معيار", 5), (10, "Critère 10", "معيار", 5)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_sectors_are_named_from_the_tender_s_own_statement(make, db_session, client, engine, lang):
+    """The sectors' names come with the tender (issue 16): every sector, by code, in the
+    page's language, and no statement reads the sectors on their own."""
+    sectors = [make.sector("telecom_networks"), make.sector("civil_works")]
+    tender = make.tender(state="open", sectors=sectors)
+    seen = cost(engine, client, f"/tenders/{tender.url_reference}?lang={lang}")
+    assert not [statement for statement in seen if statement.startswith("SELECT sectors.")], "\n".join(seen)
+    html = client.get(f"/tenders/{tender.url_reference}?lang={lang}").get_data(as_text=True)
+    civil, telecom = (sector.name(lang) for sector in reversed(sectors))
+    assert f"<dd>{civil}, {telecom}</dd>" in html
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -173,3 +210,20 @@ def test_the_key_fingerprint_and_the_bid_button_still_show(make, db_session, cli
     assert f'<code dir="ltr">{db_session.get(TenderKey, tender.id).fingerprint}</code>' in html
     anonymous = client.get(f"/tenders/{tender.url_reference}?lang=en").get_data(as_text=True)
     assert "Log in to submit a bid" in anonymous and "Log in to ask a question" in anonymous
+
+
+def test_the_page_s_own_links_are_its_routes(app, make, db_session, clock, login):
+    """The page writes its documents' links and its question form's action from the
+    tender's path (issue 16): each must be what ``url_for`` gives for its route."""
+    from flask import url_for
+
+    tender = tender_with(make, db_session, clock, 2)
+    html = login(make.bidder()).get(f"/tenders/{tender.url_reference}").get_data(as_text=True)
+    with app.test_request_context():
+        links = [
+            url_for("tenders.download_document", url_reference=tender.url_reference, document_id=document.id)
+            for document in tender.current_documents
+        ]
+        action = url_for("tenders.ask_question", url_reference=tender.url_reference)
+    assert len(links) == 2 and all(f'href="{link}"' in html for link in links)
+    assert f'action="{action}"' in html
