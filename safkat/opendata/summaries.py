@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from safkat.accounts.models import ContractingAuthority
 from safkat.tenders import services
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, SECTORS_JOINED, WILAYAS_JOINED
+from safkat.tenders.queries import LOTS_COUNT, SECTORS_JOINED, WILAYAS_JOINED, rows_in_order
 
 
 def iso(value: datetime | None) -> str | None:
@@ -102,11 +102,7 @@ class SummaryWriter:
 
     def load(self, session: Session, ids: Sequence[int]) -> list[dict]:
         """The summaries of tenders ``ids``, in that order (ids no longer there are skipped)."""
-        if not ids:
-            return []
-        # On the session's connection: plain rows need none of the ORM's result handling.
-        rows = {row.id: row for row in session.connection().execute(SUMMARY_ROW, {"ids": list(ids)})}
-        return [self.summary(rows[id_]) for id_ in ids if id_ in rows]
+        return [self.summary(row) for row in rows_in_order(session, SUMMARY_ROW, ids)]
 
     def summary(self, row) -> dict:
         authority = (row.authority_code, row.authority_fr, row.authority_ar)

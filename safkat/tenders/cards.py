@@ -29,7 +29,7 @@ from safkat.i18n import current_language, format_dzd, medium_when, translated, w
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED
+from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, rows_in_order
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -78,10 +78,7 @@ class CardWriter:
 
     def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
         """The cards of tenders ``ids`` as HTML, in that order (ids no longer public are skipped)."""
-        if not ids:
-            return []
-        rows = {row.id: row for row in session.connection().execute(CARD_ROWS, {"ids": list(ids)})}
-        return [self.write(rows[id_]) for id_ in ids if id_ in rows]
+        return [self.write(row) for row in rows_in_order(session, CARD_ROWS, ids)]
 
     def write(self, row) -> Markup:
         """``row``'s card as ``tenders/_card.html`` renders it."""

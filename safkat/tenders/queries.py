@@ -302,6 +302,16 @@ def load_tenders(session: Session, ids: Sequence[int]) -> list[Tender]:
     return [found[id_] for id_ in ids if id_ in found]
 
 
+def rows_in_order(session: Session, statement: Select, ids: Sequence[int]) -> list:
+    """The rows of ``statement`` (which reads tenders ``:ids``, an expanding parameter) in
+    the order of ``ids``, those no longer there skipped. Run on the session's connection:
+    plain rows need none of the ORM's result handling."""
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.connection().execute(statement, {"ids": list(ids)})}
+    return [rows[id_] for id_ in ids if id_ in rows]
+
+
 Loader = Callable[[Session, Sequence[int]], list]  # the page's ids → what the page shows of them
 
 
