@@ -373,17 +373,31 @@ def _listing_page(
     dialect = session.get_bind().dialect.name
     counted = _filtered(dialect, filters, counted_sets(session, filters))
     total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
-    listed_as, sort_all = id_sets_for(session, filters, total), orders_for(session, total).sort_all
+    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), orders_for(session, total).sort_all)
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
-        ids = _page_ids(dialect, filters, listed_as, "all", "deadline", sort_all)
-        items = _rows(session, ids, _values(now, offset, limit), load)
+        items = _rows(session, shape.ids("all", "deadline"), _values(now, offset, limit), load)
     elif filters.sort == "published" or filters.status not in ("", "open"):
-        ids = _page_ids(dialect, filters, listed_as, "all", "publication", sort_all)
-        items = _rows(session, ids, _values(now, offset, limit), load)
+        items = _rows(session, shape.ids("all", "publication"), _values(now, offset, limit), load)
     else:
-        items = _open_first(session, (dialect, filters, listed_as, sort_all), now, (offset, limit), load)
+        items = _open_first(session, shape, now, (offset, limit), load)
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the statements of a filter's pages depend on, besides the moment and the window."""
+
+    dialect: str
+    filters: TenderFilters
+    id_sets: IdSets
+    sort_all: bool
+
+    def ids(self, part: str, order: str) -> Select:
+        return _page_ids(self.dialect, self.filters, self.id_sets, part, order, self.sort_all)
+
+    def part(self, part: str) -> Select:
+        return _part(self.dialect, self.filters, self.id_sets, part)
 
 
 _NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column
@@ -419,22 +433,19 @@ def orders_for(session: Session, total: counts.Count) -> Orders:
     return Orders(sort_all=total.is_exact and session.get_bind().dialect.name == "postgresql")
 
 
-def _open_first(session: Session, shape: tuple, now: datetime, window: tuple[int, int], load: Loader) -> list:
-    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline
-    first), then the others; ``shape`` is the filter's (dialect, filters, id_sets, sort_all)."""
-    dialect, filters, id_sets, sort_all = shape
+def _open_first(session: Session, shape: _Shape, now: datetime, window: tuple[int, int], load: Loader) -> list:
+    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline first), then the others."""
     offset, limit = window
-    open_ids = _page_ids(dialect, filters, id_sets, "open", "deadline", sort_all)
-    items = _rows(session, open_ids, _values(now, offset, limit), load)
-    if len(items) == limit or filters.status == "open":
+    items = _rows(session, shape.ids("open", "deadline"), _values(now, offset, limit), load)
+    if len(items) == limit or shape.filters.status == "open":
         return items
     # The page reaches past the open tenders: how many there are is now known or bounded by the offset.
     if items:
         open_count = offset + len(items)
     else:
-        open_count = counts.bounded_count(session, _part(dialect, filters, id_sets, "open"), offset, _values(now))
-    others = _page_ids(dialect, filters, id_sets, "others", "publication", sort_all)
-    return items + _rows(session, others, _values(now, max(0, offset - open_count), limit - len(items)), load)
+        open_count = counts.bounded_count(session, shape.part("open"), offset, _values(now))
+    others = _values(now, max(0, offset - open_count), limit - len(items))
+    return items + _rows(session, shape.ids("others", "publication"), others, load)
 
 
 def newest_published(session: Session, filters: TenderFilters, now: datetime, limit: int = 50) -> list[Tender]:
