@@ -210,14 +210,20 @@ def translated_once(labels: dict) -> dict:
     markup), made once per catalogue and kept with the table: each lazy string looked its
     translation up through Flask-Babel at every use (~8 µs; issue 16). The table must not
     change once made (a module's labels)."""
-    translations = page_translations()
-    made = getattr(translations, "safkat_tables", None)
-    if made is None:
-        made = translations.safkat_tables = {}
+    made = _kept_with(page_translations(), "safkat_tables")
     kept = made.get(id(labels))
     if kept is None:  # the table is kept beside its translation: its id cannot be reused
         kept = made[id(labels)] = (labels, {key: Markup(str(label)) for key, label in labels.items()})
     return kept[1]
+
+
+def _kept_with(translations, name: str) -> dict:
+    """A dictionary kept on a catalogue object: what is made from it once, per language."""
+    made = getattr(translations, name, None)
+    if made is None:
+        made = {}
+        setattr(translations, name, made)
+    return made
 
 
 def add_vary(response, *names: str) -> None:
@@ -279,9 +285,7 @@ def template_gettext(eval_context, string: str, **variables) -> str:
         return _filled(eval_context, translations.ugettext(string), variables)
     # Without variables the result depends on the catalogue, the text and autoescape only:
     # each is made once per catalogue (a page shows 10 to 45 of them; issue 16).
-    made = getattr(translations, "safkat_plain", None)
-    if made is None:
-        made = translations.safkat_plain = {}
+    made = _kept_with(translations, "safkat_plain")
     key = (string, eval_context.autoescape)
     text = made.get(key)
     if text is None:

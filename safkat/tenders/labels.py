@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from safkat.i18n import translated_once
 from safkat.tenders.forms import AWARD_METHOD_LABELS, CATEGORY_LABELS, PROCEDURE_LABELS
 
 STATUS_LABELS = {
@@ -23,11 +24,15 @@ AMENDMENT_KIND_LABELS = {
 }
 
 
+TABLES = {
+    "TENDER_STATUS_LABELS": STATUS_LABELS,
+    "CATEGORY_LABELS": CATEGORY_LABELS,
+    "PROCEDURE_LABELS": PROCEDURE_LABELS,
+    "AWARD_METHOD_LABELS": AWARD_METHOD_LABELS,
+    "AMENDMENT_KIND_LABELS": AMENDMENT_KIND_LABELS,
+}
+
+
 def tender_labels() -> dict:
-    return {
-        "TENDER_STATUS_LABELS": STATUS_LABELS,
-        "CATEGORY_LABELS": CATEGORY_LABELS,
-        "PROCEDURE_LABELS": PROCEDURE_LABELS,
-        "AWARD_METHOD_LABELS": AWARD_METHOD_LABELS,
-        "AMENDMENT_KIND_LABELS": AMENDMENT_KIND_LABELS,
-    }
+    """The tables, each translated once per catalogue (``translated_once``), for every template."""
+    return {name: translated_once(table) for name, table in TABLES.items()}

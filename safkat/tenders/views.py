@@ -12,7 +12,6 @@ from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
-from safkat.i18n import translated_once
 from safkat.tenders import detail, queries, services
 from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
@@ -103,8 +102,6 @@ def render_tender_page(loaded: detail.TenderDetail, red_flags: list, moment: dat
         now=moment,
         # The tender's own links, from its path (a url_for per document and form cost more than the rest of a row).
         tender_path=url_for("tenders.show_tender", url_reference=tender.url_reference),
-        # The labels' tables (TENDER_STATUS_LABELS…) already in the page's language.
-        **{name: translated_once(table) for name, table in tender_labels().items()},
     )
 
 
