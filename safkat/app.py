@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from safkat import bilingual, db, fixed_urls, http_cache, i18n, numbers, ratelimits, security
+from safkat import bilingual, db, fixed_urls, http_cache, i18n, layout_frame, numbers, ratelimits, security
 from safkat.accounts import sessions
 from safkat.accounts.passwords import make_hasher
 from safkat.clock import SystemClock
@@ -89,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     bilingual.init_app(app)
     fixed_urls.init_app(app)
+    layout_frame.init_app(app)
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from safkat.db import writes_on_get
 from safkat.errors import DomainError
 from safkat.filenames import content_disposition
 from safkat.http_cache import cacheable, make_etag, not_modified, public_body
+from safkat.layout_frame import render_page
 from safkat.tenders import detail, queries, services
 from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
@@ -47,7 +48,7 @@ def list_tenders():
         cards = CardWriter(now())
         page = queries.listing_page(session, filters, now(), request.args.get("page"), load=cards.load)
         form = search_form_html(session, filters, now())
-        return render_template("tenders/list.html", page=page, filters=filters, search_form=form)
+        return render_page("tenders/list.html", page=page, filters=filters, search_form=form)
 
     html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, last_change)
@@ -89,7 +90,7 @@ def render_tender_page(loaded: detail.TenderDetail, red_flags: list, moment: dat
     --templates`` times it alone)."""
     tender, moment = loaded.tender, moment or now()
     can_ask = services.is_open_for_questions(tender, moment)
-    return render_template(
+    return render_page(
         "tenders/show.html",
         tender=tender,
         detail=loaded,
