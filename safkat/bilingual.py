@@ -59,10 +59,10 @@ def wrap(version: TextVersion, tag: str = "span", markdown: bool = False, class_
     """The text inside its own ``<tag lang=… dir="auto">``, followed by its fallback note."""
     body = render_markdown(version.text) if markdown else escape(version.text)
     class_attribute = f' class="{escape(class_)}"' if class_ else ""
+    note = fallback_note(version) if version.is_fallback else ""
     # Joined rather than Markup.format: listings call this for every card (issue 16).
-    return Markup(
-        f'<{tag}{class_attribute} lang="{escape(version.lang)}" dir="auto">{body}</{tag}>{fallback_note(version)}'
-    )
+    # ``version.lang`` is "fr" or "ar" (pick_version's): nothing to escape.
+    return Markup(f'<{tag}{class_attribute} lang="{version.lang}" dir="auto">{body}</{tag}>{note}')
 
 
 def user_text(value: str | None, lang: str | None = None, tag: str = "span") -> Markup:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates
@@ -66,9 +66,17 @@ def language_url(code: str) -> str:
     """The page being read, in language ``code``: the same path and query string (filters,
     page, search kept), ``lang`` replaced. Always a path on this site: leading slashes are
     collapsed, so a request for ``//elsewhere.example`` cannot make it a link to another host."""
-    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
-    path = quote("/" + request.path.lstrip("/"))
-    return f"{path}?{urlencode([*args, ('lang', code)])}"
+    return f"{_page_without_language()}lang={quote_plus(code)}"
+
+
+def _page_without_language() -> str:
+    """The page's path and query string without ``lang``, ready for a last argument: the
+    layout links the page in each language (three links, one encoding)."""
+    built = g.get("page_without_language")
+    if built is None:
+        args = urlencode([(name, value) for name, value in request.args.items(multi=True) if name != "lang"])
+        built = g.page_without_language = f"{quote('/' + request.path.lstrip('/'))}?{args}{'&' if args else ''}"
+    return built
 
 
 def text_direction() -> str:

@@ -11,6 +11,7 @@ and made a format string (:mod:`safkat.slots`), is filled for each card.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -26,6 +27,7 @@ from safkat import slots
 from safkat.accounts.models import ContractingAuthority
 from safkat.bilingual import pick_version, wrap
 from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_name
+from safkat.slots import escaped
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
@@ -50,6 +52,9 @@ CARD_ROW: Select = select(
 # Built once: a statement made afresh costs more to build and to key for the compiled
 # cache than the database takes to run it.
 CARD_ROWS = CARD_ROW.where(Tender.id.in_(bindparam("ids", expanding=True)))
+# A card's row as a named tuple: its fields are read ~15 times a card, ~0.3 µs each from
+# SQLAlchemy's row, ~0.04 from a tuple.
+CardRow = namedtuple("CardRow", CARD_ROW.selected_columns.keys())
 SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
 SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
 _blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
@@ -75,12 +80,13 @@ class CardWriter:
         self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
         self._lots: dict[int, str] = {}
+        self._wilayas: dict[str, str] = {}
 
     def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
         """The cards of tenders ``ids`` as HTML, in that order (ids no longer public are skipped)."""
-        return [self.write(row) for row in rows_in_order(session, CARD_ROWS, ids)]
+        return [self.write(CardRow._make(row)) for row in rows_in_order(session, CARD_ROWS, ids)]
 
-    def write(self, row) -> Markup:
+    def write(self, row: CardRow) -> Markup:
         """``row``'s card as ``tenders/_card.html`` renders it."""
         values = self.slot_values(row)
         key = (self.language, bool(row.has_reserved_lot), bool(values["budget"]))
@@ -92,23 +98,22 @@ class CardWriter:
             blank = _blanks[key] = slots.formatted(rendered)
         return Markup(blank.format_map(values))
 
-    def slot_values(self, row) -> dict[str, str]:
+    def slot_values(self, row: CardRow) -> dict[str, str]:
         """What each slot of ``row``'s card shows, in the page's language, escaped."""
         state = services.public_status(row, self.now)  # a row has the status and deadline it reads
         deadline = row.submission_deadline_at
-        wilayas = ", ".join(wilaya_name(code, self.language) for code in codes_of(row.wilaya_codes))
         return {
             # quote() leaves letters, digits, "_.-~" and "/": nothing to escape
             "href": self.tender_path + quote(url_reference_of(row.reference)),
             "title": wrap(pick_version(row.title_fr, row.title_ar, self.language)),
             "state": state,
             "status": self.statuses[state],
-            "reference": escape(row.reference),
-            "authority": escape(row.authority_ar if self.language == "ar" else row.authority_fr),
+            "reference": escaped(row.reference),
+            "authority": escaped(row.authority_ar if self.language == "ar" else row.authority_fr),
             "category": self.categories[row.category],
             "deadline_iso": deadline.isoformat(),
-            "deadline": escape(medium_when(deadline, self.locale, self.timezone)),
-            "wilayas": escape(wilayas),
+            "deadline": escaped(medium_when(deadline, self.locale, self.timezone)),
+            "wilayas": self._wilayas_text(row.wilaya_codes),
             "lots": self._lots_text(row.lots_count),
             "budget": self._budget(row),
         }
@@ -117,6 +122,14 @@ class CardWriter:
         if not row.is_budget_public or row.estimated_budget is None:
             return ""
         return format_dzd(row.estimated_budget, self.language)  # digits, separators and "DZD"/"دج"
+
+    def _wilayas_text(self, joined_codes: str) -> str:
+        """The names of a card's wilayas (most tenders of a page share a few sets)."""
+        text = self._wilayas.get(joined_codes)
+        if text is None:
+            names = ", ".join(wilaya_name(code, self.language) for code in codes_of(joined_codes))
+            text = self._wilayas[joined_codes] = escaped(names)
+        return text
 
     def _lots_text(self, count: int) -> str:
         text = self._lots.get(count)
