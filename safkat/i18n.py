@@ -147,6 +147,13 @@ def _number_symbols(locale: str) -> tuple[str, str]:
     return babel_numbers.get_group_symbol(parsed), babel_numbers.get_decimal_symbol(parsed)
 
 
+def format_count(number: int, locale: str | None = None) -> str:
+    """A whole number with the locale's group separator (``95 000``, ``95,000``), as
+    Flask-Babel's ``numberformat`` writes it, without parsing Babel's pattern each time."""
+    group, _decimal = _number_symbols(locale or current_language())
+    return f"{number:,}".replace(",", group)
+
+
 def format_dzd(centimes: int | None, locale: str | None = None, with_currency: bool = True) -> str:
     """An amount stored in centimes, e.g. ``1 234 567,89 DZD`` or ``1,234,567.89 DZD``.
 
@@ -201,10 +208,16 @@ def time_left(deadline: datetime, now: datetime) -> str:
 
 
 def wilaya_name(code: str, language: str | None = None) -> str:
-    from safkat.wilayas import WILAYAS_BY_CODE
+    """Wilaya ``code``'s name in ``language`` (the page's by default); an unknown code as it is."""
+    return wilaya_names(language or current_language()).get(code, code)
 
-    wilaya = WILAYAS_BY_CODE.get(code)
-    return wilaya.name(language or current_language()) if wilaya else code
+
+@lru_cache(maxsize=8)
+def wilaya_names(language: str) -> dict[str, str]:
+    """Every wilaya's name in ``language``, by code (a listing names ~30 a page)."""
+    from safkat.wilayas import WILAYAS
+
+    return {wilaya.code: wilaya.name(language) for wilaya in WILAYAS}
 
 
 def translated(labels: dict) -> dict:
@@ -274,7 +287,9 @@ def init_app(app: Flask) -> None:
         translated=translated,
         time_left=time_left,
     )
-    app.jinja_env.filters.update(when=format_when, dzd=format_dzd, filesize=format_size, in_words=amount_words)
+    app.jinja_env.filters.update(
+        when=format_when, dzd=format_dzd, grouped=format_count, filesize=format_size, in_words=amount_words
+    )
     # Jinja's ``_()`` reached the catalogue through three calls (its alias, its newstyle
     # wrapper, Flask-Babel's lambda): the same behaviour in one (see page_translations).
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)

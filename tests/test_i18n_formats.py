@@ -85,6 +85,12 @@ def test_cached_date_and_amount_formats_say_what_babel_says(app, lang):
         for centimes in (0, 5, 99, 100, 100_000, 123_456_789, 999_999_999_99, 10**15 + 1, -2_550, -123_456_789):
             number = format_decimal(Decimal(centimes) / 100, format="#,##0.00", locale=lang)
             assert format_dzd(centimes, with_currency=False) == number
+        from flask_babel import format_number
+
+        from safkat.i18n import format_count
+
+        for count in (0, 7, 999, 1_000, 95_000, 1_234_567, 10**12):
+            assert format_count(count) == format_number(count)
 
 
 def test_template_translations_follow_the_page_and_forced_languages(app):

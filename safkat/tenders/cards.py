@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority
 from safkat.bilingual import pick_version, wrap
-from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_name
+from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_names
 from safkat.slots import escaped
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
@@ -80,6 +80,7 @@ class CardWriter:
         self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
         self._lots: dict[int, str] = {}
+        self.wilaya_names = wilaya_names(self.language)
         self._wilayas: dict[str, str] = {}
 
     def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
@@ -127,7 +128,7 @@ class CardWriter:
         """The names of a card's wilayas (most tenders of a page share a few sets)."""
         text = self._wilayas.get(joined_codes)
         if text is None:
-            names = ", ".join(wilaya_name(code, self.language) for code in codes_of(joined_codes))
+            names = ", ".join(self.wilaya_names.get(code, code) for code in codes_of(joined_codes))
             text = self._wilayas[joined_codes] = escaped(names)
         return text
 
