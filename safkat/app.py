@@ -20,6 +20,7 @@ from safkat.extensions import csrf, login_manager
 from safkat.keys import check_kek, load_platform_keys
 from safkat.markup import render_markdown
 from safkat.notifications.transports import ConsoleTransport, SMTPTransport
+from safkat.pager import pager_view
 from safkat.permissions import can
 from safkat.request_hooks import replace_hook
 from safkat.storage import FileStore
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     fixed_urls.init_app(app)
     layout_frame.init_app(app)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["pager_view"] = pager_view
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
 

@@ -12,6 +12,10 @@ A page that renders this way extends ``layout|default("base.html")`` and defines
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable, Hashable
+from typing import NamedTuple
+
 from flask import current_app, render_template, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
@@ -22,41 +26,77 @@ from safkat.i18n import LANGUAGES, current_language, language_url
 
 EXTENSION = "safkat.layout_frame"
 PARTS = ("title", "head", "content")
-PART = slots.marker("part")
+# Between the blocks of a page rendered alone: unguessable, so that no text of the page
+# (a search box repeats what the visitor typed) can pass for one.
+_SEPARATOR = f"\ue000part-{secrets.token_hex(8)}\ue000"
 
 
 def init_app(app) -> None:
-    app.extensions[EXTENSION] = {}  # (language, application root) → the layout as a format string
+    app.extensions[EXTENSION] = {}  # (language, application root) → its _Layout; pages' blanks
 
 
 def render_page(template_name: str, **context) -> str:
     """``render_template(template_name, **context)``, its layout filled in rather than
     rendered when the visitor is anonymous with no message waiting."""
-    if not _layout_is_shared():
+    if not layout_is_shared():
         return render_template(template_name, **context)
-    rendered = render_template(template_name, layout="_layout_parts.html", PART=Markup(PART), **context)
-    _, *parts = rendered.split(PART)
-    values = dict(zip(PARTS, parts, strict=True))
-    for code in LANGUAGES:
-        values[f"language_{code}"] = escape(language_url(code))
-    return _blank_layout().format_map(values)
+    values = _parts(template_name, context) | language_links()
+    return _layout().format_string.format_map(values)
 
 
-def _layout_is_shared() -> bool:
+def page_blank(template_name: str, **context) -> str:
+    """The whole page as a format string, for a page that is itself rendered once with
+    :func:`safkat.slots.marker` values in ``context``: those markers and the layout's
+    language links become its fields (fill the latter with :func:`language_links`)."""
+    text = _layout().text
+    for name, part in _parts(template_name, context).items():
+        text = text.replace(slots.marker(name), part)
+    return slots.formatted(text)
+
+
+def remembered_page_blank(template_name: str, shape: Hashable, marked_context: Callable[[], dict]) -> str:
+    """:func:`page_blank` of ``template_name`` with ``marked_context()``, made once per
+    ``shape`` (what decides the page's markup besides its texts), language and root."""
+    built = current_app.extensions[EXTENSION]
+    key = (template_name, shape, current_language(), request.script_root)
+    blank = built.get(key)
+    if blank is None:
+        blank = built[key] = page_blank(template_name, **marked_context())
+    return blank
+
+
+def language_links() -> dict[str, str]:
+    """The values of the layout's language links for this request, escaped."""
+    return {f"language_{code}": escape(language_url(code)) for code in LANGUAGES}
+
+
+def layout_is_shared() -> bool:
     """The layout shows this visitor nothing of their own: no menu of a signed-in user, no
     message (``flash``) waiting in their session or already read in this request."""
     return not current_user.is_authenticated and "_flashes" not in session and not request_ctx.flashes
 
 
-def _blank_layout() -> str:
+def _parts(template_name: str, context: dict) -> dict[str, str]:
+    separator = Markup(_SEPARATOR)
+    rendered = render_template(template_name, layout="_layout_parts.html", PART=separator, **context)
+    _, *parts = rendered.split(_SEPARATOR)
+    return dict(zip(PARTS, parts, strict=True))
+
+
+class _Layout(NamedTuple):
+    text: str  # base.html with a marker in each block and language link
+    format_string: str  # the same as a format string (slots.formatted)
+
+
+def _layout() -> _Layout:
     built = current_app.extensions[EXTENSION]
     key = (current_language(), request.script_root)
-    blank = built.get(key)
-    if blank is None:
-        rendered = render_template(
+    layout = built.get(key)
+    if layout is None:
+        text = render_template(
             "_layout_blank.html",
             SLOTS={name: Markup(slots.marker(name)) for name in PARTS},
             language_url=lambda code: Markup(slots.marker(f"language_{code}")),
         )
-        blank = built[key] = slots.formatted(rendered)
-    return blank
+        layout = built[key] = _Layout(text, slots.formatted(text))
+    return layout

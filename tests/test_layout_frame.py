@@ -9,8 +9,19 @@ from flask import flash, get_flashed_messages, render_template
 
 from safkat import layout_frame
 from safkat.http_cache import rendered
+from safkat.tenders import listing_html
 
-PAGES = ["/tenders", "/tenders?page=2&q=fibre", "/tenders?wilaya=16&sort=deadline&x=%22%3E%7B%7D"]
+# Every shape of the listing: a pager with a next link, with both, with a previous one only,
+# no pager, no result with and without filters; a visitor's braces and quotes kept.
+PAGES = [
+    "/tenders",
+    "/tenders?page=2&per=x",
+    "/tenders?page=3",
+    "/tenders?q=fibre&x=%22%3E%7B%7D",
+    "/tenders?q=nothing-matches",
+    "/tenders?page=9",
+    "/tenders?wilaya=16&sort=deadline",
+]
 
 
 def pages_both_ways(client, path: str, monkeypatch) -> tuple[str, str]:
@@ -18,7 +29,8 @@ def pages_both_ways(client, path: str, monkeypatch) -> tuple[str, str]:
     framed = client.get(path).get_data(as_text=True)
     rendered.clear()
     with monkeypatch.context() as patched:
-        patched.setattr(layout_frame, "_layout_is_shared", lambda: False)  # Jinja renders the layout
+        for module in (layout_frame, listing_html):  # Jinja renders the page and its layout
+            patched.setattr(module, "layout_is_shared", lambda: False)
         whole = client.get(path).get_data(as_text=True)
     return framed, whole
 
@@ -26,7 +38,8 @@ def pages_both_ways(client, path: str, monkeypatch) -> tuple[str, str]:
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
 def test_a_framed_page_is_the_page_jinja_renders(make, client, monkeypatch, language):
     tender = make.tender(state="open", title_fr="Fibre {optique} & <réseaux>", title_ar="ألياف")
-    make.tender(state="open", title_fr="Fibre de secours")
+    for number in range(44):  # three pages
+        make.tender(state="open", title_fr=f"Fibre de secours {number}")
     for path in [*PAGES, f"/tenders/{tender.url_reference}"]:
         separator = "&" if "?" in path else "?"
         framed, whole = pages_both_ways(client, f"{path}{separator}lang={language}", monkeypatch)
@@ -58,9 +71,9 @@ def test_a_signed_in_visitor_gets_their_own_menu(make, login):
 def test_a_waiting_message_is_shown_once_in_the_layout(app, make):
     with app.test_request_context("/tenders"):
         flash("Votre question est envoyée.", "success")
-        assert not layout_frame._layout_is_shared()
+        assert not layout_frame.layout_is_shared()
         assert get_flashed_messages()  # read: out of the session, still shown by this request's layout
-        assert not layout_frame._layout_is_shared()
+        assert not layout_frame.layout_is_shared()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_flashes"] = [("success", "Votre question est envoyée.")]

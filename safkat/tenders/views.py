@@ -17,6 +17,7 @@ from safkat.tenders import detail, queries, services
 from safkat.tenders.cards import CardWriter
 from safkat.tenders.forms import QuestionForm
 from safkat.tenders.labels import tender_labels
+from safkat.tenders.listing_html import listing_html, listing_view
 from safkat.tenders.models import Tender, TenderDocument
 from safkat.tenders.search_form import search_form_html
 from safkat.web import file_store, flash_domain_error, get_session, now, require
@@ -48,7 +49,7 @@ def list_tenders():
         cards = CardWriter(now())
         page = queries.listing_page(session, filters, now(), request.args.get("page"), load=cards.load)
         form = search_form_html(session, filters, now())
-        return render_page("tenders/list.html", page=page, filters=filters, search_form=form)
+        return listing_html(listing_view(page, filters, form))
 
     html = public_body(etag, render)
     return cacheable(current_app.make_response(html), etag, last_change)
