@@ -79,7 +79,6 @@ class CardWriter:
         self.locale, self.timezone = get_locale(), get_timezone()
         self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
-        self._lots: dict[int, str] = {}
         self.wilaya_names = wilaya_names(self.language)
         self._wilayas: dict[str, str] = {}
 
@@ -115,7 +114,7 @@ class CardWriter:
             "deadline_iso": deadline.isoformat(),
             "deadline": escaped(medium_when(deadline, self.locale, self.timezone)),
             "wilayas": self._wilayas_text(row.wilaya_codes),
-            "lots": self._lots_text(row.lots_count),
+            "lots": _lots_text(self.language, row.lots_count),
             "budget": self._budget(row),
         }
 
@@ -132,8 +131,8 @@ class CardWriter:
             text = self._wilayas[joined_codes] = escaped(names)
         return text
 
-    def _lots_text(self, count: int) -> str:
-        text = self._lots.get(count)
-        if text is None:
-            text = self._lots[count] = escape(ngettext("%(num)d lot", "%(num)d lots", count))
-        return text
+
+@lru_cache(maxsize=256)
+def _lots_text(language: str, count: int) -> str:
+    """ "3 lots" in ``language``, the request's (which ``ngettext`` reads), escaped: once per process."""
+    return escaped(ngettext("%(num)d lot", "%(num)d lots", count))
