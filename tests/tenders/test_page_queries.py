@@ -85,6 +85,16 @@ def test_a_large_listing_shows_about_n_and_is_counted_once_per_filter(make, clie
     assert api["links"]["next"] is not None
 
 
+def test_a_large_listing_of_open_tenders_is_estimated_with_its_moment(make, client, monkeypatch):
+    """The open tenders' filter depends on the moment: PostgreSQL's estimate of it must be
+    asked with it (it answered 500 on every large "open" listing before)."""
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 3)
+    many_tenders(make, 5)
+    response = client.get("/tenders?lang=en&status=open")
+    assert response.status_code == 200
+    assert "About " in response.get_data(as_text=True)
+
+
 def test_a_small_listing_is_counted_exactly(make, client):
     many_tenders(make, 3)
     page = client.get("/tenders?lang=en").get_data(as_text=True)
