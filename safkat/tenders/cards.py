@@ -11,7 +11,6 @@ and made a format string (:mod:`safkat.slots`), is filled for each card.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote
@@ -19,8 +18,7 @@ from urllib.parse import quote
 from flask import render_template, url_for
 from flask_babel import get_locale, get_timezone, ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
 
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority
@@ -29,7 +27,7 @@ from safkat.i18n import current_language, format_dzd, medium_when, translated, w
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, rows_in_order
+from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader, by_ids
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -49,7 +47,7 @@ CARD_ROW: Select = select(
 ).join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
 # Built once: a statement made afresh costs more to build and to key for the compiled
 # cache than the database takes to run it.
-CARD_ROWS = CARD_ROW.where(Tender.id.in_(bindparam("ids", expanding=True)))
+CARD_ROWS = by_ids(CARD_ROW)
 SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
 SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
 _blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
@@ -75,10 +73,9 @@ class CardWriter:
         self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
         self._lots: dict[int, str] = {}
-
-    def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
-        """The cards of tenders ``ids`` as HTML, in that order (ids no longer public are skipped)."""
-        return [self.write(row) for row in rows_in_order(session, CARD_ROWS, ids)]
+        # The cards of tenders ids as HTML, in that order (ids no longer public skipped);
+        # a listing page reads them in the statement of its ids.
+        self.load = RowLoader(CARD_ROW, self.write)
 
     def write(self, row) -> Markup:
         """``row``'s card as ``tenders/_card.html`` renders it."""
