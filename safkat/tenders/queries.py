@@ -142,6 +142,9 @@ def _algiers_midnight(day: date) -> datetime:
 NOW = bindparam("now", type_=Tender.__table__.c.submission_deadline_at.type)
 OFFSET, LIMIT = bindparam("offset", type_=Integer()), bindparam("limit", type_=Integer())
 IS_OPEN = and_(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at > NOW)
+# Constants in the statement's text rather than a list parameter, which SQLAlchemy writes
+# into the text again at each execution (~20 µs on SQLite, ~40 on PostgreSQL; issue 16).
+IS_PUBLIC = Tender.status.not_in([literal_column(f"'{state}'") for state in (TenderStatus.DRAFT, TenderStatus.DELETED)])
 
 
 def _values(now: datetime, offset: int = 0, limit: int = 0) -> dict:
@@ -177,7 +180,7 @@ def _filtered(dialect: str, filters: TenderFilters, id_sets: IdSets = IdSets.PLA
     """Public tenders matching ``filters`` (no order, no limit; the moment is ``NOW``);
     ``id_sets`` shapes the filters by sets of tenders (:class:`IdSets`), never what they
     match. Built once per process and filter."""
-    query = select(Tender).where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+    query = select(Tender).where(IS_PUBLIC)
     if filters.status == "open":
         query = query.where(IS_OPEN)
     elif filters.status == "closed":
@@ -555,7 +558,7 @@ def last_change(session: Session, now: datetime) -> datetime | None:
 def _last_change(session: Session, now: datetime) -> datetime | None:
     edited = (
         select(func.max(Tender.changed_at))
-        .where(Tender.status.not_in([TenderStatus.DRAFT, TenderStatus.DELETED]))
+        .where(IS_PUBLIC)
         .scalar_subquery()
     )
     passed = (
