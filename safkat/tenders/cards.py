@@ -12,7 +12,6 @@ and made a format string (:mod:`safkat.slots`), is filled for each card.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote
@@ -20,8 +19,7 @@ from urllib.parse import quote
 from flask import render_template, url_for
 from flask_babel import get_locale, get_timezone, ngettext
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
 
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority
@@ -31,7 +29,7 @@ from safkat.slots import escaped
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, rows_in_order
+from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader, by_ids
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -51,7 +49,7 @@ CARD_ROW: Select = select(
 ).join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
 # Built once: a statement made afresh costs more to build and to key for the compiled
 # cache than the database takes to run it.
-CARD_ROWS = CARD_ROW.where(Tender.id.in_(bindparam("ids", expanding=True)))
+CARD_ROWS = by_ids(CARD_ROW)
 # A card's row as a named tuple: its fields are read ~15 times a card, ~0.3 µs each from
 # SQLAlchemy's row, ~0.04 from a tuple.
 CardRow = namedtuple("CardRow", CARD_ROW.selected_columns.keys())
@@ -81,10 +79,13 @@ class CardWriter:
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
         self.wilaya_names = wilaya_names(self.language)
         self._wilayas: dict[str, str] = {}
+        # The cards of tenders ids as HTML, in that order (ids no longer public skipped);
+        # a listing page reads them in the statement of its ids.
+        self.load = RowLoader(CARD_ROW, self.write_row)
 
-    def load(self, session: Session, ids: Sequence[int]) -> list[Markup]:
-        """The cards of tenders ``ids`` as HTML, in that order (ids no longer public are skipped)."""
-        return [self.write(CardRow._make(row)) for row in rows_in_order(session, CARD_ROWS, ids)]
+    def write_row(self, row) -> Markup:
+        """The card of a row of :data:`CARD_ROW`."""
+        return self.write(CardRow._make(row))
 
     def write(self, row: CardRow) -> Markup:
         """``row``'s card as ``tenders/_card.html`` renders it."""

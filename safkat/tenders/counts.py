@@ -135,9 +135,9 @@ def count(session: Session, query: Select, key: Hashable, as_of: object = None, 
 
 def planner_estimate(session: Session, query: Select, values: dict | None = None) -> int:
     """PostgreSQL's estimate of ``query``'s rows (with ``values``), from ``EXPLAIN (FORMAT JSON)``."""
-    compiled = query.compile(session.get_bind(), compile_kwargs={"render_postcompile": True})
-    given = {name: value for name, value in (values or {}).items() if name in compiled.params}
-    params = {name: value.value if isinstance(value, Enum) else value for name, value in compiled.params.items()}
-    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), params | given).scalar_one()
+    # Its lists rendered with every value given: a filter of open tenders needs the moment.
+    expanded = query.compile(session.get_bind()).construct_expanded_state(values or {})
+    params = {name: value.value if isinstance(value, Enum) else value for name, value in expanded.parameters.items()}
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + expanded.statement, params).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])

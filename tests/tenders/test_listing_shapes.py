@@ -5,11 +5,13 @@ tenders in the same order, with the same count, on both databases."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import product
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from safkat.tenders import counts, queries
+from safkat.tenders.models import Tender
 from safkat.tenders.queries import IdSets, TenderFilters
 from tests.conftest import is_postgresql
 
@@ -53,14 +55,18 @@ def open_first(tenders, now) -> list[int]:
     ]
 
 
-def pages(session, filters, now, monkeypatch, id_sets, sort_all=False) -> tuple[list[int], int]:
+# The page's ids as given to a loader, and as read by a RowLoader, in the statement of the page's ids.
+LOADERS = {"ids": lambda _s, page_ids: page_ids, "rows": queries.RowLoader(select(Tender.id), lambda row: row.id)}
+
+
+def pages(session, filters, now, monkeypatch, id_sets, sort_all=False, load=LOADERS["ids"]) -> tuple[list[int], int]:
     monkeypatch.setattr(queries, "id_sets_for", lambda *_: id_sets)
     monkeypatch.setattr(queries, "counted_sets", lambda *_: id_sets)
     monkeypatch.setattr(queries, "orders_for", lambda *_: queries.Orders(sort_all))
     counts.remembered.clear()
     ids, number, total = [], 1, None
     while True:
-        page = queries.listing_page(session, filters, now, number, per_page=4, load=lambda _s, page_ids: page_ids)
+        page = queries.listing_page(session, filters, now, number, per_page=4, load=load)
         ids += page.items
         total = page.total
         if not page.has_next:
@@ -83,9 +89,10 @@ def pages(session, filters, now, monkeypatch, id_sets, sort_all=False) -> tuple[
 )
 def test_every_shape_lists_the_same_tenders_in_the_same_order(db_session, tenders, clock, monkeypatch, args):
     filters = TenderFilters.from_args(args)
-    listed = {shape: pages(db_session, filters, clock.now(), monkeypatch, shape) for shape in IdSets}
-    if is_postgresql():  # the publication order sorted from all the matches (queries.Orders)
-        listed["sort_all"] = pages(db_session, filters, clock.now(), monkeypatch, IdSets.PLANNED, sort_all=True)
+    listed = {}
+    for (name, load), sort_all in product(LOADERS.items(), (False, True)):
+        for shape in IdSets if not sort_all or is_postgresql() else ():  # sort_all: queries.Orders
+            listed[name, shape, sort_all] = pages(db_session, filters, clock.now(), monkeypatch, shape, sort_all, load)
     expected = [t for t in tenders if _matches(t, args, clock.now())]
     if filters.sort == "published":
         order = [t.id for t in sorted(expected, key=lambda t: (t.published_at, t.id), reverse=True)]
