@@ -128,8 +128,24 @@ def medium_when(value: datetime, locale: Locale, timezone) -> str:
     """What ``format_date(value, "medium")`` and ``format_time(value, "HH:mm")`` give, with
     the locale and time zone looked up once per page by the caller (Flask-Babel looks them
     up again for each date). ``HH:mm`` is two-digit Latin numerals in every language we speak."""
-    local = _local(value, timezone)
-    return f"{_date(local.date(), 'medium', locale)} {local.hour:02d}:{local.minute:02d}"
+    return MediumDates(locale, timezone)(value)
+
+
+class MediumDates:
+    """:func:`medium_when` for the many dates of one page (a listing's cards): the zone
+    converted once, each day written once (a day's text is keyed by its locale otherwise)."""
+
+    def __init__(self, locale: Locale, timezone):
+        self.locale, self.zone = locale, _zone_info(timezone)
+        self._days: dict[date, str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(self.zone)
+        day = local.date()
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = _date(day, "medium", self.locale)
+        return f"{text} {local.hour:02d}:{local.minute:02d}"
 
 
 @lru_cache(maxsize=16)

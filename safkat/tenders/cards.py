@@ -24,7 +24,7 @@ from sqlalchemy import Select, select
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority
 from safkat.bilingual import pick_version, wrap
-from safkat.i18n import current_language, format_dzd, medium_when, translated, wilaya_names
+from safkat.i18n import MediumDates, current_language, format_dzd, translated, wilaya_names
 from safkat.slots import escaped
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
@@ -74,11 +74,9 @@ class CardWriter:
     def __init__(self, now: datetime):
         self.now = now
         self.language = current_language()
-        self.locale, self.timezone = get_locale(), get_timezone()
+        self.deadline_text = MediumDates(get_locale(), get_timezone())
         self.statuses, self.categories = _labels(self.language)
         self.tender_path = url_for("tenders.show_tender", url_reference="-").removesuffix("-")
-        self.wilaya_names = wilaya_names(self.language)
-        self._wilayas: dict[str, str] = {}
         # The cards of tenders ids as HTML, in that order (ids no longer public skipped);
         # a listing page reads them in the statement of its ids.
         self.load = RowLoader(CARD_ROW, self.write_row)
@@ -113,8 +111,8 @@ class CardWriter:
             "authority": escaped(row.authority_ar if self.language == "ar" else row.authority_fr),
             "category": self.categories[row.category],
             "deadline_iso": deadline.isoformat(),
-            "deadline": escaped(medium_when(deadline, self.locale, self.timezone)),
-            "wilayas": self._wilayas_text(row.wilaya_codes),
+            "deadline": escaped(self.deadline_text(deadline)),
+            "wilayas": _wilayas_text(self.language, row.wilaya_codes),
             "lots": _lots_text(self.language, row.lots_count),
             "budget": self._budget(row),
         }
@@ -124,16 +122,16 @@ class CardWriter:
             return ""
         return format_dzd(row.estimated_budget, self.language)  # digits, separators and "DZD"/"دج"
 
-    def _wilayas_text(self, joined_codes: str) -> str:
-        """The names of a card's wilayas (most tenders of a page share a few sets)."""
-        text = self._wilayas.get(joined_codes)
-        if text is None:
-            names = ", ".join(self.wilaya_names.get(code, code) for code in codes_of(joined_codes))
-            text = self._wilayas[joined_codes] = escaped(names)
-        return text
-
 
 @lru_cache(maxsize=256)
 def _lots_text(language: str, count: int) -> str:
-    """ "3 lots" in ``language``, the request's (which ``ngettext`` reads), escaped: once per process."""
+    """A card's "3 lots" in ``language``, the request's (which ``ngettext`` reads), escaped."""
     return escaped(ngettext("%(num)d lot", "%(num)d lots", count))
+
+
+@lru_cache(maxsize=4096)
+def _wilayas_text(language: str, joined_codes: str) -> str:
+    """The names of a card's wilayas (their codes as the statement joins them) in
+    ``language``, escaped: a few hundred sets cover most tenders."""
+    names = wilaya_names(language)
+    return escaped(", ".join(names.get(code, code) for code in codes_of(joined_codes)))
