@@ -9,17 +9,15 @@ writes the same summary from its loaded tender (:func:`tender_summary`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
 
 from safkat.accounts.models import ContractingAuthority
 from safkat.tenders import services
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, SECTORS_JOINED, WILAYAS_JOINED, rows_in_order
+from safkat.tenders.queries import LOTS_COUNT, SECTORS_JOINED, WILAYAS_JOINED, RowLoader
 
 
 def iso(value: datetime | None) -> str | None:
@@ -34,7 +32,7 @@ def amount(centimes: int | None) -> str | None:
 
 
 def summary(tender, moment: datetime, tender_base: str, authority: tuple[str, str, str], codes: tuple) -> dict:
-    """The listed facts of ``tender`` (a tender or a :data:`SUMMARY_ROW`): ``tender_base`` is
+    """The listed facts of ``tender`` (a tender or a row of :data:`SUMMARY_COLUMNS`): ``tender_base`` is
     the absolute URL of the tender pages ending in ``/``, ``authority`` its code and French
     and Arabic names, ``codes`` its wilaya codes, sector codes and number of lots."""
     wilayas, sectors, lots_count = codes
@@ -66,7 +64,7 @@ def tender_summary(tender: Tender, moment: datetime, tender_base: str) -> dict:
     return summary(tender, moment, tender_base, (authority.code, authority.name_fr, authority.name_ar), codes)
 
 
-SUMMARY_ROW: Select = (
+SUMMARY_COLUMNS: Select = (
     select(
         Tender.id,
         Tender.reference,
@@ -90,7 +88,6 @@ SUMMARY_ROW: Select = (
         LOTS_COUNT.label("lots_count"),
     )
     .join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
-    .where(Tender.id.in_(bindparam("ids", expanding=True)))
 )
 
 
@@ -99,10 +96,9 @@ class SummaryWriter:
 
     def __init__(self, moment: datetime, tender_base: str):
         self.moment, self.tender_base = moment, tender_base
-
-    def load(self, session: Session, ids: Sequence[int]) -> list[dict]:
-        """The summaries of tenders ``ids``, in that order (ids no longer there are skipped)."""
-        return [self.summary(row) for row in rows_in_order(session, SUMMARY_ROW, ids)]
+        # The summaries of tenders ids, in that order (ids no longer there skipped); a
+        # listing page reads them in the statement of its ids.
+        self.load = RowLoader(SUMMARY_COLUMNS, self.summary)
 
     def summary(self, row) -> dict:
         authority = (row.authority_code, row.authority_fr, row.authority_ar)
