@@ -93,5 +93,5 @@ def test_listing_statements_are_never_prepared_and_a_tender_page_s_are(make, cli
     prepared = db_session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
     assert prepared, "the tender page's statements were never prepared"
     # The filter's count, and its page's rows read around its ids (queries._page_rows).
-    listing = [text for text in prepared if text.startswith("SELECT count(*)") or ") AS page" in text]
+    listing = [sql for sql in prepared if sql.startswith("SELECT count(*)") or ") AS page" in sql]
     assert listing == [], listing
