@@ -32,7 +32,7 @@ def amount(centimes: int | None) -> str | None:
 
 
 def summary(tender, moment: datetime, tender_base: str, authority: tuple[str, str, str], codes: tuple) -> dict:
-    """The listed facts of ``tender`` (a tender or a row of :data:`SUMMARY_ROW`): ``tender_base`` is
+    """The listed facts of ``tender`` (a tender or a row of :data:`SUMMARY_COLUMNS`): ``tender_base`` is
     the absolute URL of the tender pages ending in ``/``, ``authority`` its code and French
     and Arabic names, ``codes`` its wilaya codes, sector codes and number of lots."""
     wilayas, sectors, lots_count = codes
@@ -64,7 +64,7 @@ def tender_summary(tender: Tender, moment: datetime, tender_base: str) -> dict:
     return summary(tender, moment, tender_base, (authority.code, authority.name_fr, authority.name_ar), codes)
 
 
-SUMMARY_ROW: Select = (
+SUMMARY_COLUMNS: Select = (
     select(
         Tender.id,
         Tender.reference,
@@ -98,7 +98,7 @@ class SummaryWriter:
         self.moment, self.tender_base = moment, tender_base
         # The summaries of tenders ids, in that order (ids no longer there skipped); a
         # listing page reads them in the statement of its ids.
-        self.load = RowLoader(SUMMARY_ROW, self.summary)
+        self.load = RowLoader(SUMMARY_COLUMNS, self.summary)
 
     def summary(self, row) -> dict:
         authority = (row.authority_code, row.authority_fr, row.authority_ar)

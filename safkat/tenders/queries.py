@@ -263,7 +263,10 @@ LOTS_COUNT = select(func.count()).select_from(Lot).where(Lot.tender_id == Tender
 
 def _joined_codes(code, tender_id, *joins) -> ScalarSelect:
     """The codes of a tender's rows joined in one string ('' for none), in the row's query."""
-    query = select(func.coalesce(func.aggregate_strings(code, CODES_SEPARATOR), ""))
+    # The separator as a constant of the text: SQLAlchemy writes a separator given as a
+    # value into the text again at every execution (see IS_PUBLIC).
+    separator = literal_column(f"'{CODES_SEPARATOR}'")
+    query = select(func.coalesce(func.aggregate_strings(code, separator), ""))
     for join in joins:
         query = query.join_from(*join)
     return query.where(tender_id == Tender.id).correlate(Tender).scalar_subquery()
