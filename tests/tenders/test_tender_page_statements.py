@@ -15,7 +15,7 @@ from safkat.http_cache import rendered
 from safkat.opendata import redflags
 from safkat.tenders import detail
 from safkat.tenders import services as tenders
-from safkat.tenders.models import Amendment, Question, TechnicalCriterion, TenderDocument
+from safkat.tenders.models import Amendment, Question, TechnicalCriterion, Tender, TenderDocument
 from safkat.web import get_session
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
@@ -96,6 +96,31 @@ def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, eng
         assert lazy_loads == []
         assert loaded.key_fingerprint == db_session.get(TenderKey, tender.id).fingerprint
         assert loaded.opened_at is None and not loaded.has_award
+
+
+def test_the_listed_tender_has_every_column_of_the_tender_with_the_same_values(make, db_session, app):
+    """The page and the API read a plain row, not the ORM object (issue 16): every column
+    under its own name, with the value and type the ORM gives (aware datetimes, booleans,
+    amounts, texts in both languages), and what it shows of the authority."""
+    tender = make.tender(state="open", lots=2)
+    tender.title_ar, tender.opening_place_ar, tender.execution_days = "صيانة", "وهران", 45
+    tender.is_budget_public, tender.national_preference = True, True
+    db_session.flush()
+    with app.test_request_context():
+        shown = detail.load(get_session(), tender.url_reference).tender
+    db_session.refresh(tender)  # the values as read from the database (an enum set in Python reads as a str)
+    for column in Tender.__table__.c:
+        expected, got = getattr(tender, column.key), getattr(shown, column.key)
+        assert (got, type(got)) == (expected, type(expected)), column.key
+    authority = tender.authority
+    assert (shown.authority.code, shown.authority.name("fr"), shown.authority.name("ar")) == (
+        authority.code,
+        authority.name_fr,
+        authority.name_ar,
+    )
+    assert (shown.title("ar"), shown.url_reference, shown.lots_count) == (tender.title("ar"), tender.url_reference, 2)
+    assert shown.listed_wilaya_codes == tender.wilaya_codes
+    assert shown.listed_sector_codes == sorted(sector.code for sector in tender.sectors)
 
 
 def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_session, client, engine):
