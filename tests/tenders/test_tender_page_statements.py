@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 
 from safkat.awards import services as awards
 from safkat.bids import opening as bid_opening
@@ -252,3 +253,26 @@ def test_the_page_s_own_links_are_its_routes(app, make, db_session, clock, login
         action = url_for("tenders.ask_question", url_reference=tender.url_reference)
     assert len(links) == 2 and all(f'href="{link}"' in html for link in links)
     assert f'action="{action}"' in html
+
+
+def test_the_links_written_from_the_tender_s_path_are_its_routes_own(make, app, client):
+    """The page writes the links of its notices and documents from the tender's path rather
+    than one ``url_for`` each (issue 16): they must stay what the routes build, under a
+    prefix (``SCRIPT_NAME``) too."""
+    tender = make.tender(state="open")
+    document = tender.current_documents[0]
+    for root in ("", "/marches"):
+        base_url = f"http://localhost{root}"
+        html = client.get(f"/tenders/{tender.url_reference}", base_url=base_url).get_data(as_text=True)
+        with app.test_request_context(base_url=base_url):
+            links = [
+                url_for("documents.tender_notice", url_reference=tender.url_reference, edition=edition)
+                for edition in ("fr", "ar")
+            ]
+            links.append(
+                url_for("tenders.download_document", url_reference=tender.url_reference, document_id=document.id)
+            )
+            links.append(url_for("stats.show_dashboard", _anchor="red-flags"))
+        for link in links:
+            assert f'href="{link}"' in html, link
+        assert links[0].startswith(f"{root}/tenders/")
