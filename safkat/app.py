@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+from inspect import CO_COROUTINE
 from pathlib import Path
+from types import FunctionType
 
 from flask import Flask, Request, g, render_template, request
 from flask_babel import lazy_gettext
@@ -50,6 +52,18 @@ class SafkatFlask(Flask):
         if db.is_unavailable(e):
             return self.finalize_request(self.handle_user_exception(e), from_error_handler=True)
         return super().handle_exception(e)
+
+    def ensure_sync(self, func):
+        """Flask asks this of each hook and view of every request (15 times for a /healthz),
+        and ``inspect.iscoroutinefunction`` unwraps methods and partials first: a plain
+        function's code flags say it at once. Anything else goes the usual way."""
+        if (
+            type(func) is FunctionType
+            and not func.__code__.co_flags & CO_COROUTINE
+            and getattr(func, "_is_coroutine_marker", None) is None  # inspect.markcoroutinefunction (3.12)
+        ):
+            return func
+        return super().ensure_sync(func)
 
 
 def create_app(config: dict | None = None) -> Flask:

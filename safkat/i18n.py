@@ -265,13 +265,19 @@ def _kept_with(translations, name: str) -> dict:
 
 def add_vary(response, *names: str) -> None:
     """Add ``names`` to the response's ``Vary``. Every response says it varies by language
-    and cookie: written as a plain header when there is none yet, which costs a fraction
-    of parsing and rewriting it through ``response.vary`` (issue 16: per-request costs)."""
-    if "Vary" not in response.headers:
-        response.headers["Vary"] = ", ".join(names)
+    and cookie: the header is read in one pass over the response's headers, and rewritten
+    (through ``response.vary``, which parses it) only when a name is missing. Asking
+    werkzeug whether a missing header is there raises and catches a ``KeyError`` inside it
+    (issue 16: per-request costs)."""
+    headers = response.headers
+    current = next((value for name, value in headers if name.lower() == "vary"), None)
+    if current is None:
+        headers["Vary"] = ", ".join(names)
         return
+    listed = {token.strip().lower() for token in current.split(",")}
     for name in names:
-        response.vary.add(name)
+        if name.lower() not in listed:
+            response.vary.add(name)
 
 
 def init_app(app: Flask) -> None:
@@ -280,7 +286,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):
-        lang = g.pop("set_lang_cookie", None)
+        lang = _cv_app.get().g.pop("set_lang_cookie", None)  # g itself: its proxy costs a lookup
         if lang:
             response.set_cookie(
                 LANG_COOKIE,

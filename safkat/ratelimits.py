@@ -48,9 +48,13 @@ def is_write() -> bool:
 
 
 def is_search() -> bool:
-    if not request.query_string:  # most reads: nothing to parse
+    return _is_search(request._get_current_object())
+
+
+def _is_search(current) -> bool:
+    if not current.query_string:  # most reads: nothing to parse
         return False
-    return request.method in READ_METHODS and bool(request.args.get("q", "").strip())
+    return current.method in READ_METHODS and bool(current.args.get("q", "").strip())
 
 
 def configured(name: str):
@@ -112,7 +116,10 @@ def _skip_for_plain_reads(app: Flask, limiter) -> None:
 
 
 def is_plain_read() -> bool:
-    return request.method in READ_METHODS and not is_search()
+    """Asked three times a request (before, after, teardown): the request is looked up
+    once, not through its proxy at each attribute (issue 16)."""
+    current = request._get_current_object()
+    return current.method in READ_METHODS and not _is_search(current)
 
 
 def _limiter_hook(registry: dict, limiter):

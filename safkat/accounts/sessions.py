@@ -31,6 +31,9 @@ from sqlalchemy import delete, event, inspect
 from sqlalchemy.orm import Session
 
 from safkat.accounts.models import EndedSession, Enterprise, EnterpriseStatus, User
+from safkat.extensions import login_manager
+from safkat.i18n import add_vary
+from safkat.request_hooks import replace_hook
 from safkat.web import get_session, now, safe_next_url
 
 AUTH_AT = "_auth_at"
@@ -192,11 +195,44 @@ class CookieSessions(SecureCookieSessionInterface):
             cached = self._cached = (keys, super().get_signing_serializer(app))
         return cached[1]
 
+    def open_session(self, app: Flask, request):
+        """Without a session cookie, an empty session at once: Flask's ``cookies.get()`` of
+        the missing name raised and caught a ``KeyError`` inside werkzeug."""
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """An empty session nobody changed sets and deletes no cookie: Flask reads its seven
+        cookie settings first, then finds it has nothing to do (most anonymous requests)."""
+        if not session and not session.modified:
+            if session.accessed:
+                add_vary(response, "Cookie")
+            return
+        super().save_session(app, session, response)
+
 
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     app.before_request(check_session)
     app.after_request(keep_private)
+    replace_hook(app.after_request_funcs, login_manager._update_remember_cookie, _when_remember_noted(app))
+
+
+def _when_remember_noted(app: Flask):
+    """Flask-Login's remember-me hook acts only on a ``_remember`` note in the session (left
+    at login and logout) or when the cookie is refreshed on every request: the same hook,
+    asked only then (~3 µs of every request, issue 16)."""
+
+    def wrap(update_remember_cookie):
+        def update_remember_cookie_when_noted(response):
+            if app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST") or "_remember" in session:
+                return update_remember_cookie(response)
+            return response
+
+        return update_remember_cookie_when_noted
+
+    return wrap
 
 
 def _changed(obj, attributes) -> bool:

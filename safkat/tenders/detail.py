@@ -1,6 +1,7 @@
 """A public tender as its page and the API detail show it, read in a few fixed statements.
 
-The first statement reads the tender with its authority, the codes of its wilayas, its
+The first statement reads the tender as a plain row (a :class:`detail_rows.ListedTender`,
+not an ORM object) with its authority's code and names, the codes of its wilayas, its
 number of lots, what it lists (its lots, its sectors with their names, the criteria of a
 weighted award: :mod:`safkat.tenders.detail_rows`), and what the page says of the rest:
 whether it has documents, amendments and questions, when its bids were opened (and how
@@ -17,12 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
+from safkat.accounts.models import ContractingAuthority
 from safkat.awards.models import LotAward
 from safkat.bids.models import OpenedBid, Opening, TenderKey
 from safkat.opendata import redflags
@@ -63,29 +63,28 @@ CHILDREN = {
 }
 
 
-@cache
-def _tender_statement():
-    """The first statement; built on first use, once every mapper is known (its loader
-    options configure them)."""
-    return (
-        select(
-            Tender,
-            _has_rows(TenderDocument).label("documents"),
-            _has_rows(Amendment).label("amendments"),
-            _has_rows(Question).label("questions"),
-            OPENED_AT.label("opened_at"),
-            OPENED_BIDS.label("opened_bids"),
-            KEY_FINGERPRINT.label("fingerprint"),
-            HAS_AWARD.label("has_award"),
-            detail_rows.SECTORS.label("sectors"),
-            detail_rows.LOTS.label("lots"),
-            detail_rows.CRITERIA.label("criteria"),
-        )
-        .where(Tender.reference == bindparam("reference"))
-        .options(*queries.with_authority_and_counts())
-        # The expressions of these options are set on a tender already in the session too.
-        .execution_options(populate_existing=True)
+# The tender's columns first (see ListedTender), then what the page says beside them.
+TENDER_ROW = (
+    select(
+        *detail_rows.TENDER_COLUMNS,
+        *detail_rows.AUTHORITY,
+        queries.LOTS_COUNT.label("lots_counted"),
+        queries.WILAYAS_JOINED.label("wilayas_joined"),
+        queries.SECTORS_JOINED.label("sectors_joined"),
+        _has_rows(TenderDocument).label("has_documents"),
+        _has_rows(Amendment).label("has_amendments"),
+        _has_rows(Question).label("has_questions"),
+        OPENED_AT.label("opened_at"),
+        OPENED_BIDS.label("opened_bids"),
+        KEY_FINGERPRINT.label("fingerprint"),
+        HAS_AWARD.label("has_award"),
+        detail_rows.SECTORS.label("sectors"),
+        detail_rows.LOTS.label("lots"),
+        detail_rows.CRITERIA.label("criteria"),
     )
+    .join_from(Tender.__table__, ContractingAuthority.__table__, Tender.authority_id == ContractingAuthority.id)
+    .where(Tender.__table__.c.reference == bindparam("reference"))
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,7 @@ class TenderDetail:
     """A loaded public tender (its documents, amendments and questions in place), what it
     has that its page lists, and the facts the page shows beside it."""
 
-    tender: Tender
-    # Not in the tender's relationships (``tender.lots`` etc. are not loaded): see detail_rows.
+    tender: detail_rows.ListedTender
     lots: tuple  # ListedLot by number (Lot objects for a tender with an award)
     criteria: tuple[detail_rows.ListedCriterion, ...]  # by position; none unless weighted
     sectors: tuple[detail_rows.ListedSector, ...]  # by code
@@ -117,19 +115,26 @@ class TenderDetail:
 
 
 def load(session: Session, url_reference: str) -> TenderDetail | None:
-    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None."""
-    row = session.execute(_tender_statement(), {"reference": services.reference_from_url(url_reference)}).one_or_none()
-    if row is None or not services.is_public(row.Tender):
+    """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
+
+    The tender's statement runs on the session's connection, as plain rows (see
+    :mod:`safkat.tenders.detail_rows`); what the session holds is flushed first, as the
+    session's own queries would."""
+    session.flush()
+    reference = services.reference_from_url(url_reference)
+    row = session.connection().execute(TENDER_ROW, {"reference": reference}).one_or_none()
+    if row is None or not services.is_public(row):
         return None
-    tender = row.Tender
-    present = {"documents": row.documents, "amendments": row.amendments, "questions": row.questions}
-    for name, has_rows in present.items():
-        rows = list(session.scalars(CHILDREN[name], {"tender_id": tender.id})) if has_rows else []
-        set_committed_value(tender, name, rows)
+    present = {"documents": row.has_documents, "amendments": row.has_amendments, "questions": row.has_questions}
+    children = {
+        name: list(session.scalars(CHILDREN[name], {"tender_id": row.id})) if has_rows else []
+        for name, has_rows in present.items()
+    }
     if row.has_award:  # its award decisions name their lot (award.lot): the session then has them
-        lots = tuple(session.scalars(LOTS_AS_OBJECTS, {"tender_id": tender.id}))
+        lots = tuple(session.scalars(LOTS_AS_OBJECTS, {"tender_id": row.id}))
     else:
         lots = detail_rows.lots_of(row.lots)
+    tender = detail_rows.ListedTender(row, lots, **children)
     is_weighted = tender.award_method == AwardMethod.WEIGHTED  # else neither the page nor the API shows them
     return TenderDetail(
         tender=tender,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 
 from safkat.awards import services as awards
 from safkat.bids import opening as bid_opening
@@ -15,7 +16,7 @@ from safkat.http_cache import rendered
 from safkat.opendata import redflags
 from safkat.tenders import detail
 from safkat.tenders import services as tenders
-from safkat.tenders.models import Amendment, Question, TechnicalCriterion, TenderDocument
+from safkat.tenders.models import Amendment, Question, TechnicalCriterion, Tender, TenderDocument
 from safkat.web import get_session
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
@@ -96,6 +97,31 @@ def test_what_is_loaded_is_what_the_tender_has(make, db_session, clock, app, eng
         assert lazy_loads == []
         assert loaded.key_fingerprint == db_session.get(TenderKey, tender.id).fingerprint
         assert loaded.opened_at is None and not loaded.has_award
+
+
+def test_the_listed_tender_has_every_column_of_the_tender_with_the_same_values(make, db_session, app):
+    """The page and the API read a plain row, not the ORM object (issue 16): every column
+    under its own name, with the value and type the ORM gives (aware datetimes, booleans,
+    amounts, texts in both languages), and what it shows of the authority."""
+    tender = make.tender(state="open", lots=2)
+    tender.title_ar, tender.opening_place_ar, tender.execution_days = "صيانة", "وهران", 45
+    tender.is_budget_public, tender.national_preference = True, True
+    db_session.flush()
+    with app.test_request_context():
+        shown = detail.load(get_session(), tender.url_reference).tender
+    db_session.refresh(tender)  # the values as read from the database (an enum set in Python reads as a str)
+    for column in Tender.__table__.c:
+        expected, got = getattr(tender, column.key), getattr(shown, column.key)
+        assert (got, type(got)) == (expected, type(expected)), column.key
+    authority = tender.authority
+    assert (shown.authority.code, shown.authority.name("fr"), shown.authority.name("ar")) == (
+        authority.code,
+        authority.name_fr,
+        authority.name_ar,
+    )
+    assert (shown.title("ar"), shown.url_reference, shown.lots_count) == (tender.title("ar"), tender.url_reference, 2)
+    assert shown.listed_wilaya_codes == tender.wilaya_codes
+    assert shown.listed_sector_codes == sorted(sector.code for sector in tender.sectors)
 
 
 def test_a_tender_with_nothing_beside_it_reads_no_empty_collection(make, db_session, client, engine):
@@ -227,3 +253,26 @@ def test_the_page_s_own_links_are_its_routes(app, make, db_session, clock, login
         action = url_for("tenders.ask_question", url_reference=tender.url_reference)
     assert len(links) == 2 and all(f'href="{link}"' in html for link in links)
     assert f'action="{action}"' in html
+
+
+def test_the_links_written_from_the_tender_s_path_are_its_routes_own(make, app, client):
+    """The page writes the links of its notices and documents from the tender's path rather
+    than one ``url_for`` each (issue 16): they must stay what the routes build, under a
+    prefix (``SCRIPT_NAME``) too."""
+    tender = make.tender(state="open")
+    document = tender.current_documents[0]
+    for root in ("", "/marches"):
+        base_url = f"http://localhost{root}"
+        html = client.get(f"/tenders/{tender.url_reference}", base_url=base_url).get_data(as_text=True)
+        with app.test_request_context(base_url=base_url):
+            links = [
+                url_for("documents.tender_notice", url_reference=tender.url_reference, edition=edition)
+                for edition in ("fr", "ar")
+            ]
+            links.append(
+                url_for("tenders.download_document", url_reference=tender.url_reference, document_id=document.id)
+            )
+            links.append(url_for("stats.show_dashboard", _anchor="red-flags"))
+        for link in links:
+            assert f'href="{link}"' in html, link
+        assert links[0].startswith(f"{root}/tenders/")
