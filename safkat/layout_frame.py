@@ -12,6 +12,7 @@ A page that renders this way extends ``layout|default("base.html")`` and defines
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from safkat.i18n import LANGUAGES, current_language, language_url
 
 EXTENSION = "safkat.layout_frame"
 PARTS = ("title", "head", "content")
+_PART_MARKERS = re.compile("|".join(re.escape(slots.marker(name)) for name in PARTS))
 # Between the blocks of a page rendered alone: unguessable, so that no text of the page
 # (a search box repeats what the visitor typed) can pass for one.
 _SEPARATOR = f"\ue000part-{secrets.token_hex(8)}\ue000"
@@ -48,10 +50,9 @@ def page_blank(template_name: str, **context) -> str:
     """The whole page as a format string, for a page that is itself rendered once with
     :func:`safkat.slots.marker` values in ``context``: those markers and the layout's
     language links become its fields (fill the latter with :func:`language_links`)."""
-    text = _layout().text
-    for name, part in _parts(template_name, context).items():
-        text = text.replace(slots.marker(name), part)
-    return slots.formatted(text)
+    parts = {slots.marker(name): part for name, part in _parts(template_name, context).items()}
+    # In one pass: a page's own markers, inside its parts, are left for the format string.
+    return slots.formatted(_PART_MARKERS.sub(lambda found: parts[found.group()], _layout().text))
 
 
 def remembered_page_blank(template_name: str, shape: Hashable, marked_context: Callable[[], dict]) -> str:
