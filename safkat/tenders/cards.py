@@ -27,7 +27,7 @@ from safkat.i18n import current_language, format_dzd, medium_when, translated, w
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader, by_ids
+from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -47,7 +47,6 @@ CARD_ROW: Select = select(
 ).join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
 # Built once: a statement made afresh costs more to build and to key for the compiled
 # cache than the database takes to run it.
-CARD_ROWS = by_ids(CARD_ROW)
 SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
 SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
 _blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
