@@ -32,9 +32,10 @@ def amount(centimes: int | None) -> str | None:
 
 
 def summary(tender, moment: datetime, tender_base: str, authority: tuple[str, str, str], codes: tuple) -> dict:
-    """The listed facts of ``tender`` (a tender or a row of :data:`SUMMARY_COLUMNS`): ``tender_base`` is
-    the absolute URL of the tender pages ending in ``/``, ``authority`` its code and French
-    and Arabic names, ``codes`` its wilaya codes, sector codes and number of lots."""
+    """The listed facts of ``tender`` (a tender or a row of :data:`SUMMARY_COLUMNS`):
+    ``tender_base`` is the absolute URL of the tender pages ending in ``/``, ``authority``
+    its code and French and Arabic names, ``codes`` its wilaya codes, sector codes and
+    number of lots."""
     wilayas, sectors, lots_count = codes
     return {
         "reference": tender.reference,

@@ -29,7 +29,7 @@ from safkat.slots import escaped
 from safkat.tenders import services
 from safkat.tenders.labels import CATEGORY_LABELS, STATUS_LABELS
 from safkat.tenders.models import Tender, codes_of, url_reference_of
-from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader, by_ids
+from safkat.tenders.queries import LOTS_COUNT, WILAYAS_JOINED, RowLoader
 
 CARD_ROW: Select = select(
     Tender.id,
@@ -49,7 +49,6 @@ CARD_ROW: Select = select(
 ).join_from(Tender, ContractingAuthority, Tender.authority_id == ContractingAuthority.id)
 # Built once: a statement made afresh costs more to build and to key for the compiled
 # cache than the database takes to run it.
-CARD_ROWS = by_ids(CARD_ROW)
 # A card's row as a named tuple: its fields are read ~15 times a card, ~0.3 µs each from
 # SQLAlchemy's row, ~0.04 from a tuple.
 CardRow = namedtuple("CardRow", CARD_ROW.selected_columns.keys())
