@@ -272,7 +272,7 @@ def add_vary(response, *names: str) -> None:
     headers = response.headers
     current = next((value for name, value in headers if name.lower() == "vary"), None)
     if current is None:
-        headers["Vary"] = ", ".join(names)
+        headers.add("Vary", ", ".join(names))  # known to be absent: nothing to replace
         return
     listed = {token.strip().lower() for token in current.split(",")}
     for name in names:

@@ -1,11 +1,11 @@
 """A public tender as its page and the API detail show it, read in a few fixed statements.
 
 The first statement reads the tender as a plain row (a :class:`detail_rows.ListedTender`,
-not an ORM object) with its authority's code and names, the codes of its wilayas, its
-number of lots, what it lists (its lots, its sectors with their names, the criteria of a
-weighted award: :mod:`safkat.tenders.detail_rows`), and what the page says of the rest:
-whether it has documents, amendments and questions, when its bids were opened (and how
-many were), its key's fingerprint, whether a lot has a current award. Each is a
+not an ORM object) with its authority's code and names, the codes of its wilayas, what
+it lists (all its lots, which also give their number, its sectors with their names, the
+criteria of a weighted award: :mod:`safkat.tenders.detail_rows`), and what the page says
+of the rest: whether it has documents, amendments and questions, when its bids were
+opened (and how many were), its key's fingerprint, whether a lot has a current award. Each is a
 correlated subquery answered by an index on ``tender_id``. Then one statement per
 collection the tender does have (documents, amendments, questions), and, once there is an
 award, one for its lots as objects and one for the standing awards the red flags read: a
@@ -68,9 +68,7 @@ TENDER_ROW = (
     select(
         *detail_rows.TENDER_COLUMNS,
         *detail_rows.AUTHORITY,
-        queries.LOTS_COUNT.label("lots_counted"),
         queries.WILAYAS_JOINED.label("wilayas_joined"),
-        queries.SECTORS_JOINED.label("sectors_joined"),
         _has_rows(TenderDocument).label("has_documents"),
         _has_rows(Amendment).label("has_amendments"),
         _has_rows(Question).label("has_questions"),
@@ -134,13 +132,14 @@ def load(session: Session, url_reference: str) -> TenderDetail | None:
         lots = tuple(session.scalars(LOTS_AS_OBJECTS, {"tender_id": row.id}))
     else:
         lots = detail_rows.lots_of(row.lots)
-    tender = detail_rows.ListedTender(row, lots, **children)
+    sectors = detail_rows.sectors_of(row.sectors)
+    tender = detail_rows.ListedTender(row, lots, sectors, **children)
     is_weighted = tender.award_method == AwardMethod.WEIGHTED  # else neither the page nor the API shows them
     return TenderDetail(
         tender=tender,
         lots=lots,
         criteria=detail_rows.criteria_of(row.criteria) if is_weighted else (),
-        sectors=detail_rows.sectors_of(row.sectors),
+        sectors=sectors,
         opened_at=row.opened_at,
         opened_bids=row.opened_bids or 0,
         key_fingerprint=row.fingerprint or "",

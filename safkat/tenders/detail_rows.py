@@ -99,22 +99,24 @@ AUTHORITY = (
 
 class ListedTender:
     """A public tender as its page and the API detail read it: every column of the tender
-    (same names, same Python values), ``authority``, ``lots_count``, the wilaya and sector
-    codes, and the collections :func:`safkat.tenders.detail.load` gives it. Read only: no
-    session holds it, nothing loads lazily and nothing is written back."""
+    (same names, same Python values), ``authority``, the wilaya codes, and what
+    :func:`safkat.tenders.detail.load` read beside it: all its lots (their number is
+    ``lots_count``), its sectors (their codes are ``listed_sector_codes``), its documents,
+    amendments and questions. Read only: no session holds it, nothing loads lazily and
+    nothing is written back."""
 
     title = Tender.title
     description = Tender.description
     url_reference = Tender.url_reference
     current_documents = Tender.current_documents
 
-    def __init__(self, row: Row, lots: tuple, documents: list, amendments: list, questions: list):
+    def __init__(self, row: Row, lots: tuple, sectors: tuple, documents: list, amendments: list, questions: list):
         self.__dict__.update(zip(_TENDER_KEYS, row, strict=False))  # the row's first columns
         self.authority = ListedAuthority(row.authority_code, row.authority_fr, row.authority_ar)
-        self.lots_count = row.lots_counted
         self.listed_wilaya_codes = codes_of(row.wilayas_joined)
-        self.listed_sector_codes = codes_of(row.sectors_joined)
-        self.lots, self.documents, self.amendments, self.questions = lots, documents, amendments, questions
+        self.lots, self.lots_count = lots, len(lots)
+        self.listed_sector_codes = [sector.code for sector in sectors]  # by code, as codes_of() gives them
+        self.documents, self.amendments, self.questions = documents, amendments, questions
 
 
 LOTS = _rows_of_this_tender(
