@@ -65,6 +65,20 @@ class Instance:
         return self.app.test_cli_runner().invoke(args=[str(a) for a in args])
 
 
+def app_with_routes(engine, **config):
+    """A new app on ``engine`` with the tests' settings and ``config``, for a test that
+    adds routes of its own or changes a setting the session's app cannot."""
+    settings = {
+        "TESTING": True,
+        "DATABASE": Database(engine=engine),
+        "CLOCK": FixedClock(START),
+        "MAIL_TRANSPORT": MemoryTransport(),
+        "ARGON2_PROFILE": "fast",
+        "WTF_CSRF_ENABLED": False,
+    }
+    return create_app(settings | config)
+
+
 def engine_for(kind: str, url: str, schema: str | None):
     if kind == "postgresql":
         return make_engine(url, connect_args={"options": f"-csearch_path={schema}"})

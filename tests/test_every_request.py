@@ -9,12 +9,8 @@ from functools import partial
 
 from flask import Blueprint, Response, session
 
-from safkat import create_app
-from safkat.clock import FixedClock
-from safkat.db import Database
-from safkat.notifications.transports import MemoryTransport
 from safkat.security import CONTENT_SECURITY_POLICY
-from tests.conftest import START
+from tests.instances import app_with_routes
 
 SECURITY_HEADERS = (
     "Content-Security-Policy",
@@ -27,16 +23,7 @@ SECURITY_HEADERS = (
 
 def _app_with_test_routes(engine):
     """A new app with routes that set headers and session data as some views do."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": Database(engine=engine),
-            "CLOCK": FixedClock(START),
-            "MAIL_TRANSPORT": MemoryTransport(),
-            "ARGON2_PROFILE": "fast",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = app_with_routes(engine)
     routes = Blueprint("every_request_test", __name__)
 
     @routes.get("/own-frame-policy")

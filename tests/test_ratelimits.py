@@ -4,13 +4,9 @@ import pytest
 from flask import Blueprint
 from werkzeug.routing.converters import AnyConverter
 
-from safkat import create_app
-from safkat.clock import FixedClock
 from safkat.config import ConfigError, flask_config, load_settings
-from safkat.db import Database
-from safkat.notifications.transports import MemoryTransport
 from safkat.ratelimits import CHUNK_ENDPOINTS, WRITE_METHODS, applied_scopes
-from tests.conftest import START
+from tests.instances import app_with_routes
 
 
 def _sample_values(rule) -> dict:
@@ -48,17 +44,7 @@ def test_reading_is_not_counted_but_searching_is(app):
 
 def _limited_app(engine, **config):
     """A new app with a route that did not exist when the limits were written."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": Database(engine=engine),
-            "CLOCK": FixedClock(START),
-            "MAIL_TRANSPORT": MemoryTransport(),
-            "ARGON2_PROFILE": "fast",
-            "WTF_CSRF_ENABLED": False,
-            **config,
-        }
-    )
+    app = app_with_routes(engine, **config)
     brand_new = Blueprint("brand_new", __name__)
     brand_new.add_url_rule("/brand-new", "poke", lambda: ("poked", 201), methods=["POST", "DELETE"])
     app.register_blueprint(brand_new)
