@@ -121,7 +121,12 @@ def _date(day: date, length: str, locale: Locale) -> str:
 
 def _local(value: datetime, timezone) -> datetime:
     """``value`` (naive: UTC) in ``timezone``, as Flask-Babel's ``to_user_timezone`` gives it."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_zone_info(timezone))
+    return _in_zone(value, _zone_info(timezone))
+
+
+def _in_zone(value: datetime, zone: tzinfo) -> datetime:
+    """``value`` (naive: UTC) in ``zone``, a ``zoneinfo`` zone."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
 
 
 def medium_when(value: datetime, locale: Locale, timezone) -> str:
@@ -140,7 +145,7 @@ class MediumDates:
         self._days: dict[date, str] = {}
 
     def __call__(self, value: datetime) -> str:
-        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(self.zone)
+        local = _in_zone(value, self.zone)
         day = local.date()
         text = self._days.get(day)
         if text is None:

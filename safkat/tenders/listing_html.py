@@ -27,6 +27,7 @@ from safkat.slots import marker
 from safkat.tenders.queries import TenderFilters
 
 TEMPLATE = "tenders/list.html"
+_TEXTS = ("heading", "cards", "search_form", "feed_url", "json_url")  # the view's texts (fields)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def listing_view(page: Page, filters: TenderFilters, search_form: Markup) -> Lis
 
 
 def results_heading(page: Page) -> Markup:
-    """"12 calls for tender", or "About 95,000 calls for tender" for a rounded count."""
+    """ "12 calls for tender", or "About 95,000 calls for tender" for a rounded count."""
     if page.is_exact:
         return Markup(ngettext("%(num)d call for tender", "%(num)d calls for tender", page.total))
     return Markup(gettext("About %(num)s calls for tender", num=format_count(page.total)))
@@ -84,20 +85,18 @@ def _marked(view: ListingView) -> ListingView:
         Markup(marker("prev_url")) if view.pager.prev_url is not None else None,
         Markup(marker("next_url")) if view.pager.next_url is not None else None,
     )
-    texts = {name: Markup(marker(name)) for name in ("heading", "cards", "search_form", "feed_url", "json_url")}
+    texts = {name: Markup(marker(name)) for name in _TEXTS}
     return ListingView(**texts, pager=pager, has_items=view.has_items, is_filtered=view.is_filtered)
 
 
 def _texts(view: ListingView) -> dict[str, str]:
-    texts = {
-        "heading": view.heading,
-        "cards": view.cards,
-        "search_form": view.search_form,
-        "feed_url": escape(view.feed_url),
-        "json_url": escape(view.json_url),
-    }
+    """The view's texts as the template places them: escaped, markup as it is."""
+    texts = {name: escape(getattr(view, name)) for name in _TEXTS}
     if view.pager:
-        texts["pager_text"] = view.pager.text
-        texts["prev_url"] = escape(view.pager.prev_url or "")
-        texts["next_url"] = escape(view.pager.next_url or "")
+        pager = view.pager
+        texts |= {
+            "pager_text": pager.text,
+            "prev_url": escape(pager.prev_url or ""),
+            "next_url": escape(pager.next_url or ""),
+        }
     return texts
