@@ -134,17 +134,41 @@ def planned_for_its_values(session: Session) -> Iterator[None]:
     (issue 16), while planning every statement cost a tender's page ~0.6 ms more. No
     effect on SQLite.
     """
+    with _prepare_threshold(session, None):
+        yield
+
+
+# psycopg's own default: a statement is prepared when it runs for the sixth time on a connection.
+PREPARE_THRESHOLD = 5
+
+
+@contextmanager
+def prepared_when_repeated(session: Session) -> Iterator[None]:
+    """Statements run inside are prepared as psycopg does by default (from their sixth run
+    on a connection), even within :func:`planned_for_its_values`.
+
+    For statements whose best plan does not depend on their values. After five plans made
+    for their values, PostgreSQL keeps one generic plan, if its estimated cost is below
+    theirs, and no longer plans them: a statement with a ``LIMIT`` parameter is estimated
+    to read a tenth of its rows, so give it its limit as a constant. No effect on SQLite.
+    """
+    with _prepare_threshold(session, PREPARE_THRESHOLD):
+        yield
+
+
+@contextmanager
+def _prepare_threshold(session: Session, threshold: int | None) -> Iterator[None]:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         yield
         return
     dbapi_connection = connection.connection.dbapi_connection
-    threshold = dbapi_connection.prepare_threshold
-    dbapi_connection.prepare_threshold = None
+    before = dbapi_connection.prepare_threshold
+    dbapi_connection.prepare_threshold = threshold
     try:
         yield
     finally:
-        dbapi_connection.prepare_threshold = threshold
+        dbapi_connection.prepare_threshold = before
 
 
 def database_key(session: Session) -> str:

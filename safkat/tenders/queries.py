@@ -6,6 +6,7 @@ Shared by the HTML list, the Atom feed and the JSON API so they always agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session, defer, joinedload, with_expression
 from sqlalchemy.sql import operators
 
 from safkat.accounts.models import ContractingAuthority, Sector
-from safkat.db import planned_for_its_values
+from safkat.db import planned_for_its_values, prepared_when_repeated
 from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import counts, freshness, search
@@ -355,11 +356,39 @@ def _rows(session: Session, shape: _Shape, part: str, order: str, values: dict, 
     The page's ids are found first (narrow rows to sort and to skip over), then only those
     tenders are read: sorting or skipping over full rows, long descriptions included,
     costed more than the rest of the page. A :class:`RowLoader`'s rows are read in the
-    same statement, around the ids'.
+    same statement, around the ids'. A shape whose statements keep one plan
+    (:func:`is_planned_once`) has them prepared, its window written for that plan.
     """
-    if isinstance(load, RowLoader):
-        return [load.make(row) for row in session.connection().execute(shape.rows(part, order, load.columns), values)]
-    return load(session, list(session.scalars(shape.ids(part, order), values)))
+    window = _Window.of(values) if shape.prepared else None
+    with prepared_when_repeated(session) if shape.prepared else nullcontext():
+        if isinstance(load, RowLoader):
+            statement = shape.rows(part, order, load.columns, window)
+            return [load.make(row) for row in session.connection().execute(statement, values)]
+        ids = list(session.scalars(shape.ids(part, order, window), values))
+    return load(session, ids)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A page's window as the text of a prepared statement gives it: ``LIMIT`` a constant
+    (a ``LIMIT`` parameter makes PostgreSQL's generic plan read a tenth of the rows, a cost
+    that keeps it from ever being chosen), ``OFFSET`` a parameter, written only when the
+    page skips rows (the first page's generic plan then costs what its own plan does)."""
+
+    limit: int
+    skips: bool
+
+    @classmethod
+    def of(cls, values: dict) -> _Window:
+        return cls(int(values["limit"]), values["offset"] > 0)
+
+
+def _windowed(query: Select, window: _Window | None) -> Select:
+    """``query`` limited to a page: ``LIMIT`` and ``OFFSET`` parameters, or ``window``."""
+    if window is None:
+        return query.limit(LIMIT).offset(OFFSET)
+    query = query.limit(literal_column(str(window.limit), Integer()))
+    return query.offset(OFFSET) if window.skips else query
 
 
 def _order_keys(filters: TenderFilters, part: str, order: str, sort_all: bool) -> tuple:
@@ -370,17 +399,33 @@ def _order_keys(filters: TenderFilters, part: str, order: str, sort_all: bool) -
 
 
 @lru_cache(maxsize=2048)
-def _page_ids(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str, order: str, sort_all: bool) -> Select:
-    """The ids of a page (``LIMIT`` rows from ``OFFSET``) of the ``part`` ("all", "open",
-    "others") of a filter's tenders in ``order`` ("deadline", "publication"). Built once."""
+def _page_ids(
+    dialect: str,
+    filters: TenderFilters,
+    id_sets: IdSets,
+    part: str,
+    order: str,
+    sort_all: bool,
+    window: _Window | None = None,
+) -> Select:
+    """The ids of a page (``LIMIT`` rows from ``OFFSET``, or as ``window`` says) of the
+    ``part`` ("all", "open", "others") of a filter's tenders in ``order`` ("deadline",
+    "publication"). Built once."""
     query = _part(dialect, filters, id_sets, part)
     keys = _order_keys(filters, part, order, sort_all)
-    return query.order_by(*keys).with_only_columns(Tender.id).limit(LIMIT).offset(OFFSET)
+    return _windowed(query.order_by(*keys).with_only_columns(Tender.id), window)
 
 
 @lru_cache(maxsize=2048)
 def _page_rows(
-    dialect: str, filters: TenderFilters, id_sets: IdSets, part: str, order: str, sort_all: bool, columns: Select
+    dialect: str,
+    filters: TenderFilters,
+    id_sets: IdSets,
+    part: str,
+    order: str,
+    sort_all: bool,
+    columns: Select,
+    window: _Window | None = None,
 ) -> Select:
     """``columns`` for the tenders of :func:`_page_ids`'s page, in its order. Built once.
 
@@ -391,14 +436,8 @@ def _page_rows(
     keys = _order_keys(filters, part, order, sort_all)
     key_columns = [key.element if isinstance(key, UnaryExpression) else key for key in keys]
     labelled = [column.label(f"key_{n}") for n, column in enumerate(key_columns)]
-    page = (
-        _part(dialect, filters, id_sets, part)
-        .with_only_columns(Tender.id.label("page_id"), *labelled)
-        .order_by(*keys)
-        .limit(LIMIT)
-        .offset(OFFSET)
-        .subquery("page")
-    )
+    query = _part(dialect, filters, id_sets, part).with_only_columns(Tender.id.label("page_id"), *labelled)
+    page = _windowed(query.order_by(*keys), window).subquery("page")
     descending = [isinstance(key, UnaryExpression) and key.modifier is operators.desc_op for key in keys]
     outer = [page.c[f"key_{n}"].desc() if down else page.c[f"key_{n}"] for n, down in enumerate(descending)]
     return columns.where(Tender.id == page.c.page_id).order_by(*outer)
@@ -458,7 +497,8 @@ def listing_page(
     query reads one row more than the page, to know whether a next page exists; the total
     is :func:`safkat.tenders.counts.count` ("about N" when large), which no link depends on.
     The items are what ``load`` makes of the page's ids: tenders, or the listing's cards.
-    Its statements are planned for the filter's own values (:func:`planned_for_its_values`).
+    Its statements are planned for the filter's own values (:func:`planned_for_its_values`),
+    but for the pages of the whole listing, which keep one plan (:func:`is_planned_once`).
     """
     with planned_for_its_values(session):
         return _listing_page(session, filters, now, page, per_page, load)
@@ -471,7 +511,8 @@ def _listing_page(
     dialect = session.get_bind().dialect.name
     counted = _filtered(dialect, filters, counted_sets(session, filters))
     total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
-    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), orders_for(session, total).sort_all)
+    sort_all = orders_for(session, total).sort_all
+    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), sort_all, is_planned_once(dialect, filters))
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
         items = _rows(session, shape, "all", "deadline", _values(now, offset, limit), load)
@@ -490,15 +531,26 @@ class _Shape:
     filters: TenderFilters
     id_sets: IdSets
     sort_all: bool
+    prepared: bool = False  # its pages' statements are prepared (see is_planned_once)
 
-    def ids(self, part: str, order: str) -> Select:
-        return _page_ids(self.dialect, self.filters, self.id_sets, part, order, self.sort_all)
+    def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
+        return _page_ids(self.dialect, self.filters, self.id_sets, part, order, self.sort_all, window)
 
-    def rows(self, part: str, order: str, columns: Select) -> Select:
-        return _page_rows(self.dialect, self.filters, self.id_sets, part, order, self.sort_all, columns)
+    def rows(self, part: str, order: str, columns: Select, window: _Window | None = None) -> Select:
+        return _page_rows(self.dialect, self.filters, self.id_sets, part, order, self.sort_all, columns, window)
 
     def part(self, part: str) -> Select:
         return _part(self.dialect, self.filters, self.id_sets, part)
+
+
+def is_planned_once(dialect: str, filters: TenderFilters) -> bool:
+    """Whether the statements of ``filters``' pages may keep one plan for every page (and
+    every moment): on PostgreSQL, those of the whole listing in any order, which no value
+    of theirs but the moment and the page's window changes (the open tenders' walk by
+    deadline, the others' by publication). A filter's best plan depends on how many
+    tenders its values match: those are planned for their values
+    (:func:`planned_for_its_values`)."""
+    return dialect == "postgresql" and not filters.is_filtered
 
 
 _NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column

@@ -211,3 +211,55 @@ def test_postgresql_keeps_the_search_vector_small_and_in_the_row(db_session, ten
     stripped = "count(*) FILTER (WHERE body_tsv = strip(body_tsv) AND length(body_tsv) > 0)"
     rows = connection.exec_driver_sql(f"SELECT count(*), {stripped} FROM tender_search").one()
     assert rows[0] >= len(tenders) and rows[0] == rows[1]
+
+
+def walk(session, filters, now, load, rounds) -> list[list[int]]:
+    """The ids of every page of ``filters``, 3 a page, ``rounds`` times over."""
+    walks = []
+    for _ in range(rounds):
+        ids, number, more = [], 1, True
+        while more:
+            page = queries.listing_page(session, filters, now, number, per_page=3, load=load)
+            ids, number, more = ids + page.items, number + 1, page.has_next
+        walks.append(ids)
+    return walks
+
+
+@pytest.mark.parametrize("sort", ["relevance", "published", "deadline"])
+def test_the_whole_listings_pages_list_every_tender_once_each_time(db_session, tenders, clock, sort):
+    """Issue 16: on PostgreSQL the whole listing's page statements are prepared, with their
+    ``LIMIT`` as a constant (``queries._Window``), and keep one generic plan after five runs:
+    a page that reaches past the open tenders, and every later walk, lists the same."""
+    now = clock.now()
+    if sort == "published":
+        order = [t.id for t in sorted(tenders, key=lambda t: (t.published_at, t.id), reverse=True)]
+    elif sort == "deadline":
+        order = [t.id for t in sorted(tenders, key=lambda t: (t.submission_deadline_at, t.id))]
+    else:
+        order = open_first(tenders, now)
+    for load in LOADERS.values():
+        assert walk(db_session, TenderFilters(sort=sort), now, load, rounds=4) == [order] * 4
+
+
+def test_the_whole_listings_page_keeps_a_generic_plan_and_a_filters_is_planned_each_time(db_session, tenders, clock):
+    """Issue 16: planning the whole listing's page cost 0.3-0.45 ms of its ~1.3 at 100,000
+    tenders, and its best plan depends on no value (the moment and the window only): it
+    is prepared and PostgreSQL keeps one generic plan. A search's or a wilaya's page is
+    never prepared: its best plan depends on how many tenders its word or code matches."""
+    from sqlalchemy import text
+
+    if not is_postgresql():
+        pytest.skip("prepared statements and generic plans: PostgreSQL only (set SAFKAT_TEST_DATABASE_URL)")
+    assert queries.is_planned_once("postgresql", TenderFilters())
+    assert not queries.is_planned_once("sqlite", TenderFilters())
+    for args in ({"q": "fibre"}, {"wilaya": "16"}, {"category": "works"}, {"status": "closed"}):
+        assert not queries.is_planned_once("postgresql", TenderFilters.from_args(args))
+    for args in ({}, {"q": "fibre"}, {"wilaya": "16"}):
+        walk(db_session, TenderFilters.from_args(args), clock.now(), LOADERS["rows"], rounds=4)
+    plans = "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+    prepared = db_session.execute(text(f"{plans} WHERE statement LIKE '%) AS page%'")).all()
+    assert prepared, "the whole listing's page statement was never prepared"
+    assert not [sql for sql, *_ in prepared if "tender_search" in sql or "tender_wilayas.wilaya_code =" in sql]
+    # The pages that skip rows: one statement, run 3 times a walk, prepared from the sixth run.
+    skipping = [(generic, custom) for sql, generic, custom in prepared if "LIMIT 4 OFFSET $" in sql]
+    assert skipping and all(generic > 0 for generic, _custom in skipping), prepared

@@ -205,9 +205,12 @@ def test_a_page_statement_is_written_once_not_at_every_execution(db_session, arg
     dialect = db_session.get_bind().dialect
     filters = queries.TenderFilters.from_args(args)
     page_of = {"open": "deadline", "others": "publication", "all": "publication"}
-    for id_sets, (part, order), columns in product(queries.IdSets, page_of.items(), (CARD_ROW, SUMMARY_COLUMNS)):
-        statement = queries._page_rows(dialect.name, filters, id_sets, part, order, False, columns)
+    windows = (None, queries._Window(21, skips=True), queries._Window(21, skips=False))  # prepared: its LIMIT written
+    for id_sets, (part, order), columns, window in product(
+        queries.IdSets, page_of.items(), (CARD_ROW, SUMMARY_COLUMNS), windows
+    ):
+        statement = queries._page_rows(dialect.name, filters, id_sets, part, order, False, columns, window)
         compiled = statement.compile(dialect=dialect)
-        assert not compiled.post_compile_params and not compiled.literal_execute_params, (id_sets, part)
+        assert not compiled.post_compile_params and not compiled.literal_execute_params, (id_sets, part, window)
     count = counts._count_of(queries._filtered(dialect.name, filters), bounded=True).compile(dialect=dialect)
     assert not count.post_compile_params and not count.literal_execute_params
