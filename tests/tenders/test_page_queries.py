@@ -205,7 +205,7 @@ def test_a_page_statement_is_written_once_not_at_every_execution(db_session, arg
     dialect = db_session.get_bind().dialect
     filters = queries.TenderFilters.from_args(args)
     page_of = {"open": "deadline", "others": "publication", "all": "publication"}
-    windows = (None, queries._Window(21, skips=True), queries._Window(21, skips=False))  # prepared: its LIMIT written
+    windows = (None, queries._Window(21, None), queries._Window(21, 0), queries._Window(21, 40))  # prepared: written
     for id_sets, (part, order), columns, window in product(
         queries.IdSets, page_of.items(), (CARD_ROW, SUMMARY_COLUMNS), windows
     ):
