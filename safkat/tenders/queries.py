@@ -412,44 +412,26 @@ def _order_keys(filters: TenderFilters, part: str, order: str, sort_all: bool) -
 
 
 @lru_cache(maxsize=2048)
-def _page_ids(
-    dialect: str,
-    filters: TenderFilters,
-    id_sets: IdSets,
-    part: str,
-    order: str,
-    sort_all: bool,
-    window: _Window | None = None,
-) -> Select:
+def _page_ids(shape: _Shape, part: str, order: str, window: _Window | None = None) -> Select:
     """The ids of a page (``LIMIT`` rows from ``OFFSET``, or as ``window`` says) of the
-    ``part`` ("all", "open", "others") of a filter's tenders in ``order`` ("deadline",
+    ``part`` ("all", "open", "others") of ``shape``'s tenders in ``order`` ("deadline",
     "publication"). Built once."""
-    query = _part(dialect, filters, id_sets, part)
-    keys = _order_keys(filters, part, order, sort_all)
-    return _windowed(query.order_by(*keys).with_only_columns(Tender.id), window)
+    keys = _order_keys(shape.filters, part, order, shape.sort_all)
+    return _windowed(shape.part(part).order_by(*keys).with_only_columns(Tender.id), window)
 
 
 @lru_cache(maxsize=2048)
-def _page_rows(
-    dialect: str,
-    filters: TenderFilters,
-    id_sets: IdSets,
-    part: str,
-    order: str,
-    sort_all: bool,
-    columns: Select,
-    window: _Window | None = None,
-) -> Select:
+def _page_rows(shape: _Shape, part: str, order: str, columns: Select, window: _Window | None = None) -> Select:
     """``columns`` for the tenders of :func:`_page_ids`'s page, in its order. Built once.
 
     The page's ids are a derived table, which also gives the keys of their order: the
     outer statement sorts its few rows by them, so no database walks the tenders by an
     index of that order to join the page's ids to them.
     """
-    keys = _order_keys(filters, part, order, sort_all)
+    keys = _order_keys(shape.filters, part, order, shape.sort_all)
     key_columns = [key.element if isinstance(key, UnaryExpression) else key for key in keys]
     labelled = [column.label(f"key_{n}") for n, column in enumerate(key_columns)]
-    query = _part(dialect, filters, id_sets, part).with_only_columns(Tender.id.label("page_id"), *labelled)
+    query = shape.part(part).with_only_columns(Tender.id.label("page_id"), *labelled)
     page = _windowed(query.order_by(*keys), window).subquery("page")
     descending = [isinstance(key, UnaryExpression) and key.modifier is operators.desc_op for key in keys]
     outer = [page.c[f"key_{n}"].desc() if down else page.c[f"key_{n}"] for n, down in enumerate(descending)]
@@ -547,10 +529,10 @@ class _Shape:
     prepared: bool = False  # its pages' statements are prepared (see is_planned_once)
 
     def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
-        return _page_ids(self.dialect, self.filters, self.id_sets, part, order, self.sort_all, window)
+        return _page_ids(self, part, order, window)
 
     def rows(self, part: str, order: str, columns: Select, window: _Window | None = None) -> Select:
-        return _page_rows(self.dialect, self.filters, self.id_sets, part, order, self.sort_all, columns, window)
+        return _page_rows(self, part, order, columns, window)
 
     def part(self, part: str) -> Select:
         return _part(self.dialect, self.filters, self.id_sets, part)

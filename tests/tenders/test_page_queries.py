@@ -209,7 +209,8 @@ def test_a_page_statement_is_written_once_not_at_every_execution(db_session, arg
     for id_sets, (part, order), columns, window in product(
         queries.IdSets, page_of.items(), (CARD_ROW, SUMMARY_COLUMNS), windows
     ):
-        statement = queries._page_rows(dialect.name, filters, id_sets, part, order, False, columns, window)
+        shape = queries._Shape(dialect.name, filters, id_sets, sort_all=False)
+        statement = queries._page_rows(shape, part, order, columns, window)
         compiled = statement.compile(dialect=dialect)
         assert not compiled.post_compile_params and not compiled.literal_execute_params, (id_sets, part, window)
     count = counts._count_of(queries._filtered(dialect.name, filters), bounded=True).compile(dialect=dialect)
