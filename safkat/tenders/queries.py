@@ -142,7 +142,14 @@ def _algiers_midnight(day: date) -> datetime:
 # statements hold ~30 MB a process (3,000 distinct searches measured).
 NOW = bindparam("now", type_=Tender.__table__.c.submission_deadline_at.type)
 OFFSET, LIMIT = bindparam("offset", type_=Integer()), bindparam("limit", type_=Integer())
-IS_OPEN = and_(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at > NOW)
+
+
+def _is_open(status: ColumnElement, deadline: ColumnElement) -> ColumnElement[bool]:
+    """Open at ``NOW``: published, its deadline to come (of a tender, or of its copies)."""
+    return and_(status == TenderStatus.PUBLISHED, deadline > NOW)
+
+
+IS_OPEN = _is_open(Tender.status, Tender.submission_deadline_at)
 # Constants in the statement's text rather than a list parameter, which SQLAlchemy writes
 # into the text again at each execution (~20 µs on SQLite, ~40 on PostgreSQL; issue 16).
 IS_PUBLIC = Tender.status.not_in([literal_column(f"'{state}'") for state in (TenderStatus.DRAFT, TenderStatus.DELETED)])
@@ -469,9 +476,7 @@ def _open_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Se
     others = replace(filters, wilaya="", category="", status="")
     query = _filtered(dialect, others, id_sets).join(tender_wilayas, WILAYA_ROWS.tender_id == Tender.id)
     query = query.where(
-        WILAYA_ROWS.wilaya_code == filters.wilaya,
-        WILAYA_ROWS.status == TenderStatus.PUBLISHED,
-        WILAYA_ROWS.submission_deadline_at > NOW,
+        WILAYA_ROWS.wilaya_code == filters.wilaya, _is_open(WILAYA_ROWS.status, WILAYA_ROWS.submission_deadline_at)
     )
     return query.where(WILAYA_ROWS.category == filters.category) if filters.category else query
 
