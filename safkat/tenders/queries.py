@@ -366,8 +366,9 @@ def _rows(session: Session, shape: _Shape, part: str, order: str, values: dict, 
     same statement, around the ids'. A shape whose statements keep one plan
     (:func:`is_planned_once`) has them prepared, its window written for that plan.
     """
-    window = _Window.of(values) if shape.prepared else None
-    with prepared_when_repeated(session) if shape.prepared else nullcontext():
+    prepared = shape.is_prepared(part)
+    window = _Window.of(values) if prepared else None
+    with prepared_when_repeated(session) if prepared else nullcontext():
         if isinstance(load, RowLoader):
             statement = shape.rows(part, order, load.columns, window)
             return [load.make(row) for row in session.connection().execute(statement, values)]
@@ -427,6 +428,14 @@ def _page_ids(shape: _Shape, part: str, order: str, window: _Window | None = Non
     return _windowed(shape.part(part).order_by(*keys).with_only_columns(Tender.id), window)
 
 
+# A RowLoader reads its rows by position. Every filter has a statement object of its own,
+# and SQLAlchemy remaps a cached compiled statement's result columns to each new object
+# that shares its SQL, unless told not to (as the ORM does): ~0.08 ms of a wilaya's or a
+# search's page at 100,000 tenders (issue 16). A private option of SQLAlchemy 2's;
+# tests/tenders/test_listing_shapes.py notices if it stops being honoured.
+_ROWS_BY_POSITION = {"_result_disable_adapt_to_context": True}
+
+
 @lru_cache(maxsize=2048)
 def _page_rows(shape: _Shape, part: str, order: str, columns: Select, window: _Window | None = None) -> Select:
     """``columns`` for the tenders of :func:`_page_ids`'s page, in its order. Built once.
@@ -442,7 +451,7 @@ def _page_rows(shape: _Shape, part: str, order: str, columns: Select, window: _W
     page = _windowed(query.order_by(*keys), window).subquery("page")
     descending = [isinstance(key, UnaryExpression) and key.modifier is operators.desc_op for key in keys]
     outer = [page.c[f"key_{n}"].desc() if down else page.c[f"key_{n}"] for n, down in enumerate(descending)]
-    return columns.where(Tender.id == page.c.page_id).order_by(*outer)
+    return columns.where(Tender.id == page.c.page_id).order_by(*outer).execution_options(**_ROWS_BY_POSITION)
 
 
 @lru_cache(maxsize=2048)
@@ -512,7 +521,7 @@ def _listing_page(
     counted = _filtered(dialect, filters, counted_sets(session, filters))
     total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
     sort_all = orders_for(session, total).sort_all
-    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), sort_all, is_planned_once(dialect, filters))
+    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), sort_all)
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
         items = _rows(session, shape, "all", "deadline", _values(now, offset, limit), load)
@@ -531,7 +540,10 @@ class _Shape:
     filters: TenderFilters
     id_sets: IdSets
     sort_all: bool
-    prepared: bool = False  # its pages' statements are prepared (see is_planned_once)
+
+    def is_prepared(self, part: str) -> bool:
+        """Whether the page statements of ``part`` are prepared (see :func:`is_planned_once`)."""
+        return is_planned_once(self.dialect, self.filters, part)
 
     def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
         return _page_ids(self, part, order, window)
@@ -543,14 +555,20 @@ class _Shape:
         return _part(self.dialect, self.filters, self.id_sets, part)
 
 
-def is_planned_once(dialect: str, filters: TenderFilters) -> bool:
-    """Whether the statements of ``filters``' pages may keep one plan for every page (and
-    every moment): on PostgreSQL, those of the whole listing in any order, which no value
-    of theirs but the moment and the page's window changes (the open tenders' walk by
-    deadline, the others' by publication). A filter's best plan depends on how many
-    tenders its values match: those are planned for their values
+def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> bool:
+    """Whether the statements of ``filters``' pages of ``part`` may keep one plan for every
+    page, every moment and every value: on PostgreSQL, those of the whole listing in any
+    order (the open tenders' walk by deadline, the others' by publication), and the open
+    tenders of a wilaya (and category), which are the first entries of their wilaya rows'
+    index whatever the codes (:func:`_open_in_wilaya`). Any other filter's best plan
+    depends on how many tenders its values match: those are planned for their values
     (:func:`planned_for_its_values`)."""
-    return dialect == "postgresql" and not filters.is_filtered
+    if dialect != "postgresql":
+        return False
+    if not filters.is_filtered:
+        return True
+    only_codes = replace(filters, wilaya="", category="", status="" if filters.status == "open" else filters.status)
+    return _from_wilaya_rows(filters, part) and not only_codes.is_filtered
 
 
 _NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column
