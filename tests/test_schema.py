@@ -95,6 +95,10 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
             ],
         )
         connection.execute(insert(t["tender_wilayas"]).values(tender_id=1, wilaya_code="31"))
+    upgrade(engine, "0024")
+    with engine.begin() as connection:  # a search row made before its copies existed
+        connection.execute(text("UPDATE tenders SET submission_deadline_at = '2026-02-01 10:00:00.000000'"))
+        connection.execute(text("INSERT INTO tender_search (tender_id, body) VALUES (1, 't')"))
     upgrade(engine)
     with engine.connect() as connection:
         counts = [
@@ -106,6 +110,10 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
     with engine.connect() as connection:
         copied = connection.execute(text("SELECT status, category FROM tender_wilayas")).one()
     assert tuple(copied) == ("published", "works")
+    # Migration 0025 gave the search row a copy of its tender's status and deadline.
+    with engine.connect() as connection:
+        copied = connection.execute(text("SELECT status, submission_deadline_at FROM tender_search")).one()
+    assert tuple(copied) == ("published", "2026-02-01 10:00:00.000000")
     engine.dispose()
 
 

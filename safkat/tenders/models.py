@@ -105,6 +105,7 @@ def url_reference_of(reference: str) -> str:
     """A reference made URL-safe: ``AT-ORN/2026/0042`` → ``AT-ORN-2026-0042``."""
     return reference.replace("/", "-")
 
+
 FILTER_COLUMNS = (
     "id",
     "status",
@@ -380,3 +381,9 @@ class TenderSearch(Base):
 
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[str] = mapped_column(Text)
+    # Copies of the tender's, kept by triggers (migration 0025): on PostgreSQL a search's
+    # open tenders in deadline order are walked on ix_tender_search_listing. Never written here.
+    status: Mapped[str | None] = mapped_column(String(20))
+    submission_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_tender_search_listing", "status", "submission_deadline_at", "tender_id"),)

@@ -106,11 +106,16 @@ def matching_condition(dialect: str, terms: list[str], listed: bool = False) -> 
     ``queries.IdSets``): asking FTS5 per tender instead costs 100 times more.
     """
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        matches = select(TenderSearch.tender_id).where(_VECTOR.op("@@")(_TSQUERY.bindparams(tsquery=tsquery)))
-        return Tender.id.in_(matches)
+        return Tender.id.in_(select(TenderSearch.tender_id).where(vector_matches(terms)))
     matches = _FTS_MATCHES.bindparams(fts=_fts_query(terms))
     return (Tender.id + 0 if listed else Tender.id).in_(matches)
+
+
+def vector_matches(terms: list[str]) -> ColumnElement[bool]:
+    """PostgreSQL: a condition on a ``tender_search`` row true when its text holds every
+    term (as prefixes)."""
+    tsquery = " & ".join(f"{term}:*" for term in terms)
+    return _VECTOR.op("@@")(_TSQUERY.bindparams(tsquery=tsquery))
 
 
 def _fts_query(terms: list[str]) -> str:
