@@ -9,7 +9,10 @@ visitor reading "about 95,000 calls for tender" loses nothing. So:
 - above, it is shown rounded as "about N": on PostgreSQL the planner's estimate (what
   ``EXPLAIN`` says, a millisecond), on SQLite the exact count taken once per filter;
   either is remembered for :data:`LIFETIME_SECONDS` in this process, and while it is,
-  the other pages of that filter count nothing at all.
+  the other pages of that filter count nothing at all;
+- on PostgreSQL the estimate is asked first, and one above :data:`ESTIMATE_MARGIN` times
+  the exact counts' limit is shown without counting: the first visit of a common word
+  counted its first 1,001 tenders (~12 ms at 100,000 tenders) only to show the estimate.
 
 The remembered counts may lag behind a change by a few minutes; that is what "about"
 says. Pages and links never depend on them (see ``queries.listing_page``).
@@ -27,11 +30,13 @@ from enum import Enum
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import Session
 
 from safkat.db import database_key
 
 EXACT_UP_TO = 1000
+ESTIMATE_MARGIN = 2  # an estimate this many times EXACT_UP_TO is "large" without counting
 LIFETIME_SECONDS = 300.0
 MAX_ENTRIES = 2048
 
@@ -78,13 +83,18 @@ remembered = _Remembered()
 
 
 def _ids(query: Select) -> Select:
-    """``query`` selecting only its first column (the id): what a count needs to read."""
-    return query.order_by(None).with_only_columns(query.selected_columns[0])
+    """``query`` selecting only its first column (the id): what a count needs to read.
+    Built once per statement."""
+    ids = _id_columns.get(query)
+    if ids is None:
+        ids = _id_columns[query] = query.order_by(None).with_only_columns(query.selected_columns[0])
+    return ids
 
 
 # What a count wraps around a listing's statement, built once per statement (the listing
 # builds its statements once per filter): building them cost more than SQLite's count.
 _BOUND = bindparam("bound", type_=Integer())
+_id_columns: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 _bounded: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 _whole: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 
@@ -118,17 +128,24 @@ def count(session: Session, query: Select, key: Hashable, as_of: object = None, 
         return Count(value, False)
     exact_key = (database, key, "exact", as_of)
     small = remembered.get(exact_key) if as_of is not None else None
+    estimate = None
     if small is None:
+        if session.get_bind().dialect.name == "postgresql":
+            estimate = planner_estimate(session, _ids(query), values)
+            if estimate > ESTIMATE_MARGIN * EXACT_UP_TO:
+                return _large(database, key, estimate)
         small = bounded_count(session, query, EXACT_UP_TO + 1, values)
     if small <= EXACT_UP_TO:
         if as_of is not None:
             remembered.put(exact_key, small)
         return Count(small, True)
-    if session.get_bind().dialect.name == "postgresql":
-        value = planner_estimate(session, _ids(query), values)
-    else:
-        value = session.scalar(_count_of(query, bounded=False), values) or 0
-    value = max(value, small)
+    if estimate is None:  # SQLite
+        estimate = session.scalar(_count_of(query, bounded=False), values) or 0
+    return _large(database, key, max(estimate, small))
+
+
+def _large(database: str, key: Hashable, value: int) -> Count:
+    """An "about N" count, remembered."""
     remembered.put((database, key), value)
     return Count(value, False)
 
@@ -136,8 +153,20 @@ def count(session: Session, query: Select, key: Hashable, as_of: object = None, 
 def planner_estimate(session: Session, query: Select, values: dict | None = None) -> int:
     """PostgreSQL's estimate of ``query``'s rows (with ``values``), from ``EXPLAIN (FORMAT JSON)``."""
     # Its lists rendered with every value given: a filter of open tenders needs the moment.
-    expanded = query.compile(session.get_bind()).construct_expanded_state(values or {})
+    expanded = _compiled(query, session.get_bind().dialect).construct_expanded_state(values or {})
     params = {name: value.value if isinstance(value, Enum) else value for name, value in expanded.parameters.items()}
     plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + expanded.statement, params).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# A filter's statement compiled for its estimates, once (compiling it cost more than
+# PostgreSQL's planning): keyed by the statement, which the listing builds once per filter.
+_compiled_for: WeakKeyDictionary[Select, Compiled] = WeakKeyDictionary()
+
+
+def _compiled(query: Select, dialect: Dialect) -> Compiled:
+    compiled = _compiled_for.get(query)
+    if compiled is None or compiled.dialect is not dialect:
+        compiled = _compiled_for[query] = query.compile(dialect=dialect)
+    return compiled

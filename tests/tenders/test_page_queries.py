@@ -96,6 +96,25 @@ def test_a_large_listing_of_open_tenders_is_estimated_with_its_moment(make, clie
     assert "About " in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("estimate", "shown"), [(50_000, "About 50,000"), (1_500, "5 calls for tender")])
+def test_postgresql_trusts_a_large_estimate_and_counts_one_near_the_limit(
+    make, client, engine, monkeypatch, estimate, shown
+):
+    """Issue 16: on PostgreSQL the planner's estimate is asked first; far above the exact
+    counts' limit it is shown as "about N" without counting (a common word's first visit
+    counted 1,001 tenders, ~12 ms, only to show the estimate); near the limit the filter
+    is counted, and a small one is shown exactly whatever the estimate said."""
+    if not is_postgresql():
+        pytest.skip("the planner's estimate: PostgreSQL only (SQLite counts; set SAFKAT_TEST_DATABASE_URL)")
+    monkeypatch.setattr(counts, "planner_estimate", lambda *_args: estimate)
+    many_tenders(make, 5)
+    with statements(engine) as seen:
+        page = client.get("/tenders?lang=en&wilaya=31").get_data(as_text=True)
+    counted = [s for s in seen if s.lower().startswith("select count(")]
+    assert shown in page
+    assert bool(counted) is (estimate <= counts.ESTIMATE_MARGIN * counts.EXACT_UP_TO), counted
+
+
 def test_a_small_listing_is_counted_exactly(make, client):
     many_tenders(make, 3)
     page = client.get("/tenders?lang=en").get_data(as_text=True)
