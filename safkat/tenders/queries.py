@@ -151,9 +151,16 @@ def _is_open(status: ColumnElement, deadline: ColumnElement) -> ColumnElement[bo
 
 
 IS_OPEN = _is_open(Tender.status, Tender.submission_deadline_at)
-# Constants in the statement's text rather than a list parameter, which SQLAlchemy writes
-# into the text again at each execution (~20 µs on SQLite, ~40 on PostgreSQL; issue 16).
-IS_PUBLIC = Tender.status.not_in([literal_column(f"'{state}'") for state in (TenderStatus.DRAFT, TenderStatus.DELETED)])
+
+
+def _is_public(status: ColumnElement) -> ColumnElement[bool]:
+    """Public: neither a draft nor deleted (a tender's status, or its copies')."""
+    # Constants in the statement's text rather than a list parameter, which SQLAlchemy writes
+    # into the text again at each execution (~20 µs on SQLite, ~40 on PostgreSQL; issue 16).
+    return status.not_in([literal_column(f"'{state}'") for state in (TenderStatus.DRAFT, TenderStatus.DELETED)])
+
+
+IS_PUBLIC = _is_public(Tender.status)
 
 
 def _values(now: datetime, offset: int = 0, limit: int = 0) -> dict:
@@ -486,6 +493,26 @@ def _walked_rows(dialect: str, filters: TenderFilters, part: str) -> ColumnColle
     return SEARCH_ROWS if dialect == "postgresql" and search.query_terms(filters.q) else None
 
 
+def _is_wilaya_alone(filters: TenderFilters, status: str = "") -> bool:
+    """Whether ``filters`` are a wilaya's, with a category or not, and ``status`` or none."""
+    others = replace(filters, wilaya="", category="", status="")
+    return bool(filters.wilaya) and filters.status in ("", status) and not others.is_filtered
+
+
+@lru_cache(maxsize=1024)
+def _counted(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
+    """What a filter's count reads: its tenders (``id_sets`` shaping its sets), or for a
+    wilaya alone (and a category) its wilaya rows, whose copies say which are public: one
+    index and no tender read. Counting a wilaya × category up to 1,001 tenders through
+    ``tenders`` cost ~3 ms on PostgreSQL at 100,000 tenders, in each process after each
+    change. Built once."""
+    if not _is_wilaya_alone(filters):
+        return _filtered(dialect, filters, id_sets)
+    query = select(WILAYA_ROWS.tender_id).where(WILAYA_ROWS.wilaya_code == filters.wilaya)
+    query = query.where(_is_public(WILAYA_ROWS.status))
+    return query.where(WILAYA_ROWS.category == filters.category) if filters.category else query
+
+
 def _open_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
     """The open tenders of a filter by wilaya, in deadline order from the wilaya's rows.
 
@@ -547,7 +574,7 @@ def _listing_page(
 ) -> Page:
     number = page if isinstance(page, int) else parse_page(page)
     dialect = session.get_bind().dialect.name
-    counted = _filtered(dialect, filters, counted_sets(session, filters))
+    counted = _counted(dialect, filters, counted_sets(session, filters))
     total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
     sort_all = orders_for(session, total).sort_all
     shape = _Shape(dialect, filters, id_sets_for(session, filters, total), sort_all)
@@ -596,8 +623,7 @@ def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> 
         return False
     if not filters.is_filtered:
         return True
-    only_codes = replace(filters, wilaya="", category="", status="" if filters.status == "open" else filters.status)
-    return _walked_rows(dialect, filters, part) is WILAYA_ROWS and not only_codes.is_filtered
+    return _walked_rows(dialect, filters, part) is WILAYA_ROWS and _is_wilaya_alone(filters, status="open")
 
 
 _NO_TIME = literal_column("interval '0 seconds'")  # PostgreSQL: the same instant, not an indexed column

@@ -177,11 +177,17 @@ def test_a_large_set_walks_the_index_of_the_pages_order_even_with_statistics(
 
 @pytest.mark.skipif(is_postgresql(), reason="SQLite's plans; PostgreSQL plans every shape alike")
 @pytest.mark.parametrize(
-    ("args", "first"), [({"wilaya": "16"}, "ix_tender_wilayas_wilaya_tender"), ({"q": "fibre"}, "fts")]
+    ("args", "first"),
+    [
+        ({"q": "fibre"}, "fts"),
+        ({"wilaya": "16"}, "COVERING INDEX ix_tender_wilayas_listing"),  # no tender read: see _counted
+        ({"wilaya": "16", "category": "works"}, "COVERING INDEX ix_tender_wilayas_listing"),
+    ],
 )
 def test_sqlite_counts_a_set_joined_from_its_own_index(db_session, engine, tenders, clock, args, first):
     """The count reads the set's rows first and joins each to its tender, streaming (no
-    list of the whole set built before the first row), so counting up to 1,001 stops there."""
+    list of the whole set built before the first row), so counting up to 1,001 stops there.
+    A wilaya alone (and a category) is counted from its rows' copies, reading no tender."""
     filters = TenderFilters.from_args(args)
     assert queries.counted_sets(db_session, filters) is IdSets.JOINED
     counts.remembered.clear()
@@ -196,6 +202,8 @@ def test_sqlite_counts_a_set_joined_from_its_own_index(db_session, engine, tende
     statement, params = next((s, p) for s, p in seen if s.lower().startswith("select count("))
     plan = [row[-1] for row in db_session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
     assert first in plan[1] and not any("LIST SUBQUERY" in step for step in plan), plan
+    if queries._is_wilaya_alone(filters):
+        assert not any("tenders" in step for step in plan), plan
 
 
 @pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL's search vector; SQLite searches with FTS5")

@@ -179,7 +179,7 @@ def test_a_small_count_is_counted_once_until_anything_public_changes(make, clien
 def test_a_filter_by_wilaya_or_sector_reads_the_tender_ids_from_the_index_alone(make, client, engine, args, index):
     many_tenders(make, 2)
     seen = cost(engine, client, f"/tenders?{args}&sort=deadline")
-    page_ids = next(s for s in seen if "LIMIT" in s)  # the page's statement (its ids inside the cards')
+    page_ids = next(s for s in seen if "LIMIT" in s and not s.lower().startswith("select count("))  # the page
     with engine.connect() as connection:
         plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + page_ids, ("x",) * page_ids.count("?")).all()
     assert any(f"COVERING INDEX {index}" in row[-1] for row in plan), plan

@@ -90,3 +90,20 @@ def test_a_passed_deadline_leaves_the_open_part_without_any_write(db_session, ma
     later = make.tender(state="open", wilayas=["16"], submission_deadline_at=now + timedelta(days=3))
     assert open_page(db_session, now, wilaya="16", status="open") == [soon.id, later.id]
     assert open_page(db_session, now + timedelta(hours=2), wilaya="16", status="open") == [later.id]
+
+
+def test_a_wilayas_count_read_from_its_rows_counts_its_public_tenders(db_session, make, clock):
+    """A wilaya alone (and a category) is counted from its rows' copies (``queries._counted``):
+    a cancelled tender still counts, a deleted or draft one does not, another category not."""
+    now = clock.now()
+    kept = [make.tender(state=state, wilayas=["16"], category="works") for state in ("open", "closed", "cancelled")]
+    hidden = [make.tender(state="open", wilayas=["16"], category="works") for _ in range(2)]
+    make.tender(state="open", wilayas=["16"], category="services")
+    db_session.execute(update(Tender).where(Tender.id == hidden[0].id).values(status="deleted"))
+    db_session.execute(update(Tender).where(Tender.id == hidden[1].id).values(status="draft"))
+    counts.remembered.clear()
+    page = queries.listing_page(db_session, TenderFilters(wilaya="16", category="works"), now, 1)
+    assert (page.total, page.is_exact) == (len(kept), True)
+    assert sorted(t.id for t in page.items) == sorted(t.id for t in kept)
+    counts.remembered.clear()
+    assert queries.listing_page(db_session, TenderFilters(wilaya="16"), now, 1).total == len(kept) + 1
