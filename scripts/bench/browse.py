@@ -16,7 +16,9 @@ shuffled list, so the rendered-page cache helps only as much as it would in real
 - ``listing``: ``/tenders`` pages 1–300, wilaya × category, 27 French and Arabic words ×
   pages 1–5;
 - ``tender``: the pages of 2,000 random public tenders;
-- ``api``: ``/api/v1/tenders`` pages and filters, and the same 2,000 tenders' details.
+- ``api``: ``/api/v1/tenders`` pages and filters, and the same 2,000 tenders' details;
+- ``plain``, ``wilaya``, ``words``: the listing's three parts alone (not run unless
+  named in ``--mixes``), to see which one a change moves.
 
 The URL lists are shorter than a run's requests, so each URL comes back several times.
 By default (``--page-cache off``) every answer is rendered: a gunicorn hook, the same
@@ -28,7 +30,10 @@ checkouts older than the header report none).
 It prints requests per second, each mix's share of the hello world, the answers that
 were not 2xx/3xx (429s separately) and the page-cache hits. Rate limits are off
 (``SAFKAT_RATELIMIT_ENABLED=0``). ``--project DIR`` serves another checkout of Safkat
-(to measure "before" in the same way).
+(to measure "before" in the same way). ``--cpu`` adds, for each mix, the CPU time per
+request of the gunicorn processes serving it, of the local PostgreSQL server's processes
+and of wrk, read from ``/proc``: where a request's cost is spent when the database shares
+the machine.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -142,6 +148,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mixes", default="hello,healthz,listing,tender,api")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--cpu", action="store_true", help="CPU ms per request of gunicorn, PostgreSQL and wrk")
     parser.add_argument(
         "--page-cache", choices=("off", "on"), default="off",
         help="off: every answer rendered (distinct pages); on: the cache as deployed, its hits counted",
@@ -164,14 +171,16 @@ def public_references(database_url: str, count: int, rng: random.Random) -> list
 
 def mix_paths(references: list[str], rng: random.Random) -> dict[str, list[str]]:
     wilayas = [f"{n:02d}" for n in range(1, 59)]
-    listing = [f"/tenders?page={n}" for n in range(1, 301)]
-    listing += [f"/tenders?wilaya={w}&category={c}" for w in wilayas for c in CATEGORIES]
-    listing += [f"/tenders?q={quote(word)}&page={n}" for word in WORDS for n in range(1, 6)]
+    plain = [f"/tenders?page={n}" for n in range(1, 301)]
+    by_wilaya = [f"/tenders?wilaya={w}&category={c}" for w in wilayas for c in CATEGORIES]
+    words = [f"/tenders?q={quote(word)}&page={n}" for word in WORDS for n in range(1, 6)]
+    listing = plain + by_wilaya + words
     tender = [f"/tenders/{reference}" for reference in references]
     api = [f"/api/v1/tenders?page={n}" for n in range(1, 301)]
     api += [f"/api/v1/tenders?wilaya={w}&category={c}" for w in wilayas for c in CATEGORIES[:2]]
     api += [f"/api/v1/tenders/{reference}" for reference in references]
     mixes = {"hello": ["/"], "healthz": ["/healthz"], "listing": listing, "tender": tender, "api": api}
+    mixes |= {"plain": list(plain), "wilaya": list(by_wilaya), "words": list(words)}
     for paths in mixes.values():
         rng.shuffle(paths)
     return mixes
@@ -261,7 +270,11 @@ def main(argv=None) -> None:
             for name in wanted:
                 port = hello_port if name == "hello" else safkat_port
                 warm_up(port, mixes[name])
+                server = hello if name == "hello" else safkat
+                before = cpu_seconds(server.pid) if args.cpu else {}
                 results.append(run_wrk(port, mixes[name], args, workdir, name))
+                if args.cpu:
+                    results[-1]["cpu"] = cpu_per_request(before, cpu_seconds(server.pid), results[-1]["requests"])
                 print(format_row(results[-1], results[0]["rate"]), flush=True)
         finally:
             for server in (hello, safkat):
@@ -290,7 +303,39 @@ def format_row(result: dict, hello_rate: float) -> str:
         f"errors {result['failed']}  429s {result['limited']}  page-cache hits {hit_share(result)}  "
         f"latency avg {result['latency']}"
         + (f"  socket errors: {result['socket']}" if result["socket"] else "")
+        + (f"  CPU ms/request: {cpu_text(result['cpu'])}" if "cpu" in result else "")
     )
+
+
+def cpu_text(cpu: dict[str, float]) -> str:
+    return ", ".join(f"{group} {ms:.3f}" for group, ms in cpu.items())
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by a gunicorn (its master and workers: ``server_pid``'s) and the local
+    PostgreSQL server's processes (from ``/proc``), and by this script's finished children:
+    the wrk runs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = {"gunicorn": 0.0, "postgres": 0.0, "wrk": children.ru_utime + children.ru_stime}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():  # self, thread-self, and what is not a process
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        group = "gunicorn" if server_pid in (int(entry.name), int(fields[1])) else None
+        group = group or ("postgres" if command.startswith("postgres") else None)
+        if group:
+            used[group] += (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+    return {group: 1000 * (after[group] - before.get(group, 0)) / max(requests, 1) for group in after}
 
 
 def hit_share(result: dict) -> str:
