@@ -19,6 +19,7 @@ from sqlalchemy import (
     Row,
     ScalarSelect,
     Select,
+    Table,
     UnaryExpression,
     and_,
     bindparam,
@@ -493,10 +494,29 @@ def _walked_rows(dialect: str, filters: TenderFilters, part: str) -> ColumnColle
     return SEARCH_ROWS if dialect == "postgresql" and search.query_terms(filters.q) else None
 
 
+def _besides_wilaya(filters: TenderFilters) -> TenderFilters:
+    """``filters`` without what a wilaya row's own columns check (its code, its tender's
+    category) and without the status, which its copies say."""
+    return replace(filters, wilaya="", category="", status="")
+
+
 def _is_wilaya_alone(filters: TenderFilters, status: str = "") -> bool:
     """Whether ``filters`` are a wilaya's, with a category or not, and ``status`` or none."""
-    others = replace(filters, wilaya="", category="", status="")
-    return bool(filters.wilaya) and filters.status in ("", status) and not others.is_filtered
+    return bool(filters.wilaya) and filters.status in ("", status) and not _besides_wilaya(filters).is_filtered
+
+
+def _in_wilaya_rows(filters: TenderFilters) -> tuple[ColumnElement[bool], ...]:
+    """The wilaya rows of ``filters``' wilaya, of its category if it has one."""
+    in_wilaya = WILAYA_ROWS.wilaya_code == filters.wilaya
+    return (in_wilaya, WILAYA_ROWS.category == filters.category) if filters.category else (in_wilaya,)
+
+
+def _open_from_copies(query: Select, rows: Table, *matching: ColumnElement[bool]) -> Select:
+    """``query``'s tenders found from their ``rows`` that meet ``matching`` and whose copies
+    of their tender's status and deadline (migrations 0024, 0025) say open."""
+    copies = rows.c
+    query = query.join(rows, copies.tender_id == Tender.id)
+    return query.where(*matching, _is_open(copies.status, copies.submission_deadline_at))
 
 
 @lru_cache(maxsize=1024)
@@ -508,9 +528,7 @@ def _counted(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
     change. Built once."""
     if not _is_wilaya_alone(filters):
         return _filtered(dialect, filters, id_sets)
-    query = select(WILAYA_ROWS.tender_id).where(WILAYA_ROWS.wilaya_code == filters.wilaya)
-    query = query.where(_is_public(WILAYA_ROWS.status))
-    return query.where(WILAYA_ROWS.category == filters.category) if filters.category else query
+    return select(WILAYA_ROWS.tender_id).where(*_in_wilaya_rows(filters), _is_public(WILAYA_ROWS.status))
 
 
 def _open_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
@@ -522,12 +540,8 @@ def _open_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Se
     (wilaya × category, 100,000 tenders: SQLite 0.9 → 0.1 ms). The other filters are
     checked on the tenders found.
     """
-    others = replace(filters, wilaya="", category="", status="")
-    query = _filtered(dialect, others, id_sets).join(tender_wilayas, WILAYA_ROWS.tender_id == Tender.id)
-    query = query.where(
-        WILAYA_ROWS.wilaya_code == filters.wilaya, _is_open(WILAYA_ROWS.status, WILAYA_ROWS.submission_deadline_at)
-    )
-    return query.where(WILAYA_ROWS.category == filters.category) if filters.category else query
+    others = _filtered(dialect, _besides_wilaya(filters), id_sets)
+    return _open_from_copies(others, tender_wilayas, *_in_wilaya_rows(filters))
 
 
 def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
@@ -540,10 +554,8 @@ def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Se
     ms). The database still plans for the words: a rare one is read from the vector's GIN
     index. The other filters are checked on the tenders found.
     """
-    others = replace(filters, q="", status="")
-    query = _filtered(dialect, others, id_sets).join(TenderSearch, SEARCH_ROWS.tender_id == Tender.id)
-    terms = search.query_terms(filters.q)
-    return query.where(search.vector_matches(terms), _is_open(SEARCH_ROWS.status, SEARCH_ROWS.submission_deadline_at))
+    others = _filtered(dialect, replace(filters, q="", status=""), id_sets)
+    return _open_from_copies(others, TenderSearch.__table__, search.vector_matches(search.query_terms(filters.q)))
 
 
 def listing_page(
