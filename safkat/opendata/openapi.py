@@ -6,8 +6,9 @@ tests can validate each response against this document (and catch a field that l
 
 from __future__ import annotations
 
+from safkat.tenders.filters import MAX_AMOUNT_DZD, PUBLIC_STATUSES, SORTS
 from safkat.tenders.models import AmendmentKind, AwardMethod, Category, Procedure
-from safkat.tenders.queries import MAX_AMOUNT_DZD, PER_PAGE, PUBLIC_STATUSES, SORTS
+from safkat.tenders.queries import PER_PAGE
 from safkat.wilayas import WILAYAS_BY_CODE
 
 VERSION = "1.0.0"

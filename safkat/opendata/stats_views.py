@@ -26,7 +26,7 @@ from safkat.opendata.charts.svg import render_svg
 from safkat.opendata.stats.awards import RESERVATION_TARGET
 from safkat.opendata.stats.dashboard import Dashboard, available_years, last_change
 from safkat.opendata.stats.scope import StatsFilters
-from safkat.tenders.queries import ALGIERS
+from safkat.tenders.filters import ALGIERS
 from safkat.web import get_session, now
 from safkat.wilayas import wilaya_choices
 

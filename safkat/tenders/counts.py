@@ -92,7 +92,7 @@ def _ids(query: Select) -> Select:
 
 
 # What a count wraps around a listing's statement, built once per statement (the listing
-# builds its statements once per filter): building them cost more than SQLite's count.
+# builds its statements once per form of filter): building them cost more than SQLite's count.
 _BOUND = bindparam("bound", type_=Integer())
 _id_columns: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 _bounded: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
@@ -114,13 +114,22 @@ def bounded_count(session: Session, query: Select, limit: int, values: dict | No
     return session.scalar(_count_of(query, bounded=True), {**(values or {}), "bound": limit}) or 0
 
 
-def count(session: Session, query: Select, key: Hashable, as_of: object = None, values: dict | None = None) -> Count:
+def count(
+    session: Session,
+    query: Select,
+    key: Hashable,
+    as_of: object = None,
+    values: dict | None = None,
+    estimate_first: bool = True,
+) -> Count:
     """The number of ``query``'s rows (run with ``values``): exact when small, else
     remembered under ``key``.
 
     ``as_of`` names the state of the data the count reads (the listing's last change,
     which moves with every public change and every passed deadline): an exact count is
     remembered under it too, and stays exact for as long as that state lasts.
+    ``estimate_first``: on PostgreSQL, ask the planner first; ``False`` for a query whose
+    first 1,001 rows cost less to count than planning it twice.
     """
     database = database_key(session)
     value = remembered.get((database, key))
@@ -130,7 +139,7 @@ def count(session: Session, query: Select, key: Hashable, as_of: object = None, 
     small = remembered.get(exact_key) if as_of is not None else None
     estimate = None
     if small is None:
-        if session.get_bind().dialect.name == "postgresql":
+        if estimate_first and session.get_bind().dialect.name == "postgresql":
             estimate = planner_estimate(session, _ids(query), values)
             if estimate > ESTIMATE_MARGIN * EXACT_UP_TO:
                 return _large(database, key, estimate)
@@ -139,7 +148,7 @@ def count(session: Session, query: Select, key: Hashable, as_of: object = None, 
         if as_of is not None:
             remembered.put(exact_key, small)
         return Count(small, True)
-    if estimate is None:  # SQLite
+    if estimate is None:  # SQLite, or not estimated
         estimate = session.scalar(_count_of(query, bounded=False), values) or 0
     return _large(database, key, max(estimate, small))
 
@@ -161,7 +170,7 @@ def planner_estimate(session: Session, query: Select, values: dict | None = None
 
 
 # A filter's statement compiled for its estimates, once (compiling it cost more than
-# PostgreSQL's planning): keyed by the statement, which the listing builds once per filter.
+# PostgreSQL's planning): keyed by the statement, which the listing builds once per form of filter.
 _compiled_for: WeakKeyDictionary[Select, Compiled] = WeakKeyDictionary()
 
 

@@ -1,4 +1,4 @@
-"""The public listing of tenders: filters from a query string, search, sort, pages.
+"""The public listing of tenders: its filters (``safkat.tenders.filters``), search, sort, pages.
 
 Shared by the HTML list, the Atom feed and the JSON API so they always agree.
 """
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache, lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,115 +33,29 @@ from sqlalchemy.sql import ColumnCollection, operators
 
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.db import planned_for_its_values, prepared_when_repeated
-from safkat.numbers import parse_int
 from safkat.pagination import Page, parse_page
 from safkat.tenders import counts, freshness, search
+from safkat.tenders.filters import TenderFilters, bound_values
 from safkat.tenders.models import (
     CODES_SEPARATOR,
-    Category,
     Lot,
-    Procedure,
     Tender,
     TenderSearch,
     TenderStatus,
     tender_sectors,
     tender_wilayas,
 )
-from safkat.wilayas import WILAYAS_BY_CODE
 
-ALGIERS = ZoneInfo("Africa/Algiers")
-# Every public state of a tender's life (DOMAIN.md); later issues store the later ones.
-PUBLIC_STATUSES = (
-    "open",
-    "closed",
-    "opened",
-    "evaluation",
-    "provisional_award",
-    "awarded",
-    "unsuccessful",
-    "cancelled",
-)
-SORTS = ("relevance", "deadline", "published")
-MAX_AMOUNT_DZD = 10**13
 PER_PAGE = 20
 FEW_TENDERS = 100  # a filter's sets of tenders: up to this size, as the database plans them (IdSets)
 
 
-@dataclass(frozen=True)
-class TenderFilters:
-    """Validated filters; anything absurd in the query string is dropped, never an error."""
-
-    q: str = ""  # as typed (shown back in the search box); searched through search.query_terms
-    status: str = ""
-    category: str = ""
-    procedure: str = ""
-    wilaya: str = ""
-    sector: str = ""
-    authority: str = ""
-    reserved: bool = False
-    deadline_from: date | None = None
-    deadline_to: date | None = None
-    budget_min: int | None = None  # DZD
-    budget_max: int | None = None
-    sort: str = "relevance"
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> TenderFilters:
-        def choice(name, allowed):
-            value = (args.get(name) or "").strip()
-            return value if value in allowed else ""
-
-        return cls(
-            q=" ".join((args.get("q") or "")[: search.MAX_QUERY_LENGTH].split()),
-            status=choice("status", PUBLIC_STATUSES),
-            category=choice("category", [c.value for c in Category]),
-            procedure=choice("procedure", [p.value for p in Procedure]),
-            wilaya=choice("wilaya", WILAYAS_BY_CODE),
-            sector=(args.get("sector") or "").strip()[:32],
-            authority=(args.get("authority") or "").strip().upper()[:16],
-            reserved=args.get("reserved") in ("1", "true", "on"),
-            deadline_from=_date(args.get("deadline_from")),
-            deadline_to=_date(args.get("deadline_to")),
-            budget_min=_amount(args.get("budget_min")),
-            budget_max=_amount(args.get("budget_max")),
-            sort=choice("sort", SORTS) or "relevance",
-        )
-
-    def as_args(self) -> dict[str, str]:
-        """The filters that are set, as query-string values (for shareable links)."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value in ("", None, False) or (f.name == "sort" and value == "relevance"):
-                continue
-            out[f.name] = "1" if value is True else str(value)
-        return out
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(set(self.as_args()) - {"sort"})
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "")[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _amount(value: str | None) -> int | None:
-    return parse_int((value or "").replace(" ", ""), maximum=MAX_AMOUNT_DZD)
-
-
-def _algiers_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ALGIERS)
-
-
-# The listing's statements are built once per filter (:func:`_filtered`, :func:`_page_ids`)
-# and given the moment and the page's window when run: building one cost ~0.4 ms, more
-# than SQLite took to run it (issue 16). Run them with :func:`_values`. Full, the caches of
-# statements hold ~30 MB a process (3,000 distinct searches measured).
-NOW = bindparam("now", type_=Tender.__table__.c.submission_deadline_at.type)
+# The listing's statements are built once per form of filter (``TenderFilters.form``:
+# :func:`_filtered`, :func:`_page_ids`) and given the filter's values, the moment and the
+# page's window when run (:func:`_values`): building one cost ~0.4 ms, more than SQLite
+# took to run it, and a new filter's first page ~3 ms (issue 16).
+DEADLINE = Tender.__table__.c.submission_deadline_at.type
+NOW = bindparam("now", type_=DEADLINE)
 OFFSET, LIMIT = bindparam("offset", type_=Integer()), bindparam("limit", type_=Integer())
 
 
@@ -164,8 +77,10 @@ def _is_public(status: ColumnElement) -> ColumnElement[bool]:
 IS_PUBLIC = _is_public(Tender.status)
 
 
-def _values(now: datetime, offset: int = 0, limit: int = 0) -> dict:
-    return {"now": now, "offset": offset, "limit": limit}
+def _values(given: Mapping, offset: int = 0, limit: int = 0) -> dict:
+    """What a statement of the listing is run with: the ``given`` values (a filter's, see
+    :func:`safkat.tenders.filters.bound_values`, and the moment, ``now``) and a window."""
+    return {**given, "offset": offset, "limit": limit}
 
 
 class IdSets(Enum):
@@ -193,47 +108,42 @@ class IdSets(Enum):
 
 
 @lru_cache(maxsize=1024)
-def _filtered(dialect: str, filters: TenderFilters, id_sets: IdSets = IdSets.PLANNED) -> Select:
-    """Public tenders matching ``filters`` (no order, no limit; the moment is ``NOW``);
-    ``id_sets`` shapes the filters by sets of tenders (:class:`IdSets`), never what they
-    match. Built once per process and filter."""
+def _filtered(dialect: str, form: TenderFilters, id_sets: IdSets = IdSets.PLANNED) -> Select:
+    """Public tenders matching filters of ``form`` (no order, no limit; the moment is
+    ``NOW``, the filters' values their parameters); ``id_sets`` shapes the filters by sets
+    of tenders (:class:`IdSets`), never what they match. Built once per process and form."""
     query = select(Tender).where(IS_PUBLIC)
-    if filters.status == "open":
+    if form.status == "open":
         query = query.where(IS_OPEN)
-    elif filters.status == "closed":
+    elif form.status == "closed":
         query = query.where(Tender.status == TenderStatus.PUBLISHED, Tender.submission_deadline_at <= NOW)
-    elif filters.status:
-        query = query.where(Tender.status == filters.status)
-    if filters.category:
-        query = query.where(Tender.category == filters.category)
-    if filters.procedure:
-        query = query.where(Tender.procedure == filters.procedure)
-    if filters.wilaya:
-        query = _in_set(query, tender_wilayas.c.tender_id, tender_wilayas.c.wilaya_code == filters.wilaya, id_sets)
-    if filters.sector:
-        sector_ids = select(Sector.id).where(Sector.code == filters.sector)
+    elif form.status:
+        query = query.where(Tender.status == form.status)
+    for name in ("category", "procedure"):
+        if getattr(form, name):
+            query = query.where(getattr(Tender, name) == bindparam(name))
+    if form.wilaya:
+        query = _in_set(query, tender_wilayas.c.tender_id, tender_wilayas.c.wilaya_code == bindparam("wilaya"), id_sets)
+    if form.sector:
+        sector_ids = select(Sector.id).where(Sector.code == bindparam("sector"))
         query = _in_set(query, tender_sectors.c.tender_id, tender_sectors.c.sector_id.in_(sector_ids), id_sets)
-    if filters.authority:
-        query = query.where(
-            Tender.authority_id.in_(
-                select(ContractingAuthority.id).where(ContractingAuthority.code == filters.authority)
-            )
-        )
-    if filters.reserved:
+    if form.authority:
+        authority_ids = select(ContractingAuthority.id).where(ContractingAuthority.code == bindparam("authority"))
+        query = query.where(Tender.authority_id.in_(authority_ids))
+    if form.reserved:
         query = query.where(Tender.has_reserved_lot.is_(True))
-    if filters.deadline_from:
-        query = query.where(Tender.submission_deadline_at >= _algiers_midnight(filters.deadline_from))
-    if filters.deadline_to:
-        query = query.where(Tender.submission_deadline_at < _algiers_midnight(filters.deadline_to + timedelta(days=1)))
-    if filters.budget_min is not None:
-        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget >= filters.budget_min * 100)
-    if filters.budget_max is not None:
-        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= filters.budget_max * 100)
-    terms = search.query_terms(filters.q)
-    if terms and id_sets is IdSets.JOINED:
-        query = search.joined_to_matches(dialect, query, terms)
-    elif terms:
-        query = query.where(search.matching_condition(dialect, terms, listed=id_sets is not IdSets.PLANNED))
+    if form.deadline_from:
+        query = query.where(Tender.submission_deadline_at >= bindparam("deadline_from", type_=DEADLINE))
+    if form.deadline_to:  # the day after the last one's midnight
+        query = query.where(Tender.submission_deadline_at < bindparam("deadline_to", type_=DEADLINE))
+    if form.budget_min is not None:
+        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget >= bindparam("budget_min"))
+    if form.budget_max is not None:
+        query = query.where(Tender.is_budget_public.is_(True), Tender.estimated_budget <= bindparam("budget_max"))
+    if search.query_terms(form.q) and id_sets is IdSets.JOINED:
+        query = search.joined_to_matches(dialect, query)
+    elif search.query_terms(form.q):
+        query = query.where(search.matching_condition(dialect, listed=id_sets is not IdSets.PLANNED))
     return query
 
 
@@ -422,7 +332,7 @@ def _windowed(query: Select, window: _Window | None) -> Select:
 
 
 def _order_keys(shape: _Shape, part: str, order: str) -> tuple:
-    rows = _walked_rows(shape.dialect, shape.filters, part)
+    rows = _walked_rows(shape.dialect, shape.form, part)
     if rows is not None:
         return rows.submission_deadline_at.asc(), rows.tender_id
     orders = Orders(shape.sort_all)
@@ -438,9 +348,10 @@ def _page_ids(shape: _Shape, part: str, order: str, window: _Window | None = Non
     return _windowed(shape.part(part).order_by(*keys).with_only_columns(Tender.id), window)
 
 
-# A RowLoader reads its rows by position. Every filter has a statement object of its own,
-# and SQLAlchemy remaps a cached compiled statement's result columns to each new object
-# that shares its SQL, unless told not to (as the ORM does): ~0.08 ms of a wilaya's or a
+# A RowLoader reads its rows by position. Shapes that differ in what a part's statement
+# does not use (``sort_all`` in deadline order) have statement objects of their own, and
+# SQLAlchemy remaps a cached compiled statement's result columns to each new object that
+# shares its SQL, unless told not to (as the ORM does): ~0.08 ms of a wilaya's or a
 # search's page at 100,000 tenders (issue 16). A private option of SQLAlchemy 2's;
 # tests/tenders/test_listing_shapes.py notices if it stops being honoured.
 _ROWS_BY_POSITION = {"_result_disable_adapt_to_context": True}
@@ -507,8 +418,8 @@ def _is_wilaya_alone(filters: TenderFilters, status: str = "") -> bool:
 
 def _in_wilaya_rows(filters: TenderFilters) -> tuple[ColumnElement[bool], ...]:
     """The wilaya rows of ``filters``' wilaya, of its category if it has one."""
-    in_wilaya = WILAYA_ROWS.wilaya_code == filters.wilaya
-    return (in_wilaya, WILAYA_ROWS.category == filters.category) if filters.category else (in_wilaya,)
+    in_wilaya = WILAYA_ROWS.wilaya_code == bindparam("wilaya")
+    return (in_wilaya, WILAYA_ROWS.category == bindparam("category")) if filters.category else (in_wilaya,)
 
 
 def _open_from_copies(query: Select, rows: Table, *matching: ColumnElement[bool]) -> Select:
@@ -555,7 +466,7 @@ def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Se
     index. The other filters are checked on the tenders found.
     """
     others = _filtered(dialect, replace(filters, q="", status=""), id_sets)
-    return _open_from_copies(others, TenderSearch.__table__, search.vector_matches(search.query_terms(filters.q)))
+    return _open_from_copies(others, TenderSearch.__table__, search.VECTOR_MATCHES)
 
 
 def listing_page(
@@ -586,32 +497,36 @@ def _listing_page(
 ) -> Page:
     number = page if isinstance(page, int) else parse_page(page)
     dialect = session.get_bind().dialect.name
-    counted = _counted(dialect, filters, counted_sets(session, filters))
-    total = counts.count(session, counted, filters, as_of=last_change(session, now), values=_values(now))
+    form, given = filters.form, {**bound_values(filters, dialect), "now": now}
+    counted = _counted(dialect, form, counted_sets(session, form))
+    # A wilaya's count reads its rows' index (_counted): cheaper than asking for an estimate.
+    estimate_first = not _is_wilaya_alone(form)
+    as_of = last_change(session, now)
+    total = counts.count(session, counted, filters, as_of, _values(given), estimate_first)
     sort_all = orders_for(session, total).sort_all
-    shape = _Shape(dialect, filters, id_sets_for(session, filters, total), sort_all)
+    shape = _Shape(dialect, form, id_sets_for(session, form, total), sort_all)
     offset, limit = (number - 1) * per_page, per_page + 1
     if filters.sort == "deadline":
-        items = _rows(session, shape, "all", "deadline", _values(now, offset, limit), load)
+        items = _rows(session, shape, "all", "deadline", _values(given, offset, limit), load)
     elif filters.sort == "published" or filters.status not in ("", "open"):
-        items = _rows(session, shape, "all", "publication", _values(now, offset, limit), load)
+        items = _rows(session, shape, "all", "publication", _values(given, offset, limit), load)
     else:
-        items = _open_first(session, shape, now, (offset, limit), load)
+        items = _open_first(session, shape, given, (offset, limit), load)
     return Page(items[:per_page], number, per_page, total.shown, total.is_exact, more=len(items) > per_page)
 
 
 @dataclass(frozen=True)
 class _Shape:
-    """What the statements of a filter's pages depend on, besides the moment and the window."""
+    """What the statements of a filter's pages depend on, besides its values, the moment and the window."""
 
     dialect: str
-    filters: TenderFilters
+    form: TenderFilters  # TenderFilters.form
     id_sets: IdSets
     sort_all: bool
 
     def is_prepared(self, part: str) -> bool:
         """Whether the page statements of ``part`` are prepared (see :func:`is_planned_once`)."""
-        return is_planned_once(self.dialect, self.filters, part)
+        return is_planned_once(self.dialect, self.form, part)
 
     def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
         return _page_ids(self, part, order, window)
@@ -620,7 +535,7 @@ class _Shape:
         return _page_rows(self, part, order, columns, window)
 
     def part(self, part: str) -> Select:
-        return _part(self.dialect, self.filters, self.id_sets, part)
+        return _part(self.dialect, self.form, self.id_sets, part)
 
 
 def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> bool:
@@ -671,26 +586,27 @@ def orders_for(session: Session, total: counts.Count) -> Orders:
     return Orders(sort_all=total.is_exact and session.get_bind().dialect.name == "postgresql")
 
 
-def _open_first(session: Session, shape: _Shape, now: datetime, window: tuple[int, int], load: Loader) -> list:
-    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline first), then the others."""
+def _open_first(session: Session, shape: _Shape, given: Mapping, window: tuple[int, int], load: Loader) -> list:
+    """``limit`` rows from ``offset`` (the ``window``) of open tenders (nearest deadline
+    first), then the others; the statements run with the ``given`` values."""
     offset, limit = window
-    items = _rows(session, shape, "open", "deadline", _values(now, offset, limit), load)
-    if len(items) == limit or shape.filters.status == "open":
+    items = _rows(session, shape, "open", "deadline", _values(given, offset, limit), load)
+    if len(items) == limit or shape.form.status == "open":
         return items
     # The page reaches past the open tenders: how many there are is now known or bounded by the offset.
     if items:
         open_count = offset + len(items)
     else:
-        open_count = counts.bounded_count(session, shape.part("open"), offset, _values(now))
-    others = _values(now, max(0, offset - open_count), limit - len(items))
+        open_count = counts.bounded_count(session, shape.part("open"), offset, _values(given))
+    others = _values(given, max(0, offset - open_count), limit - len(items))
     return items + _rows(session, shape, "others", "publication", others, load)
 
 
 def newest_published(session: Session, filters: TenderFilters, now: datetime, limit: int = 50) -> list[Tender]:
     """For the Atom feed: the most recently published tenders matching the filters."""
-    query = _filtered(session.get_bind().dialect.name, filters)
-    query = query.order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
-    return list(session.scalars(_load(query), _values(now)))
+    dialect = session.get_bind().dialect.name
+    query = _filtered(dialect, filters.form).order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
+    return list(session.scalars(_load(query), {**bound_values(filters, dialect), "now": now}))
 
 
 @dataclass(frozen=True)
@@ -710,7 +626,7 @@ def home_tenders(
         .order_by(Tender.submission_deadline_at, Tender.id)
         .limit(count)
     )
-    values = _values(now)
+    values = {"now": now}
     return HomeTenders(
         load(session, list(session.scalars(latest, values))), load(session, list(session.scalars(closing, values)))
     )

@@ -14,7 +14,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, delete, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    column,
+    delete,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from safkat.tenders.models import Tender, TenderSearch
@@ -79,44 +91,42 @@ def unindex_tender(session: Session, tender_id: int) -> None:
         session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": tender_id})
 
 
-# What a search's statements are made of, built once: making them costs more than
-# copying them with the words of a query (``bindparams``).
+# What a search's statements are made of, built once, the words of a query left as a
+# parameter (:func:`bound_words`): see ``safkat.tenders.filters``.
 _FTS = table(FTS_TABLE, column("rowid", Integer))
 _FTS_COLUMN = literal_column(FTS_TABLE)
-_FTS_MATCHES = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").columns(rowid=Integer)
-_TSQUERY = text("to_tsquery('simple', :tsquery)")
+_FTS_QUERY = bindparam("fts", type_=String())
+_FTS_MATCHES = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(_FTS_QUERY)
+_TSQUERY = text("to_tsquery('simple', :tsquery)").bindparams(bindparam("tsquery", type_=String()))
 _VECTOR = literal_column("tender_search.body_tsv")
+# PostgreSQL: a condition on a ``tender_search`` row true when its text holds every word
+# of the query (as prefixes).
+VECTOR_MATCHES = _VECTOR.op("@@")(_TSQUERY)
 
 
-def joined_to_matches(dialect: str, query: Select, terms: list[str]) -> Select:
+def bound_words(dialect: str, terms: list[str]) -> dict[str, str]:
+    """The parameter of a search's statements for ``terms``: each a prefix, all required."""
+    if dialect == "postgresql":
+        return {"tsquery": " & ".join(f"{term}:*" for term in terms)}
+    return {"fts": " AND ".join(f'"{term}"*' for term in terms)}
+
+
+def joined_to_matches(dialect: str, query: Select) -> Select:
     """``query`` (of tenders) joined to the search's matches: on SQLite the FTS5 table, which
     then streams its matches (a count stops after the rows it needs, see
     ``queries.IdSets``); on PostgreSQL the same as :func:`matching_condition`."""
     if dialect == "postgresql":
-        return query.where(matching_condition(dialect, terms))
-    matching = _FTS_COLUMN.op("MATCH")(bindparam("fts", _fts_query(terms)))
-    return query.join(_FTS, _FTS.c.rowid == Tender.id).where(matching)
+        return query.where(matching_condition(dialect))
+    return query.join(_FTS, _FTS.c.rowid == Tender.id).where(_FTS_COLUMN.op("MATCH")(_FTS_QUERY))
 
 
-def matching_condition(dialect: str, terms: list[str], listed: bool = False) -> ColumnElement[bool]:
-    """A condition on ``Tender.id`` true for tenders whose text holds every term (as prefixes).
+def matching_condition(dialect: str, listed: bool = False) -> ColumnElement[bool]:
+    """A condition on ``Tender.id`` true for tenders whose text holds the search's words.
 
     ``listed``: on SQLite, the matching ids are a list that a walk of the page's index in
     its order checks, rather than ids to read the tenders from and sort (see
     ``queries.IdSets``): asking FTS5 per tender instead costs 100 times more.
     """
     if dialect == "postgresql":
-        return Tender.id.in_(select(TenderSearch.tender_id).where(vector_matches(terms)))
-    matches = _FTS_MATCHES.bindparams(fts=_fts_query(terms))
-    return (Tender.id + 0 if listed else Tender.id).in_(matches)
-
-
-def vector_matches(terms: list[str]) -> ColumnElement[bool]:
-    """PostgreSQL: a condition on a ``tender_search`` row true when its text holds every
-    term (as prefixes)."""
-    tsquery = " & ".join(f"{term}:*" for term in terms)
-    return _VECTOR.op("@@")(_TSQUERY.bindparams(tsquery=tsquery))
-
-
-def _fts_query(terms: list[str]) -> str:
-    return " AND ".join(f'"{term}"*' for term in terms)
+        return Tender.id.in_(select(TenderSearch.tender_id).where(VECTOR_MATCHES))
+    return (Tender.id + 0 if listed else Tender.id).in_(_FTS_MATCHES)

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.i18n import current_language
-from safkat.tenders import freshness, queries
+from safkat.tenders import freshness
+from safkat.tenders.filters import PUBLIC_STATUSES, TenderFilters
 from safkat.tenders.forms import CATEGORY_LABELS, PROCEDURE_LABELS, TenderSearchForm
 from safkat.tenders.labels import STATUS_LABELS
 from safkat.wilayas import wilaya_choices
@@ -65,7 +66,7 @@ def build(values: dict, rows: ChoiceRows, language: str) -> TenderSearchForm:
     column = {"fr": 2, "ar": 3, "en": 4}.get(language, 2)
     form = TenderSearchForm(formdata=None, data=values)
     everything = [("", _("All"))]
-    form.status.choices = everything + [(s, STATUS_LABELS[s]) for s in queries.PUBLIC_STATUSES]
+    form.status.choices = everything + [(s, STATUS_LABELS[s]) for s in PUBLIC_STATUSES]
     form.category.choices = everything + list(CATEGORY_LABELS.items())
     form.procedure.choices = everything + list(PROCEDURE_LABELS.items())
     form.wilaya.choices = everything + wilaya_choices(language)
@@ -113,7 +114,7 @@ def _select(html: str, name: str, value: str) -> str:
     return html[:start] + options + html[end:]
 
 
-def search_form_html(session: Session, filters: queries.TenderFilters, now: datetime) -> Markup:
+def search_form_html(session: Session, filters: TenderFilters, now: datetime) -> Markup:
     """The search form showing ``filters``, in the page's language."""
     blank = _blank(choice_rows(session, now), filters.is_filtered)
     return Markup(fill(blank, filters.as_args()))

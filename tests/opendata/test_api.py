@@ -11,8 +11,8 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker, valid
 from openapi_spec_validator import validate as validate_spec
 
 from safkat.opendata import openapi
+from safkat.tenders.filters import PUBLIC_STATUSES
 from safkat.tenders.models import Amendment, Question, TechnicalCriterion, TenderDocument
-from safkat.tenders.queries import PUBLIC_STATUSES
 
 BASE_URL = "http://safkat.test"
 SPEC = openapi.build(BASE_URL)

@@ -300,8 +300,9 @@ def test_the_whole_listing_and_a_wilayas_open_tenders_keep_a_generic_plan_other_
 def test_a_pages_rows_are_read_by_position_without_remapping_them_to_each_filters_statement(
     db_session, tenders, clock, monkeypatch
 ):
-    """Issue 16: each filter has its statement object, and SQLAlchemy remapped the result
-    columns of the compiled statement they share to each of them (~0.08 ms a page); a
+    """Issue 16: shapes of a filter that differ in what a part's statement does not use
+    have statement objects of their own, and SQLAlchemy remapped the result columns of
+    the compiled statement they share to each of them (~0.08 ms a page); a
     :class:`queries.RowLoader` reads by position and asks it not to
     (``queries._ROWS_BY_POSITION``). Fails if SQLAlchemy stops honouring that option."""
     from sqlalchemy.engine.cursor import CursorResultMetaData

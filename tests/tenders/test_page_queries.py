@@ -109,10 +109,23 @@ def test_postgresql_trusts_a_large_estimate_and_counts_one_near_the_limit(
     monkeypatch.setattr(counts, "planner_estimate", lambda *_args: estimate)
     many_tenders(make, 5)
     with statements(engine) as seen:
-        page = client.get("/tenders?lang=en&wilaya=31").get_data(as_text=True)
+        page = client.get("/tenders?lang=en&sector=civil_works").get_data(as_text=True)
     counted = [s for s in seen if s.lower().startswith("select count(")]
     assert shown in page
     assert bool(counted) is (estimate <= counts.ESTIMATE_MARGIN * counts.EXACT_UP_TO), counted
+
+
+def test_a_wilaya_is_counted_from_its_rows_without_an_estimate(make, client, monkeypatch):
+    """Issue 16: a wilaya (and a category) is counted from its rows' index, which costs less
+    than PostgreSQL's planning of the estimate (a new filter's first page, in each process)."""
+    asked = []
+    monkeypatch.setattr(counts, "planner_estimate", lambda *args: asked.append(args) or 0)
+    many_tenders(make, 5)
+    assert "5 calls for tender" in client.get("/tenders?lang=en&wilaya=31&category=works").get_data(as_text=True)
+    assert "5 calls for tender" in client.get("/tenders?lang=en&wilaya=31").get_data(as_text=True)
+    assert asked == []
+    client.get("/tenders?lang=en&wilaya=31&reserved=1")
+    assert len(asked) == is_postgresql()
 
 
 def test_a_small_listing_is_counted_exactly(make, client):
@@ -185,25 +198,37 @@ def test_a_filter_by_wilaya_or_sector_reads_the_tender_ids_from_the_index_alone(
     assert any(f"COVERING INDEX {index}" in row[-1] for row in plan), plan
 
 
-def test_a_filter_s_statements_are_built_once_and_given_the_moment_when_run(make, client, clock):
-    """Issue 16: building a listing statement cost more than running it, so each filter's
-    are built once per process; the moment is a parameter, so a deadline passing still
-    moves a tender from the open ones to the others."""
+def test_a_filter_s_statements_are_built_once_per_form_and_given_its_values_when_run(make, client, clock):
+    """Issue 16: building a listing statement cost more than running it, so they are built
+    once per process and form of filter (``TenderFilters.form``): another wilaya, another
+    word, builds nothing, and its pages list its own tenders. The moment is a parameter
+    too, so a deadline passing still moves a tender from the open ones to the others."""
     from safkat.tenders import queries
 
     many_tenders(make, 45)
     closing = make.tender(state="open", wilayas=["31"], submission_deadline_at=clock.now() + timedelta(hours=1))
+    elsewhere = make.tender(state="open", wilayas=["05"], title_fr="Gardiennage du parc de Batna")
 
-    def visit_pages() -> int:
-        """Pages 1 to 3 of a filter (open tenders, then the others), rendered; the statements built."""
+    def visit_pages(args: str) -> tuple[int, str]:
+        """Pages 1 to 3 of a filter (open tenders, then the others), rendered: the statements
+        built so far, and the pages' text."""
+        texts = []
         for page in (1, 2, 3):
             rendered.clear()
-            assert client.get(f"/tenders?wilaya=31&page={page}").status_code == 200
-        built = (queries._page_rows, queries._page_ids, queries._part, queries._filtered)
-        return sum(function.cache_info().misses for function in built)
+            response = client.get(f"/tenders?{args}&page={page}")
+            assert response.status_code == 200
+            texts.append(response.get_data(as_text=True))
+        built = (queries._page_rows, queries._page_ids, queries._part, queries._filtered, queries._counted)
+        return sum(function.cache_info().misses for function in built), "".join(texts)
 
-    built = visit_pages()
-    assert visit_pages() == built
+    built, in_31 = visit_pages("wilaya=31")
+    assert closing.reference in in_31 and elsewhere.reference not in in_31
+    assert visit_pages("wilaya=31")[0] == built
+    again, in_05 = visit_pages("wilaya=05")
+    assert again == built and elsewhere.reference in in_05 and closing.reference not in in_05
+    built, _found = visit_pages("q=fibre")
+    again, found = visit_pages("q=gardiennage")
+    assert again == built and elsewhere.reference in found
     assert closing.reference not in client.get("/tenders?wilaya=31&status=closed").get_data(as_text=True)
     clock.advance(hours=1, seconds=1)
     rendered.clear()
@@ -216,13 +241,13 @@ def test_a_filter_s_statements_are_built_once_and_given_the_moment_when_run(make
 def test_a_page_statement_is_written_once_not_at_every_execution(db_session, args):
     """Issue 16: a list parameter, or a value SQLAlchemy renders into the text, makes it
     write the statement's text again at every execution (~20-45 µs each); the listing's
-    page statements, built once per filter, have none."""
+    page statements, built once per form of filter, have none."""
     from safkat.opendata.summaries import SUMMARY_COLUMNS
     from safkat.tenders import queries
     from safkat.tenders.cards import CARD_ROW
 
     dialect = db_session.get_bind().dialect
-    filters = queries.TenderFilters.from_args(args)
+    filters = queries.TenderFilters.from_args(args).form
     page_of = {"open": "deadline", "others": "publication", "all": "publication"}
     windows = (None, queries._Window(21, None), queries._Window(21, 0), queries._Window(21, 40))  # prepared: written
     for id_sets, (part, order), columns, window in product(

@@ -16,8 +16,8 @@ from safkat.opendata.stats import activity, awards, flag_counts, payments, pipel
 from safkat.opendata.stats.activity import Competition, MonthCount
 from safkat.opendata.stats.awards import AwardDelay, Awarded, MicroShare, ReservedShare
 from safkat.opendata.stats.scope import HIDDEN_STATUSES, StatsFilters
+from safkat.tenders.filters import ALGIERS
 from safkat.tenders.models import Amendment, Tender
-from safkat.tenders.queries import ALGIERS
 from safkat.tenders.queries import last_change as listing_last_change
 
 

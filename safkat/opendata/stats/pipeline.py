@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from safkat.bids.models import Opening
 from safkat.opendata.stats.figures import ratio
 from safkat.opendata.stats.scope import StatsFilters, tender_in_scope
+from safkat.tenders.filters import PUBLIC_STATUSES
 from safkat.tenders.models import Tender, TenderStatus
-from safkat.tenders.queries import PUBLIC_STATUSES
 
 OUTCOME_STATUSES = ("provisional_award", "awarded", "unsuccessful")
 

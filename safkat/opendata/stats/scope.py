@@ -12,8 +12,8 @@ from safkat.accounts.models import ContractingAuthority
 from safkat.awards.models import LotAward
 from safkat.numbers import parse_int
 from safkat.opendata import redflags
+from safkat.tenders.filters import ALGIERS
 from safkat.tenders.models import Tender, TenderStatus, tender_wilayas
-from safkat.tenders.queries import ALGIERS
 from safkat.wilayas import WILAYAS_BY_CODE
 
 HIDDEN_STATUSES = (TenderStatus.DRAFT, TenderStatus.DELETED)
