@@ -36,7 +36,7 @@ from safkat.http_cache import rendered  # noqa: E402
 from safkat.i18n import compile_catalogs  # noqa: E402
 from safkat.migrate import upgrade  # noqa: E402
 from safkat.notifications.transports import MemoryTransport  # noqa: E402
-from safkat.tenders import counts, freshness  # noqa: E402
+from safkat.tenders import counts, freshness, page_starts  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -151,6 +151,7 @@ def mailbox(app):
     rendered.clear()  # each test's database starts again from the same clock: so must the page cache
     freshness.forget()  # and the memo of the listing's last change
     counts.remembered.clear()  # and the remembered counts of large listings
+    page_starts.starts.clear()  # and where the pages of a listing begin
     return transport
 
 

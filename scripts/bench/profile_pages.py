@@ -108,6 +108,7 @@ def forget_filters() -> None:
 
     for module, name in (
         ("safkat.tenders.counts", "remembered.clear"),
+        ("safkat.tenders.page_starts", "starts.clear"),
         ("safkat.tenders.search_form", "clear"),
         ("safkat.markup", "forget"),
     ):

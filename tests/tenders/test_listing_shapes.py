@@ -56,7 +56,10 @@ def open_first(tenders, now) -> list[int]:
 
 
 # The page's ids as given to a loader, and as read by a RowLoader, in the statement of the page's ids.
-LOADERS = {"ids": lambda _s, page_ids: page_ids, "rows": queries.RowLoader(select(Tender.id), lambda row: row.id)}
+# The rows' loader reads where each row is in deadline order: its pages in that order
+# after the first seek from where the page before ended (page_starts).
+ROWS = select(Tender.id, Tender.submission_deadline_at)
+LOADERS = {"ids": lambda _s, page_ids: page_ids, "rows": queries.RowLoader(ROWS, lambda row: row.id)}
 
 
 def pages(session, filters, now, monkeypatch, id_sets, sort_all=False, load=LOADERS["ids"]) -> tuple[list[int], int]:
@@ -168,7 +171,9 @@ def test_a_large_set_walks_the_index_of_the_pages_order_even_with_statistics(
         queries.listing_page(db_session, TenderFilters.from_args(args), clock.now(), 1, load=lambda _s, ids: ids)
     finally:
         event.remove(engine, "before_cursor_execute", listen)
-    statement, params = next((s, p) for s, p in seen if s.startswith("SELECT tenders.id") and "ORDER BY" in s)
+    # The page's first statement: its open tenders' ids (of a wilaya's, read from its rows).
+    page_ids = ("SELECT tenders.id", "SELECT tender_wilayas.tender_id")
+    statement, params = next((s, p) for s, p in seen if s.startswith(page_ids) and "ORDER BY" in s)
     plan = [row[-1] for row in db_session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
     assert any(f"INDEX {index}" in step for step in plan), plan
     assert set_read is None or any(set_read in step for step in plan), plan
