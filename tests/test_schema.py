@@ -114,6 +114,10 @@ def test_upgrading_a_filled_database_keeps_every_row(tmp_path):
     with engine.connect() as connection:
         copied = connection.execute(text("SELECT status, submission_deadline_at FROM tender_search")).one()
     assert tuple(copied) == ("published", "2026-02-01 10:00:00.000000")
+    # Migration 0026 counted its lots and listed its wilayas on the tender's row.
+    with engine.connect() as connection:
+        listed = connection.execute(text("SELECT listed_lots, listed_wilayas FROM tenders")).one()
+    assert tuple(listed) == (3, "31")
     engine.dispose()
 
 

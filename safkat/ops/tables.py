@@ -105,7 +105,12 @@ def row_count(connection: Connection, table: Table) -> int:
 
 
 def after_load(connection: Connection) -> None:
-    """What the engine needs once rows came in with their ids: sequences, the search index."""
+    """What the engine needs once rows came in with their ids: sequences, the search index,
+    the tenders' numbers of lots."""
+    # Migration 0026's triggers added each lot loaded to a count that came in with its tender.
+    connection.execute(
+        text("UPDATE tenders SET listed_lots = (SELECT count(*) FROM lots WHERE lots.tender_id = tenders.id)")
+    )
     if connection.dialect.name == "postgresql":
         for table in ordered_tables():
             column = table.autoincrement_column

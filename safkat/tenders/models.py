@@ -183,6 +183,11 @@ class Tender(Base):
     cancel_reason_ar: Mapped[str | None] = mapped_column(Text)
     # Moves on every public change; drives ETag / Last-Modified of the public pages.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Its number of lots and its wilaya codes (joined by CODES_SEPARATOR, in order), kept
+    # by triggers (migration 0026) for the listing's statements (queries.LOTS_COUNT,
+    # queries.WILAYAS_JOINED). Deferred: a Tender object's copy may be older than its lots.
+    listed_lots: Mapped[int] = mapped_column(Integer, server_default="0", deferred=True)
+    listed_wilayas: Mapped[str] = mapped_column(String(200), server_default="", deferred=True)
 
     authority: Mapped[ContractingAuthority] = relationship()
     created_by: Mapped[User] = relationship()
