@@ -10,7 +10,9 @@ nothing.
 Starts are remembered under the state of the listing they were read in (``as_of``:
 ``queries.last_change``, which moves with every public change and every passed deadline),
 so a start is used only while the rows before it are the same ones. Only the deadline
-order, whose keys (deadline, id) every page's rows carry, is remembered.
+order, whose keys (deadline, id) every page's rows carry, is remembered, and only on
+PostgreSQL: SQLite skips 3,000 entries of a covering index in 0.06 ms, and with the key
+it checked each of them instead of starting there (0.20 ms).
 """
 
 from __future__ import annotations

@@ -301,10 +301,10 @@ class _Visit:
         The page's ids are found first (narrow rows to sort and to skip over), then only
         those tenders are read: sorting or skipping over full rows, long descriptions
         included, costed more than the rest of the page. A :class:`RowLoader`'s rows are
-        read in the same statement, around the ids', from the nearest known start of a
-        page in deadline order (:mod:`safkat.tenders.page_starts`). A shape whose
-        statements keep one plan (:func:`is_planned_once`) has them prepared, its window
-        written for that plan.
+        read in the same statement, around the ids', on PostgreSQL from the nearest known
+        start of a page in deadline order (:mod:`safkat.tenders.page_starts`). A shape
+        whose statements keep one plan (:func:`is_planned_once`) has them prepared, its
+        window written for that plan.
         """
         prepared = self.shape.is_prepared(part)
         with prepared_when_repeated(self.session) if prepared else nullcontext():
@@ -317,7 +317,8 @@ class _Visit:
 
     def _loaded_rows(self, part: str, order: str, offset: int, limit: int, prepared: bool) -> list:
         listing = (database_key(self.session), self.shape, self.bound, part, self.as_of)
-        seekable = order == "deadline" and _carries_deadline_keys(self.load.columns)
+        seekable = self.shape.dialect == "postgresql" and order == "deadline"
+        seekable = seekable and _carries_deadline_keys(self.load.columns)
         start = page_starts.starts.nearest(listing, offset) if seekable else None
         values = _values(self.given, offset - (start.offset if start else 0), limit)
         if start:

@@ -56,8 +56,8 @@ def open_first(tenders, now) -> list[int]:
 
 
 # The page's ids as given to a loader, and as read by a RowLoader, in the statement of the page's ids.
-# The rows' loader reads where each row is in deadline order: its pages in that order
-# after the first seek from where the page before ended (page_starts).
+# The rows' loader reads where each row is in deadline order: on PostgreSQL its pages in
+# that order after the first seek from where the page before ended (page_starts).
 ROWS = select(Tender.id, Tender.submission_deadline_at)
 LOADERS = {"ids": lambda _s, page_ids: page_ids, "rows": queries.RowLoader(ROWS, lambda row: row.id)}
 

@@ -1,7 +1,7 @@
-"""A listing page in deadline order seeks from where the page before it ended, remembered
-while the listing stays as it was (``safkat.tenders.page_starts``, issue 16): the pages
-are the same as when every page skipped its rows, in any order of visit, and after a
-change."""
+"""On PostgreSQL a listing page in deadline order seeks from where the page before it
+ended, remembered while the listing stays as it was (``safkat.tenders.page_starts``,
+issue 16): the pages are the same as when every page skipped its rows, in any order of
+visit, and after a change. SQLite skips its rows (cheaper there): the same pages."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from safkat.tenders import page_starts, queries
 from safkat.tenders.models import Tender
 from safkat.tenders.page_starts import PageStarts, Start
 from safkat.tenders.queries import TenderFilters
+from tests.conftest import is_postgresql
 
 PER_PAGE = 3
 ROWS = queries.RowLoader(select(Tender.id, Tender.submission_deadline_at), lambda row: row.id)
@@ -57,10 +58,12 @@ def test_a_page_seeks_from_where_the_page_before_it_ended(db_session, engine, op
     assert sum(pages, []) == in_order(open_tenders, now)
     # (deadline, id) > (after the start): on both databases a range of the order's index
     sought = [params for statement, params in seen if ") > (" in statement]
+    if not is_postgresql():
+        assert sought == []
+        return
     assert len(sought) == 4  # pages 2 to 5, each after the last tender of the page before
     last_of_page_4 = pages[3][-1]
-    values = [params.values() if isinstance(params, dict) else params for params in sought]
-    assert any(last_of_page_4 in found for found in values)
+    assert any(last_of_page_4 in params.values() for params in sought)
 
 
 def test_pages_visited_in_any_order_are_those_read_by_skipping_rows(db_session, open_tenders, clock):
