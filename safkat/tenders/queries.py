@@ -316,20 +316,25 @@ class _Visit:
         return self.load(self.session, ids)
 
     def _loaded_rows(self, part: str, order: str, offset: int, limit: int, prepared: bool) -> list:
-        listing = (database_key(self.session), self.shape, self.bound, part, self.as_of)
-        seekable = self.shape.dialect == "postgresql" and order == "deadline"
-        seekable = seekable and _carries_deadline_keys(self.load.columns)
-        start = page_starts.starts.nearest(listing, offset) if seekable else None
+        listing = self._starts_key(part, order)
+        start = page_starts.starts.nearest(listing, offset) if listing else None
         values = _values(self.given, offset - (start.offset if start else 0), limit)
         if start:
             values["after_deadline"], values["after_id"] = start.after
         window = _Window.of(values) if prepared else None
         statement = self.shape.rows(part, order, self.load.columns, window, seek=start is not None)
         rows = self.session.connection().execute(statement, values).all()
-        if seekable and len(rows) >= limit - 1 > 0:  # the start of the next page
+        if listing and len(rows) >= limit - 1 > 0:  # the start of the next page
             last = rows[limit - 2]
             page_starts.starts.remember(listing, offset + limit - 1, (last.submission_deadline_at, last.id))
         return [self.load.make(row) for row in rows]
+
+    def _starts_key(self, part: str, order: str) -> tuple | None:
+        """What the starts of ``part``'s pages in ``order`` are remembered under, if they
+        are: on PostgreSQL, in deadline order, for rows that carry their keys."""
+        if self.shape.dialect != "postgresql" or order != "deadline" or not _carries_deadline_keys(self.load.columns):
+            return None
+        return (database_key(self.session), self.shape, self.bound, part, self.as_of)
 
 
 @lru_cache(maxsize=16)
