@@ -96,7 +96,9 @@ def unindex_tender(session: Session, tender_id: int) -> None:
 _FTS = table(FTS_TABLE, column("rowid", Integer))
 _FTS_COLUMN = literal_column(FTS_TABLE)
 _FTS_QUERY = bindparam("fts", type_=String())
-_FTS_MATCHES = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(_FTS_QUERY)
+_FTS_MATCHES = (
+    text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(_FTS_QUERY).columns(rowid=Integer)
+)
 _TSQUERY = text("to_tsquery('simple', :tsquery)").bindparams(bindparam("tsquery", type_=String()))
 _VECTOR = literal_column("tender_search.body_tsv")
 # PostgreSQL: a condition on a ``tender_search`` row true when its text holds every word
