@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,6 +12,7 @@ from flask import Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
 
 from safkat.i18n import add_vary, current_language
+from safkat.lru import LeastRecentlyUsed
 
 
 def make_etag(*parts: object) -> str:
@@ -66,27 +65,19 @@ class RenderedCache:
     """
 
     def __init__(self, max_entries: int = 512, lifetime: float = 60.0):
-        self.max_entries, self.lifetime = max_entries, lifetime
-        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.lifetime = lifetime
+        self._entries: LeastRecentlyUsed[tuple[float, bytes]] = LeastRecentlyUsed(max_entries)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def get_or_render(self, key: str, render: Callable[[], bytes | str]) -> bytes:
         now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and now - hit[0] < self.lifetime:
-                self._entries.move_to_end(key)
-                return report(HIT, hit[1])
+        hit = self._entries.get(key)
+        if hit is not None and now - hit[0] < self.lifetime:
+            return report(HIT, hit[1])
         body = as_bytes(render())
-        with self._lock:
-            self._entries[key] = (now, body)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._entries.put(key, (now, body))
         return report(MISS, body)
 
 

@@ -21,10 +21,8 @@ says. Pages and links never depend on them (see ``queries.listing_page``).
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
 from weakref import WeakKeyDictionary
@@ -34,6 +32,7 @@ from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import Session
 
 from safkat.db import database_key
+from safkat.lru import LeastRecentlyUsed
 
 EXACT_UP_TO = 1000
 ESTIMATE_MARGIN = 2  # an estimate this many times EXACT_UP_TO is "large" without counting
@@ -56,27 +55,20 @@ class Count:
 
 
 class _Remembered:
+    """Counts remembered for :data:`LIFETIME_SECONDS`."""
+
     def __init__(self):
-        self._entries: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LeastRecentlyUsed[tuple[float, int]] = LeastRecentlyUsed(MAX_ENTRIES)
 
     def get(self, key: Hashable) -> int | None:
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is None or time.monotonic() - hit[0] > LIFETIME_SECONDS:
-                return None
-            return hit[1]
+        hit = self._entries.get(key)
+        return None if hit is None or time.monotonic() - hit[0] > LIFETIME_SECONDS else hit[1]
 
     def put(self, key: Hashable, value: int) -> None:
-        with self._lock:
-            self._entries[key] = (time.monotonic(), value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > MAX_ENTRIES:
-                self._entries.popitem(last=False)
+        self._entries.put(key, (time.monotonic(), value))
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 remembered = _Remembered()
@@ -85,10 +77,15 @@ remembered = _Remembered()
 def _ids(query: Select) -> Select:
     """``query`` selecting only its first column (the id): what a count needs to read.
     Built once per statement."""
-    ids = _id_columns.get(query)
-    if ids is None:
-        ids = _id_columns[query] = query.order_by(None).with_only_columns(query.selected_columns[0])
-    return ids
+    return _once(_id_columns, query, lambda: query.order_by(None).with_only_columns(query.selected_columns[0]))
+
+
+def _once(made: WeakKeyDictionary, query: Select, build: Callable[[], object]):
+    """What ``build`` makes of ``query``, kept in ``made`` for as long as ``query`` lives."""
+    built = made.get(query)
+    if built is None:
+        built = made[query] = build()
+    return built
 
 
 # What a count wraps around a listing's statement, built once per statement (the listing
@@ -100,12 +97,11 @@ _whole: WeakKeyDictionary[Select, Select] = WeakKeyDictionary()
 
 
 def _count_of(query: Select, bounded: bool) -> Select:
-    made = _bounded if bounded else _whole
-    statement = made.get(query)
-    if statement is None:
+    def build() -> Select:
         ids = _ids(query).limit(_BOUND) if bounded else _ids(query)
-        statement = made[query] = select(func.count()).select_from(ids.subquery())
-    return statement
+        return select(func.count()).select_from(ids.subquery())
+
+    return _once(_bounded if bounded else _whole, query, build)
 
 
 def bounded_count(session: Session, query: Select, limit: int, values: dict | None = None) -> int:

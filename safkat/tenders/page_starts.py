@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right, insort
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+from safkat.lru import LeastRecentlyUsed
 
 MAX_LISTS = 512  # filters × parts × states of the listing, the least recently used forgotten
 MAX_STARTS = 2000  # per list: the whole listing's 30,000 open tenders are 1,500 pages
@@ -41,16 +42,15 @@ class _List:
 
 class PageStarts:
     def __init__(self):
-        self._lists: OrderedDict[Hashable, _List] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lists: LeastRecentlyUsed[_List] = LeastRecentlyUsed(MAX_LISTS)
+        self._lock = threading.Lock()  # a list's offsets and keys change together
 
     def nearest(self, listing: Hashable, offset: int) -> Start | None:
         """The known start nearest before ``offset`` (or at it) of ``listing``, if any."""
+        known = self._lists.get(listing)
+        if known is None:
+            return None
         with self._lock:
-            known = self._lists.get(listing)
-            if known is None:
-                return None
-            self._lists.move_to_end(listing)
             position = bisect_right(known.offsets, offset)
             if not position:
                 return None
@@ -62,18 +62,15 @@ class PageStarts:
         with self._lock:
             known = self._lists.get(listing)
             if known is None:
-                known = self._lists[listing] = _List()
-                while len(self._lists) > MAX_LISTS:
-                    self._lists.popitem(last=False)
-            self._lists.move_to_end(listing)
+                known = _List()
+                self._lists.put(listing, known)
             if offset in known.keys or len(known.offsets) >= MAX_STARTS:
                 return
             insort(known.offsets, offset)
             known.keys[offset] = after
 
     def clear(self) -> None:
-        with self._lock:
-            self._lists.clear()
+        self._lists.clear()
 
 
 starts = PageStarts()

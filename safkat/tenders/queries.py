@@ -77,6 +77,12 @@ def _is_public(status: ColumnElement) -> ColumnElement[bool]:
 IS_PUBLIC = _is_public(Tender.status)
 
 
+def _given(bound: Mapping | tuple[tuple[str, object], ...], now: datetime) -> dict:
+    """A filter's ``bound`` values (``filters.bound_values``) and the moment: what every
+    statement of its pages takes."""
+    return {**dict(bound), "now": now}
+
+
 def _values(given: Mapping, offset: int = 0, limit: int = 0) -> dict:
     """What a statement of the listing is run with: the ``given`` values (a filter's, see
     :func:`safkat.tenders.filters.bound_values`, and the moment, ``now``) and a window."""
@@ -293,7 +299,7 @@ class _Visit:
     @property
     def given(self) -> dict:
         """The values every statement of the page takes."""
-        return {**dict(self.bound), "now": self.now}
+        return _given(self.bound, self.now)
 
     def rows(self, part: str, order: str, offset: int, limit: int) -> list:
         """The items of ``limit`` rows from ``offset`` of ``shape``'s ``part`` in ``order``.
@@ -502,8 +508,12 @@ def _open_from_copies(dialect: str, others: TenderFilters, id_sets: IdSets, rows
     is_open = _is_open(copies.status, copies.submission_deadline_at)
     if not others.is_filtered:
         return select(copies.tender_id).where(*matching, is_open)
-    query = _filtered(dialect, others, id_sets).join(rows, copies.tender_id == Tender.id)
-    return query.where(*matching, is_open)
+    return _joined_to_rows(dialect, others, id_sets, rows).where(*matching, is_open)
+
+
+def _joined_to_rows(dialect: str, others: TenderFilters, id_sets: IdSets, rows: Table) -> Select:
+    """The tenders of ``others`` (filters of a form), each with its ``rows``."""
+    return _filtered(dialect, others, id_sets).join(rows, rows.c.tender_id == Tender.id)
 
 
 @lru_cache(maxsize=1024)
@@ -542,7 +552,7 @@ def _others_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> 
     """
     copies = WILAYA_ROWS
     not_open = not_(_is_open(copies.status, copies.submission_deadline_at))
-    query = _filtered(dialect, _besides_wilaya(filters), id_sets).join(tender_wilayas, copies.tender_id == Tender.id)
+    query = _joined_to_rows(dialect, _besides_wilaya(filters), id_sets, tender_wilayas)
     return query.where(*_in_wilaya_rows(filters), _is_public(copies.status), not_open)
 
 
@@ -589,7 +599,7 @@ def _listing_page(
     number = page if isinstance(page, int) else parse_page(page)
     dialect = session.get_bind().dialect.name
     form, bound = filters.form, tuple(bound_values(filters, dialect).items())
-    given = {**dict(bound), "now": now}
+    given = _given(bound, now)
     counted = _counted(dialect, form, counted_sets(session, form))
     # A wilaya's count reads its rows' index (_counted): cheaper than asking for an estimate.
     estimate_first = not _is_wilaya_alone(form)
@@ -695,7 +705,7 @@ def newest_published(session: Session, filters: TenderFilters, now: datetime, li
     """For the Atom feed: the most recently published tenders matching the filters."""
     dialect = session.get_bind().dialect.name
     query = _filtered(dialect, filters.form).order_by(Tender.published_at.desc(), Tender.id.desc()).limit(limit)
-    return list(session.scalars(_load(query), {**bound_values(filters, dialect), "now": now}))
+    return list(session.scalars(_load(query), _given(bound_values(filters, dialect), now)))
 
 
 @dataclass(frozen=True)
