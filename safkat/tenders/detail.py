@@ -26,6 +26,7 @@ from safkat.accounts.models import ContractingAuthority
 from safkat.awards.models import LotAward
 from safkat.bids.models import OpenedBid, Opening, TenderKey
 from safkat.opendata import redflags
+from safkat.plain_rows import plain_rows
 from safkat.tenders import detail_rows, queries, services
 from safkat.tenders.models import (
     Amendment,
@@ -116,11 +117,12 @@ def load(session: Session, url_reference: str) -> TenderDetail | None:
     """The public tender of ``url_reference`` (see :func:`services.find_by_reference`), or None.
 
     The tender's statement runs on the session's connection, as plain rows (see
-    :mod:`safkat.tenders.detail_rows`); what the session holds is flushed first, as the
-    session's own queries would."""
+    :mod:`safkat.tenders.detail_rows` and :mod:`safkat.plain_rows`); what the session holds
+    is flushed first, as the session's own queries would."""
     session.flush()
     reference = services.reference_from_url(url_reference)
-    row = session.connection().execute(TENDER_ROW, {"reference": reference}).one_or_none()
+    rows = plain_rows(session.connection(), TENDER_ROW, {"reference": reference})
+    row = rows[0] if rows else None
     if row is None or not services.is_public(row):
         return None
     present = {"documents": row.has_documents, "amendments": row.has_amendments, "questions": row.has_questions}

@@ -35,6 +35,7 @@ from sqlalchemy.sql import ColumnCollection, operators
 from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.db import database_key, planned_for_its_values, prepared_when_repeated
 from safkat.pagination import Page, parse_page
+from safkat.plain_rows import plain_rows
 from safkat.tenders import counts, freshness, page_starts, search
 from safkat.tenders.filters import TenderFilters, bound_values
 from safkat.tenders.models import (
@@ -273,7 +274,8 @@ class RowLoader:
 
     Called with ids (the home page), it reads those tenders. A listing page instead reads
     its tenders with the statement of its ids inside (:func:`_page_rows`): one statement
-    and one round trip per page instead of two (issue 16).
+    and one round trip per page instead of two (issue 16), its rows named tuples
+    (:func:`safkat.plain_rows.plain_rows`). ``make`` reads a row's columns by name.
     """
 
     columns: Select
@@ -329,7 +331,7 @@ class _Visit:
             values["after_deadline"], values["after_id"] = start.after
         window = _Window.of(values) if prepared else None
         statement = self.shape.rows(part, order, self.load.columns, window, seek=start is not None)
-        rows = self.session.connection().execute(statement, values).all()
+        rows = plain_rows(self.session.connection(), statement, values)
         if listing and len(rows) >= limit - 1 > 0:  # the start of the next page
             last = rows[limit - 2]
             page_starts.starts.remember(listing, offset + limit - 1, (last.submission_deadline_at, last.id))
@@ -403,15 +405,6 @@ def _page_ids(shape: _Shape, part: str, order: str, window: _Window | None = Non
     return _windowed(query.order_by(*keys).with_only_columns(_id_of(query)), window)
 
 
-# A RowLoader reads its rows by position. Shapes that differ in what a part's statement
-# does not use (``sort_all`` in deadline order) have statement objects of their own, and
-# SQLAlchemy remaps a cached compiled statement's result columns to each new object that
-# shares its SQL, unless told not to (as the ORM does): ~0.08 ms of a wilaya's or a
-# search's page at 100,000 tenders (issue 16). A private option of SQLAlchemy 2's;
-# tests/tenders/test_listing_shapes.py notices if it stops being honoured.
-_ROWS_BY_POSITION = {"_result_disable_adapt_to_context": True}
-
-
 # A page's start in deadline order (page_starts): the sort key of the row before it.
 AFTER = tuple_(bindparam("after_deadline", type_=DEADLINE), bindparam("after_id", type_=Integer()))
 
@@ -438,7 +431,7 @@ def _page_rows(
     page = _windowed(query.order_by(*keys), window).subquery("page")
     descending = [isinstance(key, UnaryExpression) and key.modifier is operators.desc_op for key in keys]
     outer = [page.c[f"key_{n}"].desc() if down else page.c[f"key_{n}"] for n, down in enumerate(descending)]
-    return columns.where(Tender.id == page.c.page_id).order_by(*outer).execution_options(**_ROWS_BY_POSITION)
+    return columns.where(Tender.id == page.c.page_id).order_by(*outer)
 
 
 def _id_of(part: Select) -> ColumnElement[int]:

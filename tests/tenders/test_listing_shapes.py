@@ -300,31 +300,3 @@ def test_the_whole_listing_and_a_wilayas_open_tenders_keep_a_generic_plan_other_
     for window in ("LIMIT 4)", "LIMIT 4 OFFSET 3)", "LIMIT 4 OFFSET 9)", "LIMIT 4 OFFSET $"):
         generic = [generic for sql, generic, _custom in prepared if window in sql]
         assert generic and all(generic), (window, prepared)
-
-
-def test_a_pages_rows_are_read_by_position_without_remapping_them_to_each_filters_statement(
-    db_session, tenders, clock, monkeypatch
-):
-    """Issue 16: shapes of a filter that differ in what a part's statement does not use
-    have statement objects of their own, and SQLAlchemy remapped the result columns of
-    the compiled statement they share to each of them (~0.08 ms a page); a
-    :class:`queries.RowLoader` reads by position and asks it not to
-    (``queries._ROWS_BY_POSITION``). Fails if SQLAlchemy stops honouring that option."""
-    from sqlalchemy.engine.cursor import CursorResultMetaData
-
-    remapped = []
-    adapt = CursorResultMetaData._adapt_to_context
-
-    def counting(metadata, context):
-        remapped.append(context.statement)
-        return adapt(metadata, context)
-
-    monkeypatch.setattr(CursorResultMetaData, "_adapt_to_context", counting)
-    now = clock.now()
-    for wilaya, word in product(("16", "31", "05"), ("fibre", "gardiennage")):
-        for args in ({"wilaya": wilaya}, {"q": word}, {"wilaya": wilaya, "q": word}):
-            filters = TenderFilters.from_args(args)
-            page = queries.listing_page(db_session, filters, now, 1, per_page=4, load=LOADERS["rows"])
-            ids, _total = pages(db_session, filters, now, monkeypatch, queries.IdSets.PLANNED)
-            assert page.items == ids[:4]
-    assert not [statement for statement in remapped if ") AS page" in statement]
