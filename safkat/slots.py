@@ -27,6 +27,17 @@ def formatted(text: str) -> str:
     return _MARKER.sub(r"{\1}", literal(text))
 
 
+def positional(text: str, names: tuple[str, ...]) -> str:
+    """``text`` as a ``%`` format string whose fields are its markers, which must be the
+    first of ``names`` in that order: fill it with ``% values``, a tuple of as many values.
+    For markup filled many times a page: ~0.5 µs a card, against ~1.6 for ``format_map``
+    and a dict of its values (issue 16)."""
+    found = tuple(_MARKER.findall(text))
+    if found != names[: len(found)]:
+        raise ValueError(f"the markers {found} are not the first of {names}, in order")
+    return _MARKER.sub("%s", text.replace("%", "%%"))
+
+
 def literal(text: str) -> str:
     """``text`` as it must appear inside a format string to stand for itself."""
     return text.replace("{", "{{").replace("}", "}}")

@@ -52,7 +52,7 @@ CARD_ROW: Select = select(
 # from SQLAlchemy's row.
 SLOTS = ("href", "title", "state", "status", "reference", "authority", "category")
 SLOTS += ("deadline_iso", "deadline", "wilayas", "lots", "budget")
-_blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a format string
+_blanks: dict[tuple[str, bool, bool], str] = {}  # (language, reserved, with budget) → a % format string
 
 
 @lru_cache(maxsize=8)
@@ -81,34 +81,36 @@ class CardWriter:
     def write(self, row) -> Markup:
         """The card of ``row`` (of :data:`CARD_ROW`) as ``tenders/_card.html`` renders it."""
         values = self.slot_values(row)
-        key = (self.language, bool(row.has_reserved_lot), bool(values["budget"]))
+        has_budget = bool(values[-1])
+        key = (self.language, bool(row.has_reserved_lot), has_budget)
         blank = _blanks.get(key)
         if blank is None:
             markers = {name: Markup(slots.marker(name)) for name in SLOTS}
-            variant = {"is_reserved": key[1], "budget": markers["budget"] if key[2] else ""}
+            variant = {"is_reserved": key[1], "budget": markers["budget"] if has_budget else ""}
             rendered = render_template("tenders/_card.html", card=markers | variant)
-            blank = _blanks[key] = slots.formatted(rendered)
-        return Markup(blank.format_map(values))
+            blank = _blanks[key] = slots.positional(rendered, SLOTS)
+        return Markup(blank % (values if has_budget else values[:-1]))  # the budget is the last slot
 
-    def slot_values(self, row) -> dict[str, str]:
-        """What each slot of ``row``'s card shows, in the page's language, escaped."""
+    def slot_values(self, row) -> tuple[str, ...]:
+        """What each slot of ``row``'s card shows (:data:`SLOTS`, in order), in the page's
+        language, escaped."""
         state = services.public_status(row, self.now)  # a row has the status and deadline it reads
         deadline = row.submission_deadline_at
-        return {
+        return (
             # quote() leaves letters, digits, "_.-~" and "/": nothing to escape
-            "href": self.tender_path + quote(url_reference_of(row.reference)),
-            "title": wrap(pick_version(row.title_fr, row.title_ar, self.language)),
-            "state": state,
-            "status": self.statuses[state],
-            "reference": escaped(row.reference),
-            "authority": escaped(row.authority_ar if self.language == "ar" else row.authority_fr),
-            "category": self.categories[row.category],
-            "deadline_iso": deadline.isoformat(),
-            "deadline": escaped(self.deadline_text(deadline)),
-            "wilayas": _wilayas_text(self.language, row.wilaya_codes),
-            "lots": _lots_text(self.language, row.lots_count),
-            "budget": self._budget(row),
-        }
+            self.tender_path + quote(url_reference_of(row.reference)),
+            wrap(pick_version(row.title_fr, row.title_ar, self.language)),
+            state,
+            self.statuses[state],
+            escaped(row.reference),
+            escaped(row.authority_ar if self.language == "ar" else row.authority_fr),
+            self.categories[row.category],
+            deadline.isoformat(),
+            escaped(self.deadline_text(deadline)),
+            _wilayas_text(self.language, row.wilaya_codes),
+            _lots_text(self.language, row.lots_count),
+            self._budget(row),
+        )
 
     def _budget(self, row) -> str:
         if not row.is_budget_public or row.estimated_budget is None:

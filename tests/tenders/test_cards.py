@@ -67,7 +67,7 @@ def test_a_written_card_is_what_its_template_renders(app, make, db_session, cloc
     from flask_babel import force_locale
     from markupsafe import Markup
 
-    from safkat.tenders.cards import CARD_ROW, CardWriter
+    from safkat.tenders.cards import CARD_ROW, SLOTS, CardWriter
     from safkat.tenders.queries import by_ids
 
     authority = make.authority(name_fr="Commune d'<b>Oran</b> & Co", name_ar="بلدية <وهران>")
@@ -82,7 +82,7 @@ def test_a_written_card_is_what_its_template_renders(app, make, db_session, cloc
             writer = CardWriter(clock.now())
             rows = db_session.connection().execute(by_ids(CARD_ROW), {"ids": [t.id for t in tenders]}).all()
             for row in rows:
-                values = {name: Markup(value) for name, value in writer.slot_values(row).items()}  # escaped already
+                values = {name: Markup(value) for name, value in zip(SLOTS, writer.slot_values(row), strict=True)}
                 expected = render_template("tenders/_card.html", card=values | {"is_reserved": row.has_reserved_lot})
                 written = writer.write(row)
                 assert written == expected
