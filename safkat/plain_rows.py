@@ -11,8 +11,8 @@ types give, tells the engine's cursor listeners (tests count statements with the
 raises a driver's error as SQLAlchemy's, as ``Connection.execute`` does: a database that
 is away still answers 503 (:func:`safkat.db.is_unavailable`).
 
-For statements whose parameters are plain values: no expanding ``IN`` and no values
-written into the SQL at run time.
+For statements whose parameters are plain values: no expanding ``IN``, and nothing that
+SQLAlchemy writes into the SQL at run time but the statement's own constants.
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ def _compile(statement: Select, dialect: Dialect) -> _Compiled:
     written = compiled
     if compiled.literal_execute_params:
         # What SQLAlchemy writes into the SQL at each run is then one of the statement's own
-        # constants (an aggregate's separator): written once, here. Rendering asks a value of
-        # every parameter: placeholders, which no run sends (the SQL has no slot for them).
+        # constants (an aggregate's separator): written once, here. Rendering asks a value
+        # of every parameter, so None stands in for the required ones; a run's parameters
+        # are still built by the first compilation, from the run's values.
         placeholders = statement.params({key: None for key in required})
         written = placeholders.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     columns = statement.selected_columns
