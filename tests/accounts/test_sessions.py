@@ -243,3 +243,20 @@ def test_a_new_secret_key_is_used_at_once_though_the_signer_is_kept_between_requ
     finally:
         app.secret_key = old_key
         app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def test_a_visitor_without_cookies_is_anonymous_without_the_session_protection_hash(app, login, make, monkeypatch):
+    """A request with no cookie can name no user: it skips Flask-Login's hash of its address
+    and user agent; a logged-in one still goes through the whole check."""
+    from safkat.extensions import login_manager
+
+    hashed = []
+    real = login_manager._session_identifier_generator
+    monkeypatch.setattr(login_manager, "_session_identifier_generator", lambda: hashed.append(1) or real())
+    officer = make.officer()
+    assert app.test_client().get("/tenders").status_code == 200
+    assert hashed == []
+    assert "/logout" not in app.test_client().get("/tenders").get_data(as_text=True)
+    response = login(officer).get("/tenders")
+    assert response.status_code == 200 and hashed, "a session is checked as before"
+    assert "/logout" in response.get_data(as_text=True)
