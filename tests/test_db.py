@@ -1,8 +1,10 @@
 """Commit guards run at the real COMMIT, not when a SAVEPOINT inside it is released."""
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from safkat.db import add_commit_guard
+from safkat.db import add_commit_guard, database_key
 from safkat.errors import DomainError
 
 
@@ -95,3 +97,13 @@ def test_listing_statements_are_never_prepared_and_a_tender_page_s_are(make, cli
     # The filter's count, and its page's rows read around its ids (queries._page_rows).
     listing = [sql for sql in prepared if sql.startswith("SELECT count(*)") or ") AS page" in sql]
     assert listing == [], listing
+
+
+def test_database_key_tells_databases_apart_without_their_password(tmp_path):
+    first, second = (create_engine(f"sqlite:///{tmp_path}/{name}.db") for name in ("first", "second"))
+    secret = create_engine("postgresql+psycopg://safkat:hunter2@db.example/safkat")
+    keys = [database_key(Session(bind=engine)) for engine in (first, second, secret, first)]
+    assert keys[0] != keys[1] and keys[0] == keys[3] == f"sqlite:///{tmp_path}/first.db"
+    assert keys[2] == "postgresql+psycopg://safkat:***@db.example/safkat"
+    for engine in (first, second, secret):
+        engine.dispose()
