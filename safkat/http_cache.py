@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
+from werkzeug.http import http_date
 
 from safkat.i18n import add_vary, current_language
 from safkat.lru import LeastRecentlyUsed
@@ -43,15 +44,17 @@ def cacheable(response: Response, etag: str, last_modified: datetime | None, max
     if "page_cache" in g:
         response.headers["X-Cache"] = g.page_cache
     if not current_user.is_authenticated:
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
+        # The header written whole: werkzeug's ``cache_control`` parses it, and writes it
+        # again at each directive set (issue 16: every public page).
+        response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
 def _stamp(response: Response, etag: str, last_modified: datetime | None) -> None:
-    response.set_etag(etag, weak=True)
+    headers = response.headers
+    headers["ETag"] = f'W/"{etag}"'  # make_etag's hex digits: nothing to quote
     if last_modified is not None:
-        response.last_modified = last_modified
+        headers["Last-Modified"] = http_date(last_modified)
     add_vary(response, "Accept-Language", "Cookie")
 
 
