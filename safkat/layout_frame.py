@@ -5,7 +5,7 @@ the page's title, head and content and the three links to the page in other lang
 rendering it cost ~0.2 ms a page (issue 16). :func:`render_page` renders only the page's
 own blocks (the page extends ``layout``, here ``_layout_parts.html``, which writes just
 its blocks) and fills the layout rendered once with markers in those places
-(``_layout_blank.html``, made a format string by :mod:`safkat.slots`). A signed-in visitor,
+(``_layout_blank.html``, kept as a :class:`safkat.slots.Blank`). A signed-in visitor,
 or one with a message waiting, gets ``render_template`` as before: their layout is theirs.
 A page that renders this way extends ``layout|default("base.html")`` and defines its title.
 """
@@ -43,19 +43,19 @@ def render_page(template_name: str, **context) -> str:
     if not layout_is_shared():
         return render_template(template_name, **context)
     values = _parts(template_name, context) | language_links()
-    return _layout().format_string.format_map(values)
+    return _layout().blank.fill(values)
 
 
-def page_blank(template_name: str, **context) -> str:
-    """The whole page as a format string, for a page that is itself rendered once with
+def page_blank(template_name: str, **context) -> slots.Blank:
+    """The whole page as a blank, for a page that is itself rendered once with
     :func:`safkat.slots.marker` values in ``context``: those markers and the layout's
-    language links become its fields (fill the latter with :func:`language_links`)."""
+    language links become its slots (fill the latter with :func:`language_links`)."""
     parts = {slots.marker(name): part for name, part in _parts(template_name, context).items()}
-    # In one pass: a page's own markers, inside its parts, are left for the format string.
-    return slots.formatted(_PART_MARKERS.sub(lambda found: parts[found.group()], _layout().text))
+    # In one pass: a page's own markers, inside its parts, are left for the blank.
+    return slots.Blank(_PART_MARKERS.sub(lambda found: parts[found.group()], _layout().text))
 
 
-def remembered_page_blank(template_name: str, shape: Hashable, marked_context: Callable[[], dict]) -> str:
+def remembered_page_blank(template_name: str, shape: Hashable, marked_context: Callable[[], dict]) -> slots.Blank:
     """:func:`page_blank` of ``template_name`` with ``marked_context()``, made once per
     ``shape`` (what decides the page's markup besides its texts), language and root."""
     built = current_app.extensions[EXTENSION]
@@ -86,7 +86,7 @@ def _parts(template_name: str, context: dict) -> dict[str, str]:
 
 class _Layout(NamedTuple):
     text: str  # base.html with a marker in each block and language link
-    format_string: str  # the same as a format string (slots.formatted)
+    blank: slots.Blank  # the same, to fill
 
 
 def _layout() -> _Layout:
@@ -99,5 +99,5 @@ def _layout() -> _Layout:
             SLOTS={name: Markup(slots.marker(name)) for name in PARTS},
             language_url=lambda code: Markup(slots.marker(f"language_{code}")),
         )
-        layout = built[key] = _Layout(text, slots.formatted(text))
+        layout = built[key] = _Layout(text, slots.Blank(text))
     return layout

@@ -1,8 +1,21 @@
-"""``slots.positional``: markup rendered once with markers, filled with ``%`` and a tuple."""
+"""Markup rendered once with markers, filled with a page's values: ``slots.Blank`` and
+``slots.positional`` (``%`` and a tuple)."""
 
 import pytest
 
-from safkat.slots import marker, positional
+from safkat.slots import Blank, marker, positional
+
+
+def test_a_blank_puts_each_value_in_its_slots_and_leaves_the_rest_as_it_is():
+    text = f'<p class="{{x}}">{marker("title")} – {marker("count")} %s {{}} {marker("title")}</p>'
+    filled = Blank(text).fill({"title": "Fibre {q} \ue000q\ue000", "count": "12", "unused": "x"})
+    assert filled == '<p class="{x}">Fibre {q} \ue000q\ue000 – 12 %s {} Fibre {q} \ue000q\ue000</p>'
+    assert Blank("no slot {here}").fill({}) == "no slot {here}"
+
+
+def test_a_blank_filled_without_one_of_its_values_is_refused():
+    with pytest.raises(KeyError, match="count"):
+        Blank(f"{marker('title')} {marker('count')}").fill({"title": "Fibre"})
 
 
 def test_a_positional_blank_is_filled_in_the_order_of_its_names():

@@ -75,7 +75,7 @@ def listing_html(view: ListingView) -> str:
     if not layout_is_shared():
         return render_template(TEMPLATE, listing=view)
     blank = remembered_page_blank(TEMPLATE, view.shape, lambda: {"listing": _marked(view)})
-    return blank.format_map(_texts(view) | language_links())
+    return blank.fill(_texts(view) | language_links())
 
 
 def _marked(view: ListingView) -> ListingView:

@@ -5,8 +5,8 @@ the 20 cards of a page, and nearly every search shows other values. Apart from i
 values, though, the form's markup depends only on the language, the sectors and
 authorities offered and whether a filter is set (the "Remove all filters" link). So the
 template renders a *blank* form once per such key, each text field holding a marker
-(:mod:`safkat.slots`), and every page fills in its own values: a text field's value, the
-selected option of each select, the ticked checkbox. A filled form is the very HTML
+(:mod:`safkat.slots`), and every page fills in its own values: a text field's value, then
+the selected option of each select and the ticked checkbox. A filled form is the very HTML
 WTForms renders for the same filters (``tests/tenders/test_search_form.py`` compares).
 
 The sectors and authorities are read in one small statement, remembered for the current
@@ -38,7 +38,7 @@ SELECT_FIELDS = ("status", "category", "procedure", "wilaya", "sector", "authori
 MAX_BLANKS = 64  # (language, choice lists, filtered or not): a handful in practice
 
 _lock = threading.Lock()
-_blanks: dict[tuple, str] = {}  # (language, choice rows, filtered or not) → a format string
+_blanks: dict[tuple, slots.Blank] = {}  # (language, choice rows, filtered or not) → the blank form
 
 ChoiceRows = tuple[tuple[str, str, str, str, str], ...]  # (kind, code, French, Arabic, English)
 
@@ -81,12 +81,12 @@ def render(values: dict, rows: ChoiceRows, is_filtered: bool) -> str:
     return render_template("tenders/_search_form.html", form=form, is_filtered=is_filtered)
 
 
-def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
+def _blank(rows: ChoiceRows, is_filtered: bool) -> slots.Blank:
     key = (current_language(), rows, is_filtered)
     with _lock:
         blank = _blanks.get(key)
     if blank is None:
-        blank = slots.formatted(render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered))
+        blank = slots.Blank(render({name: slots.marker(name) for name in TEXT_FIELDS}, rows, is_filtered))
         with _lock:
             if len(_blanks) >= MAX_BLANKS:
                 _blanks.clear()
@@ -94,16 +94,18 @@ def _blank(rows: ChoiceRows, is_filtered: bool) -> str:
     return blank
 
 
-def fill(blank: str, values: dict[str, str]) -> str:
-    """The blank form (a format string) with ``values`` (field → value as in a query
-    string) in place."""
-    html = blank
+def fill(blank: slots.Blank, values: dict[str, str]) -> str:
+    """The blank form with ``values`` (field → value as in a query string) in place.
+
+    The text fields are filled first: their values are escaped, so none can hold the
+    ``<select`` or ``<input`` that the selects and the checkbox are then found by."""
+    html = blank.fill({name: escape(values.get(name, "")) for name in TEXT_FIELDS})
     for name in SELECT_FIELDS:
         if name in values:
-            html = _select(html, name, slots.literal(escape(values[name])))
+            html = _select(html, name, escape(values[name]))
     if "reserved" in values:
         html = html.replace('<input id="reserved"', '<input checked id="reserved"', 1)
-    return html.format_map({name: escape(values.get(name, "")) for name in TEXT_FIELDS})
+    return html
 
 
 def _select(html: str, name: str, value: str) -> str:
