@@ -204,6 +204,7 @@ def format_size(num_bytes: int | None, locale: str | None = None) -> str:
         return format_unit(num_bytes / 1024, "digital-kilobyte", length="short", locale=locale, format="#,##0.#")
     return format_unit(num_bytes / 1024 / 1024, "digital-megabyte", length="short", locale=locale, format="#,##0.#")
 
+
 def amount_words(centimes: int | None, locale: str | None = None) -> str:
     """An amount in centimes written in words in the page's language (see amount_words.py)."""
     from safkat.amount_words import amount_in_words
@@ -375,6 +376,19 @@ def page_translations():
     found = get_translations()
     namespace.safkat_translations = (locale, found)
     return found
+
+
+def page_gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` through :func:`page_translations`: for a text that a page
+    read by every visitor writes in Python (~1 µs against ~6; issue 16)."""
+    text = page_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def page_ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ``ngettext`` through :func:`page_translations` (see :func:`page_gettext`)."""
+    variables.setdefault("num", num)
+    return page_translations().ungettext(singular, plural, num) % variables
 
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"

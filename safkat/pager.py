@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import request
-from flask_babel import gettext
 from markupsafe import Markup
 
 from safkat.fixed_urls import query_url
-from safkat.i18n import format_count
+from safkat.i18n import format_count, page_gettext
 from safkat.pagination import Page
 
 
@@ -28,9 +27,9 @@ def pager_view(page: Page, endpoint: str) -> PagerView | None:
     if page.pages <= 1:
         return None
     if page.is_exact:
-        text = gettext("Page %(page)s of %(pages)s", page=page.page, pages=page.pages)
+        text = page_gettext("Page %(page)s of %(pages)s", page=page.page, pages=page.pages)
     else:
-        text = gettext("Page %(page)s of about %(pages)s", page=page.page, pages=format_count(page.pages))
+        text = page_gettext("Page %(page)s of about %(pages)s", page=page.page, pages=format_count(page.pages))
     return PagerView(
         Markup(text),
         _page_url(endpoint, page.page - 1) if page.has_prev else None,

@@ -32,6 +32,10 @@ def extracted(tmp_path_factory):
             "lazy_gettext",
             "-k",
             "lazy_ngettext:1,2",
+            "-k",
+            "page_gettext",
+            "-k",
+            "page_ngettext:1,2",
             "--no-location",
             "-o",
             str(pot),
@@ -44,6 +48,8 @@ def extracted(tmp_path_factory):
     with open(pot, "rb") as handle:
         ids = {message.id for message in read_po(handle) if message.id}
     assert len(ids) > 100, "extraction found almost nothing: is babel.cfg right?"
+    # Texts written in Python through safkat.i18n.page_gettext and page_ngettext (the listing's heading and pager).
+    assert {"Page %(page)s of %(pages)s", ("%(num)d call for tender", "%(num)d calls for tender")} <= ids
     return ids
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from safkat.fixed_urls import query_url
-from safkat.i18n import format_count
+from safkat.i18n import format_count, page_gettext, page_ngettext
 from safkat.layout_frame import language_links, layout_is_shared, remembered_page_blank
 from safkat.pager import PagerView, pager_view
 from safkat.pagination import Page
@@ -66,8 +65,8 @@ def listing_view(page: Page, filters: TenderFilters, search_form: Markup) -> Lis
 def results_heading(page: Page) -> Markup:
     """ "12 calls for tender", or "About 95,000 calls for tender" for a rounded count."""
     if page.is_exact:
-        return Markup(ngettext("%(num)d call for tender", "%(num)d calls for tender", page.total))
-    return Markup(gettext("About %(num)s calls for tender", num=format_count(page.total)))
+        return Markup(page_ngettext("%(num)d call for tender", "%(num)d calls for tender", page.total))
+    return Markup(page_gettext("About %(num)s calls for tender", num=format_count(page.total)))
 
 
 def listing_html(view: ListingView) -> str:

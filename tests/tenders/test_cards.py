@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from safkat.http_cache import rendered
 from tests.tenders.test_page_queries import cost
 
@@ -88,3 +90,16 @@ def test_a_written_card_is_what_its_template_renders(app, make, db_session, cloc
                 assert written == expected
                 if row.id != tenders[2].id:  # the authority's name, escaped
                     assert "&lt;" in written and "<b>" not in written and "<وهران>" not in written
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_a_card_s_title_is_the_bilingual_wrap_of_the_reader_s_version(app, language):
+    from flask_babel import force_locale
+
+    from safkat.bilingual import pick_version, wrap
+    from safkat.tenders.cards import _title
+
+    titles = [("Fibre & <b>optique</b>", "ألياف <بصرية>"), ("  Voirie ", ""), ("", " طرقات "), (None, None), ("  ", "")]
+    with app.test_request_context("/tenders"), force_locale(language):
+        for french, arabic in titles:
+            assert _title(french, arabic, language) == str(wrap(pick_version(french, arabic, language)))
