@@ -24,6 +24,7 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
 
 from safkat.errors import DomainError
+from safkat.lru import LeastRecentlyUsed
 
 log = logging.getLogger(__name__)
 
@@ -180,13 +181,12 @@ def database_key(session: Session) -> str:
     url = session.get_bind().engine.url  # the bind: an Engine, or a Connection in tests
     known = _url_keys.get(id(url))
     if known is None or known[0] is not url:
-        if len(_url_keys) >= 64:
-            _url_keys.clear()
-        known = _url_keys[id(url)] = (url, url.render_as_string(hide_password=True))
+        known = (url, url.render_as_string(hide_password=True))
+        _url_keys.put(id(url), known)
     return known[1]
 
 
-_url_keys: dict[int, tuple[URL, str]] = {}  # id(url) → (url, its key): the url is kept, so its id is not reused
+_url_keys: LeastRecentlyUsed[tuple[URL, str]] = LeastRecentlyUsed(64)  # id(url) → (url, its key)
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000, **kwargs) -> Engine:

@@ -69,6 +69,16 @@ def language_url(code: str) -> str:
     return f"{_page_without_language()}lang={quote_plus(code)}"
 
 
+def language_urls() -> dict[str, str]:
+    """:func:`language_url` of every language, for the layout's links (issue 16: the
+    three built apart cost 5.7 µs a page)."""
+    page = _page_without_language()
+    return {code: f"{page}{argument}" for code, argument in _LANGUAGE_ARGUMENTS.items()}
+
+
+_LANGUAGE_ARGUMENTS = {code: f"lang={quote_plus(code)}" for code in LANGUAGES}
+
+
 def _page_without_language() -> str:
     """The page's path and query string without ``lang``, ready for a last argument: the
     layout links the page in each language (three links, one encoding)."""

@@ -16,7 +16,6 @@ import re
 import secrets
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
-from urllib.parse import quote_plus
 
 from flask import current_app, render_template, request, session
 from flask.globals import request_ctx
@@ -24,7 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from safkat import slots
-from safkat.i18n import LANGUAGES, current_language, language_url
+from safkat.i18n import current_language, language_urls
 
 EXTENSION = "safkat.layout_frame"
 PARTS = ("title", "head", "content")
@@ -68,13 +67,8 @@ def remembered_page_blank(template_name: str, shape: Hashable, marked_context: C
 
 
 def language_links() -> dict[str, str]:
-    """The values of the layout's language links for this request, escaped: ``language_url``
-    of each language, its path and query escaped once for the three (issue 16)."""
-    page = escape(language_url(""))
-    return {f"language_{code}": f"{page}{_LANGUAGE_ARGUMENTS[code]}" for code in LANGUAGES}
-
-
-_LANGUAGE_ARGUMENTS = {code: escape(quote_plus(code)) for code in LANGUAGES}  # each code, as language_url ends
+    """The values of the layout's language links for this request, escaped."""
+    return {f"language_{code}": escape(url) for code, url in language_urls().items()}
 
 
 def layout_is_shared() -> bool:

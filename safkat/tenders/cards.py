@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 
 from safkat import slots
 from safkat.accounts.models import ContractingAuthority
-from safkat.bilingual import pick_version, wrap
+from safkat.bilingual import wrapped_version
 from safkat.fixed_urls import fixed_url
 from safkat.i18n import MediumDates, current_language, format_dzd, translated, wilaya_names
 from safkat.slots import escaped
@@ -100,7 +100,7 @@ class CardWriter:
         return (
             # quote() leaves letters, digits, "_.-~" and "/": nothing to escape
             self.tender_path + quote(url_reference_of(row.reference)),
-            _title(row.title_fr, row.title_ar, self.language),
+            wrapped_version(row.title_fr, row.title_ar, self.language),
             state,
             self.statuses[state],
             escaped(row.reference),
@@ -117,17 +117,6 @@ class CardWriter:
         if not row.is_budget_public or row.estimated_budget is None:
             return ""
         return format_dzd(row.estimated_budget, self.language)  # digits, separators and "DZD"/"دج"
-
-
-def _title(french: str | None, arabic: str | None, language: str) -> str:
-    """``wrap(pick_version(french, arabic, language))`` as a plain string: the title in the
-    reader's language, else the other one with its note. The first case, nearly every
-    card, is written here without the objects between (1.6 → 0.6 µs a card; issue 16)."""
-    text = ((arabic if language == "ar" else french) or "").strip()
-    if text:
-        lang = "ar" if language == "ar" else "fr"
-        return f'<span lang="{lang}" dir="auto">{escaped(text)}</span>'
-    return str(wrap(pick_version(french, arabic, language)))
 
 
 @lru_cache(maxsize=256)

@@ -96,10 +96,9 @@ def test_a_written_card_is_what_its_template_renders(app, make, db_session, cloc
 def test_a_card_s_title_is_the_bilingual_wrap_of_the_reader_s_version(app, language):
     from flask_babel import force_locale
 
-    from safkat.bilingual import pick_version, wrap
-    from safkat.tenders.cards import _title
+    from safkat.bilingual import pick_version, wrap, wrapped_version
 
     titles = [("Fibre & <b>optique</b>", "ألياف <بصرية>"), ("  Voirie ", ""), ("", " طرقات "), (None, None), ("  ", "")]
     with app.test_request_context("/tenders"), force_locale(language):
         for french, arabic in titles:
-            assert _title(french, arabic, language) == str(wrap(pick_version(french, arabic, language)))
+            assert wrapped_version(french, arabic, language) == str(wrap(pick_version(french, arabic, language)))
