@@ -36,7 +36,7 @@ from safkat.http_cache import rendered  # noqa: E402
 from safkat.i18n import compile_catalogs  # noqa: E402
 from safkat.migrate import upgrade  # noqa: E402
 from safkat.notifications.transports import MemoryTransport  # noqa: E402
-from safkat.tenders import counts, freshness, page_starts  # noqa: E402
+from safkat.tenders import counts, freshness, page_starts, word_walks  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -152,6 +152,7 @@ def mailbox(app):
     freshness.forget()  # and the memo of the listing's last change
     counts.remembered.clear()  # and the remembered counts of large listings
     page_starts.starts.clear()  # and where the pages of a listing begin
+    word_walks.forget()  # and the searches whose walks came short
     return transport
 
 

@@ -36,7 +36,7 @@ from safkat.accounts.models import ContractingAuthority, Sector
 from safkat.db import database_key, planned_for_its_values, prepared_when_repeated
 from safkat.pagination import Page, parse_page
 from safkat.plain_rows import plain_rows
-from safkat.tenders import counts, freshness, page_starts, search
+from safkat.tenders import counts, freshness, page_starts, search, word_walks
 from safkat.tenders.filters import TenderFilters, bound_values
 from safkat.tenders.models import (
     CODES_SEPARATOR,
@@ -342,7 +342,8 @@ class _Visit:
         are: on PostgreSQL, in deadline order, for rows that carry their keys."""
         if self.shape.dialect != "postgresql" or order != "deadline" or not _carries_deadline_keys(self.load.columns):
             return None
-        return (database_key(self.session), self.shape, self.bound, part, self.as_of)
+        rows_alike = replace(self.shape, walks_words=False)  # a walk's rows are the planned statement's
+        return (database_key(self.session), rows_alike, self.bound, part, self.as_of)
 
 
 @lru_cache(maxsize=16)
@@ -440,13 +441,14 @@ def _id_of(part: Select) -> ColumnElement[int]:
 
 
 @lru_cache(maxsize=2048)
-def _part(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str) -> Select:
-    """The open tenders of a filter, the others, or all of them (``part``). Built once."""
+def _part(dialect: str, filters: TenderFilters, id_sets: IdSets, part: str, walks_words: bool = False) -> Select:
+    """The open tenders of a filter, the others, or all of them (``part``); ``walks_words``:
+    a search's open tenders walked by deadline (:mod:`word_walks`). Built once."""
     rows = _walked_rows(dialect, filters, part)
     if rows is WILAYA_ROWS:
         return _open_in_wilaya(dialect, filters, id_sets)
     if rows is SEARCH_ROWS:
-        return _open_in_search(dialect, filters, id_sets)
+        return _open_in_search(dialect, filters, id_sets, walks_words)
     if part == "others" and filters.wilaya and dialect == "postgresql":
         return _others_in_wilaya(dialect, filters, id_sets)
     query = _filtered(dialect, filters, id_sets)
@@ -549,7 +551,7 @@ def _others_in_wilaya(dialect: str, filters: TenderFilters, id_sets: IdSets) -> 
     return query.where(*_in_wilaya_rows(filters), _is_public(copies.status), not_open)
 
 
-def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Select:
+def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets, walks: bool = False) -> Select:
     """PostgreSQL: the open tenders of a search, in deadline order from their search rows.
 
     Each search row carries its tender's status and deadline (copied by triggers,
@@ -557,10 +559,18 @@ def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets) -> Se
     own vector: one index and its table, where walking the open tenders and looking up
     each one's search row read two of each (a word's page at 100,000 tenders: 1.5 → 0.5
     ms). The database still plans for the words: a rare one is read from the vector's GIN
-    index. The other filters are checked on the tenders found.
+    index, unless the listing ``walks`` its frequent words (:mod:`word_walks`). The other
+    filters are checked on the tenders found.
     """
     others = replace(filters, q="", status="")
-    return _open_from_copies(dialect, others, id_sets, TenderSearch.__table__, search.VECTOR_MATCHES)
+    matching = search.VECTOR_CHECKED if walks else search.VECTOR_MATCHES
+    return _open_from_copies(dialect, others, id_sets, TenderSearch.__table__, matching)
+
+
+def _is_search_alone(dialect: str, filters: TenderFilters) -> bool:
+    """Whether ``filters`` are a search's on PostgreSQL, whose open tenders are found from
+    their search rows (:func:`_open_in_search`), and nothing else but a status."""
+    return _walked_rows(dialect, filters, "open") is SEARCH_ROWS and not replace(filters, q="", status="").is_filtered
 
 
 def listing_page(
@@ -598,9 +608,10 @@ def _listing_page(
     estimate_first = not _is_wilaya_alone(form)
     as_of = last_change(session, now)
     total = counts.count(session, counted, filters, as_of, _values(given), estimate_first)
-    sort_all = orders_for(session, total).sort_all
-    visit = _Visit(session, _Shape(dialect, form, id_sets_for(session, form, total), sort_all), bound, now, as_of, load)
     offset, limit = (number - 1) * per_page, per_page + 1
+    walks_words = _is_search_alone(dialect, form) and word_walks.walks(session, bound, total, offset)
+    shape = _Shape(dialect, form, id_sets_for(session, form, total), orders_for(session, total).sort_all, walks_words)
+    visit = _Visit(session, shape, bound, now, as_of, load)
     if filters.sort == "deadline":
         items = visit.rows("all", "deadline", offset, limit)
     elif filters.sort == "published" or filters.status not in ("", "open"):
@@ -618,10 +629,12 @@ class _Shape:
     form: TenderFilters  # TenderFilters.form
     id_sets: IdSets
     sort_all: bool
+    walks_words: bool = False  # a search's open tenders walked by deadline (word_walks)
 
     def is_prepared(self, part: str) -> bool:
-        """Whether the page statements of ``part`` are prepared (see :func:`is_planned_once`)."""
-        return is_planned_once(self.dialect, self.form, part)
+        """Whether the page statements of ``part`` are prepared (see :func:`is_planned_once`):
+        also a search's open tenders when walked, whose statement has that one plan."""
+        return is_planned_once(self.dialect, self.form, part) or (self.walks_words and part == "open")
 
     def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
         return _page_ids(self, part, order, window)
@@ -630,7 +643,7 @@ class _Shape:
         return _page_rows(self, part, order, columns, window, seek)
 
     def part(self, part: str) -> Select:
-        return _part(self.dialect, self.form, self.id_sets, part)
+        return _part(self.dialect, self.form, self.id_sets, part, self.walks_words and part == "open")
 
 
 def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> bool:
@@ -640,7 +653,8 @@ def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> 
     tenders of a wilaya (and category), which are the first entries of their wilaya rows'
     index whatever the codes (:func:`_open_in_wilaya`). Any other filter's best plan
     depends on how many tenders its values match: those are planned for their values
-    (:func:`planned_for_its_values`)."""
+    (:func:`planned_for_its_values`), but a frequent word's first pages, which the listing
+    writes for one plan (:mod:`word_walks`)."""
     if dialect != "postgresql":
         return False
     if not filters.is_filtered:
@@ -684,13 +698,16 @@ def orders_for(session: Session, total: counts.Count) -> Orders:
 def _open_first(visit: _Visit, offset: int, limit: int) -> list:
     """``limit`` rows from ``offset`` of open tenders (nearest deadline first), then the others."""
     items = visit.rows("open", "deadline", offset, limit)
+    if len(items) < limit and visit.shape.walks_words:
+        word_walks.came_short(visit.session, visit.bound)
     if len(items) == limit or visit.shape.form.status == "open":
         return items
     # The page reaches past the open tenders: how many there are is now known or bounded by the offset.
     if items:
         open_count = offset + len(items)
     else:
-        open_count = counts.bounded_count(visit.session, visit.shape.part("open"), offset, _values(visit.given))
+        planned = replace(visit.shape, walks_words=False).part("open")  # counting walks every open tender
+        open_count = counts.bounded_count(visit.session, planned, offset, _values(visit.given))
     return items + visit.rows("others", "publication", max(0, offset - open_count), limit - len(items))
 
 

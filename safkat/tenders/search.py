@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Integer,
     Select,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    func,
     literal_column,
     select,
     table,
@@ -104,6 +106,9 @@ _VECTOR = literal_column("tender_search.body_tsv")
 # PostgreSQL: a condition on a ``tender_search`` row true when its text holds every word
 # of the query (as prefixes).
 VECTOR_MATCHES = _VECTOR.op("@@")(_TSQUERY)
+# The same condition as a function call, which no index serves: a statement with it walks
+# another index in its order and checks each row, its only plan (``word_walks``).
+VECTOR_CHECKED = func.ts_match_vq(_VECTOR, _TSQUERY, type_=Boolean())
 
 
 def bound_words(dialect: str, terms: list[str]) -> dict[str, str]:

@@ -262,7 +262,8 @@ def test_the_whole_listing_and_a_wilayas_open_tenders_keep_a_generic_plan_other_
     is prepared and PostgreSQL keeps one generic plan. So are a wilaya's (and category's)
     open tenders, the first entries of their wilaya rows' index whatever the codes (0.27
     ms of planning for 0.24 of execution). A search's page, or a wilaya's with other
-    filters, is never prepared: its best plan depends on how many tenders its values match."""
+    filters, is never prepared: its best plan depends on how many tenders its values match
+    (but for a frequent word's first pages, written for one plan: the next tests)."""
     from sqlalchemy import text
 
     if not is_postgresql():
@@ -300,3 +301,91 @@ def test_the_whole_listing_and_a_wilayas_open_tenders_keep_a_generic_plan_other_
     for window in ("LIMIT 4)", "LIMIT 4 OFFSET 3)", "LIMIT 4 OFFSET 9)", "LIMIT 4 OFFSET $"):
         generic = [generic for sql, generic, _custom in prepared if window in sql]
         assert generic and all(generic), (window, prepared)
+
+
+def test_a_search_walks_while_its_count_is_estimated_on_its_first_pages_until_a_walk_comes_short(db_session):
+    """``word_walks``: only a frequent word (its count not exact) walks, on its first pages;
+    a walk that ran out of open tenders is remembered for that search in that database."""
+    from safkat.tenders import word_walks
+
+    large, exact = counts.Count(5_000, False), counts.Count(900, True)
+    fibre, gard = (("tsquery", "fibre:*"),), (("tsquery", "gard:*"),)
+    assert word_walks.walks(db_session, fibre, large, 0)
+    assert word_walks.walks(db_session, fibre, large, word_walks.WALKED_UP_TO_OFFSET)
+    assert not word_walks.walks(db_session, fibre, large, word_walks.WALKED_UP_TO_OFFSET + 1)
+    assert not word_walks.walks(db_session, fibre, exact, 0)
+    word_walks.came_short(db_session, fibre)
+    assert not word_walks.walks(db_session, fibre, large, 0)
+    assert word_walks.walks(db_session, gard, large, 0)
+
+
+@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+def test_a_frequent_words_pages_walk_its_open_tenders_prepared_and_list_the_same(
+    db_session, engine, tenders, clock, monkeypatch
+):
+    """Issue 16 (``word_walks``): a word counted "about N" has its first pages' open tenders
+    walked by deadline, checking each search row (``ts_match_vq``, which no index serves),
+    in a statement prepared once and kept with one generic plan. It lists what the planned
+    statement lists; once a walk comes short of its page (the word's open tenders end),
+    that word is planned for its values again; a word counted exactly is never walked."""
+    from sqlalchemy import text
+
+    from safkat.tenders import word_walks
+
+    now = clock.now()
+    planned = {q: walk(db_session, TenderFilters(q=q), now, LOADERS["rows"], rounds=1) for q in WORDS}
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 2)  # every word of the fixture is then "about N"
+    counts.remembered.clear()
+    seen = []
+    listen = lambda _c, _cur, statement, _p, _ctx, _many: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        first = queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
+        for _ in range(10):  # prepared at the 6th run, then generic
+            queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
+        pages = [statement for statement in seen if ") AS page" in statement]
+        assert pages and all("ts_match_vq(tender_search.body_tsv" in sql and "@@" not in sql for sql in pages)
+        plans = "SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%ts_match_vq%'"
+        prepared = db_session.execute(text(plans)).all()
+        assert prepared and all(generic for _sql, generic in prepared), prepared
+        assert first.items == planned[WORDS[0]][0][:3]
+        # Every page of every word, as the planned statements list them, walks coming short on the way.
+        for q in WORDS:
+            assert walk(db_session, TenderFilters(q=q), now, LOADERS["rows"], rounds=2) == planned[q] * 2, q
+        seen.clear()
+        queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
+        assert [sql for sql in seen if ") AS page" in sql and "@@" in sql], "a walk came short: planned again"
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 1000)
+    counts.remembered.clear()
+    word_walks.forget()
+    seen.clear()
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        queries.listing_page(db_session, TenderFilters(q="gardiennage"), now, 1, per_page=3, load=LOADERS["rows"])
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert not [sql for sql in seen if "ts_match_vq" in sql], "a word counted exactly is planned"
+
+
+@pytest.mark.skipif(not is_postgresql(), reason="page starts and walks: PostgreSQL only")
+def test_a_planned_page_after_walked_ones_starts_where_they_ended(db_session, engine, tenders, clock, monkeypatch):
+    """A walk's rows are the planned statement's: the page after the walked ones seeks
+    from the start the last of them remembered (``page_starts``) instead of skipping."""
+    from safkat.tenders import word_walks
+
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 2)
+    monkeypatch.setattr(word_walks, "WALKED_UP_TO_OFFSET", 1)  # pages 1-2 of one tender walk
+    counts.remembered.clear()
+    seen = []
+    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        for number in (1, 2, 3):
+            seen.clear()
+            queries.listing_page(db_session, TenderFilters(q="fibre"), clock.now(), number, 1, LOADERS["rows"])
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    statement, params = next((s, p) for s, p in seen if ") AS page" in s)
+    assert "@@" in statement and "after_deadline" in params, (statement, params)
