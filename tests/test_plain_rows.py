@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import Integer, bindparam, event, func, literal_column, select, table
+from sqlalchemy import Integer, bindparam, func, literal_column, select, table
 from sqlalchemy.exc import DBAPIError
 
 from safkat import plain_rows as module
 from safkat.plain_rows import plain_rows
 from safkat.tenders.cards import CARD_ROW
 from safkat.tenders.models import Tender, TenderWilaya, codes_of
+from tests.recorded_sql import statements
 
 AFTER = bindparam("after", type_=Tender.submission_deadline_at.type)
 OPEN_AFTER = CARD_ROW.where(Tender.submission_deadline_at > AFTER, Tender.status == "published").order_by(Tender.id)
@@ -55,13 +56,8 @@ def test_a_parameter_is_converted_by_its_type(db_session, make, clock):
 
 def test_the_engines_listeners_see_the_statement(db_session, engine, clock):
     connection = db_session.connection()
-    seen = []
-    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements(engine) as seen:
         plain_rows(connection, OPEN_AFTER, {"after": clock.now()})
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     assert len(seen) == 1 and seen[0].startswith("SELECT tenders.id, tenders.reference")
 
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 from itertools import product
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from safkat.tenders import counts, queries
 from safkat.tenders.models import Tender
 from safkat.tenders.queries import IdSets, TenderFilters
 from tests.conftest import is_postgresql
+from tests.recorded_sql import statements, statements_with_parameters
 
 WILAYAS = (["16"], ["31", "16"], ["05"])
 WORDS = ("fibre optique", "nettoyage des locaux", "gardiennage")
@@ -164,13 +165,8 @@ def test_a_large_set_walks_the_index_of_the_pages_order_even_with_statistics(
     from an index, without a sort, whatever the statistics say."""
     db_session.connection().exec_driver_sql("ANALYZE")
     monkeypatch.setattr(queries, "id_sets_for", lambda *_: id_sets)
-    seen = []
-    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements_with_parameters(engine) as seen:
         queries.listing_page(db_session, TenderFilters.from_args(args), clock.now(), 1, load=lambda _s, ids: ids)
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     # The page's first statement: its open tenders' ids (of a wilaya's, read from its rows).
     page_ids = ("SELECT tenders.id", "SELECT tender_wilayas.tender_id")
     statement, params = next((s, p) for s, p in seen if s.startswith(page_ids) and "ORDER BY" in s)
@@ -196,13 +192,8 @@ def test_sqlite_counts_a_set_joined_from_its_own_index(db_session, engine, tende
     filters = TenderFilters.from_args(args)
     assert queries.counted_sets(db_session, filters) is IdSets.JOINED
     counts.remembered.clear()
-    seen = []
-    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements_with_parameters(engine) as seen:
         page = queries.listing_page(db_session, filters, clock.now(), 1, load=lambda _s, ids: ids)
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     assert page.total == sum(_matches(t, args, clock.now()) for t in tenders)
     statement, params = next((s, p) for s, p in seen if s.lower().startswith("select count("))
     plan = [row[-1] for row in db_session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
@@ -319,54 +310,63 @@ def test_a_search_walks_while_its_count_is_estimated_on_its_first_pages_until_a_
     assert word_walks.walks(db_session, gard, large, 0)
 
 
+def frequent(monkeypatch) -> None:
+    """Every word of the fixture counted "about N", as a frequent word is."""
+    monkeypatch.setattr(counts, "EXACT_UP_TO", 2)
+    counts.remembered.clear()
+
+
+def first_page(session, q: str, now):
+    return queries.listing_page(session, TenderFilters(q=q), now, 1, per_page=3, load=LOADERS["rows"])
+
+
 @pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
-def test_a_frequent_words_pages_walk_its_open_tenders_prepared_and_list_the_same(
+def test_a_frequent_words_first_page_walks_its_open_tenders_in_a_prepared_statement(
     db_session, engine, tenders, clock, monkeypatch
 ):
     """Issue 16 (``word_walks``): a word counted "about N" has its first pages' open tenders
     walked by deadline, checking each search row (``ts_match_vq``, which no index serves),
-    in a statement prepared once and kept with one generic plan. It lists what the planned
-    statement lists; once a walk comes short of its page (the word's open tenders end),
-    that word is planned for its values again; a word counted exactly is never walked."""
+    in a statement prepared once and kept with one generic plan."""
     from sqlalchemy import text
 
-    from safkat.tenders import word_walks
+    now = clock.now()
+    planned = first_page(db_session, WORDS[0], now).items
+    frequent(monkeypatch)
+    with statements(engine) as seen:
+        for _ in range(11):  # prepared at the 6th run, then generic
+            assert first_page(db_session, WORDS[0], now).items == planned
+    pages = [statement for statement in seen if ") AS page" in statement]
+    assert pages and all("ts_match_vq(tender_search.body_tsv" in sql and "@@" not in sql for sql in pages)
+    plans = "SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%ts_match_vq%'"
+    prepared = db_session.execute(text(plans)).all()
+    assert prepared and all(generic for _sql, generic in prepared), prepared
 
+
+@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+def test_walked_pages_list_what_planned_ones_do_and_a_word_whose_walk_came_short_is_planned(
+    db_session, engine, tenders, clock, monkeypatch
+):
+    """Every page of every word lists the same walked or planned; once a walk comes short
+    of its page (the word's open tenders end), that word is planned for its values again."""
     now = clock.now()
     planned = {q: walk(db_session, TenderFilters(q=q), now, LOADERS["rows"], rounds=1) for q in WORDS}
-    monkeypatch.setattr(counts, "EXACT_UP_TO", 2)  # every word of the fixture is then "about N"
-    counts.remembered.clear()
-    seen = []
-    listen = lambda _c, _cur, statement, _p, _ctx, _many: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        first = queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
-        for _ in range(10):  # prepared at the 6th run, then generic
-            queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
-        pages = [statement for statement in seen if ") AS page" in statement]
-        assert pages and all("ts_match_vq(tender_search.body_tsv" in sql and "@@" not in sql for sql in pages)
-        plans = "SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%ts_match_vq%'"
-        prepared = db_session.execute(text(plans)).all()
-        assert prepared and all(generic for _sql, generic in prepared), prepared
-        assert first.items == planned[WORDS[0]][0][:3]
-        # Every page of every word, as the planned statements list them, walks coming short on the way.
-        for q in WORDS:
-            assert walk(db_session, TenderFilters(q=q), now, LOADERS["rows"], rounds=2) == planned[q] * 2, q
-        seen.clear()
-        queries.listing_page(db_session, TenderFilters(q=WORDS[0]), now, 1, per_page=3, load=LOADERS["rows"])
-        assert [sql for sql in seen if ") AS page" in sql and "@@" in sql], "a walk came short: planned again"
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    monkeypatch.setattr(counts, "EXACT_UP_TO", 1000)
-    counts.remembered.clear()
-    word_walks.forget()
-    seen.clear()
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        queries.listing_page(db_session, TenderFilters(q="gardiennage"), now, 1, per_page=3, load=LOADERS["rows"])
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    assert not [sql for sql in seen if "ts_match_vq" in sql], "a word counted exactly is planned"
+    frequent(monkeypatch)
+    with statements(engine) as seen:
+        first_page(db_session, WORDS[0], now)
+    assert any("ts_match_vq" in sql for sql in seen), "a frequent word's first page walks"
+    for q in WORDS:
+        assert walk(db_session, TenderFilters(q=q), now, LOADERS["rows"], rounds=2) == planned[q] * 2, q
+    with statements(engine) as seen:
+        first_page(db_session, WORDS[0], now)
+    assert [sql for sql in seen if ") AS page" in sql and "@@" in sql], "a walk came short: planned again"
+
+
+@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+def test_a_word_counted_exactly_is_planned_for_its_values(db_session, engine, tenders, clock):
+    with statements(engine) as seen:
+        first_page(db_session, WORDS[2], clock.now())
+    assert [sql for sql in seen if ") AS page" in sql and "@@" in sql]
+    assert not [sql for sql in seen if "ts_match_vq" in sql]
 
 
 @pytest.mark.skipif(not is_postgresql(), reason="page starts and walks: PostgreSQL only")
@@ -375,17 +375,11 @@ def test_a_planned_page_after_walked_ones_starts_where_they_ended(db_session, en
     from the start the last of them remembered (``page_starts``) instead of skipping."""
     from safkat.tenders import word_walks
 
-    monkeypatch.setattr(counts, "EXACT_UP_TO", 2)
+    frequent(monkeypatch)
     monkeypatch.setattr(word_walks, "WALKED_UP_TO_OFFSET", 1)  # pages 1-2 of one tender walk
-    counts.remembered.clear()
-    seen = []
-    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        for number in (1, 2, 3):
-            seen.clear()
-            queries.listing_page(db_session, TenderFilters(q="fibre"), clock.now(), number, 1, LOADERS["rows"])
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
+    for number in (1, 2):
+        queries.listing_page(db_session, TenderFilters(q="fibre"), clock.now(), number, 1, LOADERS["rows"])
+    with statements_with_parameters(engine) as seen:
+        queries.listing_page(db_session, TenderFilters(q="fibre"), clock.now(), 3, 1, LOADERS["rows"])
     statement, params = next((s, p) for s, p in seen if ") AS page" in s)
     assert "@@" in statement and "after_deadline" in params, (statement, params)

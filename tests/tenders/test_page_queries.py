@@ -3,35 +3,15 @@ listing is not counted exactly on every page."""
 
 from __future__ import annotations
 
-import re
-from contextlib import contextmanager
 from datetime import timedelta
 from itertools import product
 
 import pytest
-from sqlalchemy import event
 
 from safkat.http_cache import rendered
 from safkat.tenders import counts
 from tests.conftest import is_postgresql
-
-SAVEPOINTS = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", re.IGNORECASE)
-
-
-@contextmanager
-def statements(engine):
-    """The SQL statements run on ``engine`` inside the block (savepoints left out)."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany):
-        if not SAVEPOINTS.match(statement):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.recorded_sql import statements
 
 
 def cost(engine, client, path: str) -> list[str]:

@@ -9,13 +9,14 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from safkat.tenders import page_starts, queries
 from safkat.tenders.models import Tender
 from safkat.tenders.page_starts import PageStarts, Start
 from safkat.tenders.queries import TenderFilters
 from tests.conftest import is_postgresql
+from tests.recorded_sql import statements_with_parameters
 
 PER_PAGE = 3
 ROWS = queries.RowLoader(select(Tender.id, Tender.submission_deadline_at), lambda row: row.id)
@@ -48,13 +49,8 @@ def fresh_page(session, filters, now, number) -> list[int]:
 @pytest.mark.parametrize("args", [{}, {"wilaya": "16"}, {"q": "fibre"}, {"sort": "deadline"}])
 def test_a_page_seeks_from_where_the_page_before_it_ended(db_session, engine, open_tenders, clock, args):
     now, filters = clock.now(), TenderFilters.from_args(args)
-    seen = []
-    listen = lambda _c, _cur, statement, params, _ctx, _many: seen.append((statement, params))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements_with_parameters(engine) as seen:
         pages = [page(db_session, filters, now, number) for number in range(1, 6)]
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     assert sum(pages, []) == in_order(open_tenders, now)
     # (deadline, id) > (after the start): on both databases a range of the order's index
     sought = [params for statement, params in seen if ") > (" in statement]

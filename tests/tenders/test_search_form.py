@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from safkat.http_cache import rendered
 from safkat.tenders import queries, search_form
 from safkat.tenders.search_form import choice_rows, search_form_html
-from tests.tenders.test_page_queries import statements
+from tests.recorded_sql import statements
 
 FILTERS = [
     {},

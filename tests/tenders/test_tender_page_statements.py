@@ -21,7 +21,8 @@ from safkat.web import get_session
 from tests.awards.conftest import opened  # noqa: F401  (the fixture)
 from tests.awards.test_award_journey import STANDSTILL, evaluate_everything
 from tests.bids.helpers import post_bid
-from tests.tenders.test_page_queries import cost, statements
+from tests.recorded_sql import statements
+from tests.tenders.test_page_queries import cost
 
 PAGES = ["/tenders/{}?lang={}", "/api/v1/tenders/{}?lang={}"]
 # The tender with what the page says of its bids and its sectors' names; its lots, documents,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from safkat.tenders import counts, queries
 from safkat.tenders.models import Tender, TenderWilaya, tender_wilayas
 from safkat.tenders.queries import TenderFilters
 from tests.conftest import is_postgresql
+from tests.recorded_sql import statements
 
 COPIED = (tender_wilayas.c.status, tender_wilayas.c.category, tender_wilayas.c.submission_deadline_at)
 
@@ -119,13 +120,8 @@ def test_a_wilayas_tenders_that_are_not_open_are_found_from_its_rows(db_session,
     closed = [make.tender(state=state, wilayas=["44"], category="studies") for state in ("closed", "cancelled")]
     make.tender(state="closed", wilayas=["44"], category="works")
     make.tender(state="closed", wilayas=["16"], category="studies")
-    seen = []
-    listen = lambda _c, _cur, statement, _p, _ctx, _many: seen.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
+    with statements(engine) as seen:
         page = queries.listing_page(db_session, TenderFilters(wilaya="44", category="studies"), now, 1)
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
     newest_first = sorted(closed, key=lambda t: (t.published_at, t.id), reverse=True)
     assert [t.id for t in page.items] == [opened.id] + [t.id for t in newest_first]
     others = [statement for statement in seen if "DESC" in statement]
