@@ -342,8 +342,8 @@ class _Visit:
         are: on PostgreSQL, in deadline order, for rows that carry their keys."""
         if self.shape.dialect != "postgresql" or order != "deadline" or not _carries_deadline_keys(self.load.columns):
             return None
-        rows_alike = replace(self.shape, walks_words=False)  # a walk's rows are the planned statement's
-        return (database_key(self.session), rows_alike, self.bound, part, self.as_of)
+        # A walk's rows are the planned statement's: their starts are shared.
+        return (database_key(self.session), self.shape.planned, self.bound, part, self.as_of)
 
 
 @lru_cache(maxsize=16)
@@ -562,15 +562,19 @@ def _open_in_search(dialect: str, filters: TenderFilters, id_sets: IdSets, walks
     index, unless the listing ``walks`` its frequent words (:mod:`word_walks`). The other
     filters are checked on the tenders found.
     """
-    others = replace(filters, q="", status="")
     matching = search.VECTOR_CHECKED if walks else search.VECTOR_MATCHES
-    return _open_from_copies(dialect, others, id_sets, TenderSearch.__table__, matching)
+    return _open_from_copies(dialect, _besides_search(filters), id_sets, TenderSearch.__table__, matching)
+
+
+def _besides_search(filters: TenderFilters) -> TenderFilters:
+    """``filters`` without the words and the status, which a search row's own columns check."""
+    return replace(filters, q="", status="")
 
 
 def _is_search_alone(dialect: str, filters: TenderFilters) -> bool:
     """Whether ``filters`` are a search's on PostgreSQL, whose open tenders are found from
     their search rows (:func:`_open_in_search`), and nothing else but a status."""
-    return _walked_rows(dialect, filters, "open") is SEARCH_ROWS and not replace(filters, q="", status="").is_filtered
+    return _walked_rows(dialect, filters, "open") is SEARCH_ROWS and not _besides_search(filters).is_filtered
 
 
 def listing_page(
@@ -634,7 +638,7 @@ class _Shape:
     def is_prepared(self, part: str) -> bool:
         """Whether the page statements of ``part`` are prepared (see :func:`is_planned_once`):
         also a search's open tenders when walked, whose statement has that one plan."""
-        return is_planned_once(self.dialect, self.form, part) or (self.walks_words and part == "open")
+        return is_planned_once(self.dialect, self.form, part) or self._walks(part)
 
     def ids(self, part: str, order: str, window: _Window | None = None) -> Select:
         return _page_ids(self, part, order, window)
@@ -643,7 +647,15 @@ class _Shape:
         return _page_rows(self, part, order, columns, window, seek)
 
     def part(self, part: str) -> Select:
-        return _part(self.dialect, self.form, self.id_sets, part, self.walks_words and part == "open")
+        return _part(self.dialect, self.form, self.id_sets, part, self._walks(part))
+
+    @property
+    def planned(self) -> _Shape:
+        """This shape with its words planned for their values, never walked."""
+        return replace(self, walks_words=False) if self.walks_words else self
+
+    def _walks(self, part: str) -> bool:
+        return self.walks_words and part == "open"  # only the open tenders are walked
 
 
 def is_planned_once(dialect: str, filters: TenderFilters, part: str = "all") -> bool:
@@ -706,7 +718,7 @@ def _open_first(visit: _Visit, offset: int, limit: int) -> list:
     if items:
         open_count = offset + len(items)
     else:
-        planned = replace(visit.shape, walks_words=False).part("open")  # counting walks every open tender
+        planned = visit.shape.planned.part("open")  # a walk would count through every open tender
         open_count = counts.bounded_count(visit.session, planned, offset, _values(visit.given))
     return items + visit.rows("others", "publication", max(0, offset - open_count), limit - len(items))
 

@@ -310,6 +310,12 @@ def test_a_search_walks_while_its_count_is_estimated_on_its_first_pages_until_a_
     assert word_walks.walks(db_session, gard, large, 0)
 
 
+# A search's open tenders are walked from its search rows on PostgreSQL only.
+walks_on_postgresql = pytest.mark.skipif(
+    not is_postgresql(), reason="word walks: PostgreSQL only, SQLite searches with FTS5 (set SAFKAT_TEST_DATABASE_URL)"
+)
+
+
 def frequent(monkeypatch) -> None:
     """Every word of the fixture counted "about N", as a frequent word is."""
     monkeypatch.setattr(counts, "EXACT_UP_TO", 2)
@@ -320,7 +326,7 @@ def first_page(session, q: str, now):
     return queries.listing_page(session, TenderFilters(q=q), now, 1, per_page=3, load=LOADERS["rows"])
 
 
-@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+@walks_on_postgresql
 def test_a_frequent_words_first_page_walks_its_open_tenders_in_a_prepared_statement(
     db_session, engine, tenders, clock, monkeypatch
 ):
@@ -342,7 +348,7 @@ def test_a_frequent_words_first_page_walks_its_open_tenders_in_a_prepared_statem
     assert prepared and all(generic for _sql, generic in prepared), prepared
 
 
-@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+@walks_on_postgresql
 def test_walked_pages_list_what_planned_ones_do_and_a_word_whose_walk_came_short_is_planned(
     db_session, engine, tenders, clock, monkeypatch
 ):
@@ -361,7 +367,7 @@ def test_walked_pages_list_what_planned_ones_do_and_a_word_whose_walk_came_short
     assert [sql for sql in seen if ") AS page" in sql and "@@" in sql], "a walk came short: planned again"
 
 
-@pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL finds a search's open tenders from its search rows")
+@walks_on_postgresql
 def test_a_word_counted_exactly_is_planned_for_its_values(db_session, engine, tenders, clock):
     with statements(engine) as seen:
         first_page(db_session, WORDS[2], clock.now())
@@ -369,7 +375,7 @@ def test_a_word_counted_exactly_is_planned_for_its_values(db_session, engine, te
     assert not [sql for sql in seen if "ts_match_vq" in sql]
 
 
-@pytest.mark.skipif(not is_postgresql(), reason="page starts and walks: PostgreSQL only")
+@walks_on_postgresql
 def test_a_planned_page_after_walked_ones_starts_where_they_ended(db_session, engine, tenders, clock, monkeypatch):
     """A walk's rows are the planned statement's: the page after the walked ones seeks
     from the start the last of them remembered (``page_starts``) instead of skipping."""
